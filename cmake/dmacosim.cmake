@@ -1,0 +1,25 @@
+# Shared CMake helpers.
+
+# Warnings for our own C++ (not for Verilator's generated code).
+function(dmacosim_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+endfunction()
+
+# dmacosim_add_gtest(NAME <exe> SOURCES <...> LIBS <...> [TIMEOUT <s>])
+# One executable per area; gtest_discover_tests runs every TEST in its own
+# process because SystemC elaborates once per process. The executable's entry
+# point is sc_main from tests/common (libsystemc exports main).
+function(dmacosim_add_gtest)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} dmacosim_test_main GTest::gtest PkgConfig::SYSTEMC)
+  dmacosim_warnings(${T_NAME})
+  gtest_discover_tests(${T_NAME}
+    DISCOVERY_TIMEOUT 60
+    PROPERTIES TIMEOUT ${T_TIMEOUT}
+    WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+endfunction()
+include(GoogleTest)
