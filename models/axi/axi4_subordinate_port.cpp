@@ -1,0 +1,253 @@
+#include "axi4_subordinate_port.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "log.h"
+
+namespace dmacosim {
+
+const char* axi_resp_name(uint8_t resp) {
+  switch (resp & 3) {
+    case AXI_OKAY: return "OKAY";
+    case AXI_EXOKAY: return "EXOKAY";
+    case AXI_SLVERR: return "SLVERR";
+    default: return "DECERR";
+  }
+}
+
+Axi4SubordinatePort::Axi4SubordinatePort(const Axi4ManagerPins& pins, AxiMemoryBackend& backend,
+                                         AxiSlaveTiming timing, std::string name)
+    : p_(pins), backend_(backend), timing_(timing), name_(std::move(name)), rng_(timing.seed) {
+  reset();
+}
+
+void Axi4SubordinatePort::set_timing(const AxiSlaveTiming& t) {
+  timing_ = t;
+  rng_.seed(t.seed);
+}
+
+void Axi4SubordinatePort::reset() {
+  reads_.clear();
+  writes_.clear();
+  wbeats_.clear();
+  writes_with_data_ = 0;
+  r_presenting_ = b_presenting_ = false;
+  *p_.arready = *p_.awready = *p_.wready = 0;
+  *p_.rvalid = *p_.bvalid = 0;
+  *p_.rlast = 0;
+  *p_.rdata = 0;
+  *p_.rresp = *p_.bresp = 0;
+  *p_.rid = *p_.bid = 0;
+}
+
+bool Axi4SubordinatePort::chance(double p) {
+  if (p >= 1.0) return true;
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < p;
+}
+
+void Axi4SubordinatePort::protocol_error(const std::string& what) {
+  ++stats_.protocol_errors;
+  log_error(name_, "AXI protocol error: " + what);
+}
+
+void Axi4SubordinatePort::before_posedge() {
+  fire_ar_ = *p_.arvalid && *p_.arready;
+  fire_aw_ = *p_.awvalid && *p_.awready;
+  fire_w_ = *p_.wvalid && *p_.wready;
+  fire_r_ = *p_.rvalid && *p_.rready;
+  fire_b_ = *p_.bvalid && *p_.bready;
+  // Payloads are sampled with the handshake: after the edge the manager has moved on.
+  if (fire_ar_) ar_ = {*p_.arid, *p_.arlen, *p_.arsize, *p_.arburst, *p_.araddr};
+  if (fire_aw_) aw_ = {*p_.awid, *p_.awlen, *p_.awsize, *p_.awburst, *p_.awaddr};
+  if (fire_w_) w_ = {*p_.wdata, *p_.wstrb, *p_.wlast != 0};
+}
+
+// Address of beat k (AXI4 spec A3.4.1): beat 0 at the start address, later beats
+// of an INCR burst at size-aligned increments; FIXED bursts repeat the address.
+uint64_t Axi4SubordinatePort::beat_address(const Burst& b, unsigned k) const {
+  if (b.burst == AXI_BURST_FIXED || k == 0) return b.addr;
+  uint64_t bytes = 1ull << b.size;
+  return (b.addr & ~(bytes - 1)) + uint64_t(k) * bytes;
+}
+
+void Axi4SubordinatePort::accept_read(Burst b, uint64_t cycle) {
+  const uint64_t bytes = 1ull << b.size;
+  const unsigned beats = b.len + 1u;
+  AxiAccessResult r;
+  if (bytes > kDataBytes) {
+    protocol_error(strfmt("ARSIZE %u wider than the %u-byte bus", b.size, kDataBytes));
+    r.resp = AXI_SLVERR;
+  } else if (b.burst == AXI_BURST_INCR) {
+    uint64_t end = (b.addr & ~(bytes - 1)) + beats * bytes;
+    if ((b.addr >> 12) != ((end - 1) >> 12)) protocol_error(strfmt("read burst at 0x%llx crosses a 4 KiB boundary", (unsigned long long)b.addr));
+    b.data.assign(end - b.addr, 0);
+    r = backend_.read(b.addr, b.data.data(), b.data.size());
+  } else if (b.burst == AXI_BURST_FIXED) {
+    uint64_t span = ((b.addr & ~(bytes - 1)) + bytes) - b.addr;
+    b.data.assign(span * beats, 0);
+    for (unsigned k = 0; k < beats; ++k) {
+      AxiAccessResult rk = backend_.read(b.addr, b.data.data() + k * span, span);
+      if (k == 0) r = rk;
+      if (rk.resp != AXI_OKAY) r.resp = rk.resp;
+    }
+  } else {
+    protocol_error(strfmt("WRAP read burst at 0x%llx is not supported", (unsigned long long)b.addr));
+    r.resp = AXI_SLVERR;
+  }
+  if (r.resp != AXI_OKAY) ++stats_.error_responses;
+  b.resp = r.resp;
+  b.accepted = cycle;
+  b.ready_cycle = cycle + std::max<uint32_t>(1, r.first_beat_cycles);
+  b.per_beat = std::max<uint32_t>(1, r.per_beat_cycles);
+  ++stats_.read_bursts;
+  reads_.push_back(std::move(b));
+  stats_.max_reads_outstanding = std::max<unsigned>(stats_.max_reads_outstanding, reads_.size());
+}
+
+void Axi4SubordinatePort::complete_write(Burst& b, uint64_t cycle) {
+  const uint64_t bytes = 1ull << b.size;
+  const unsigned beats = b.len + 1u;
+  AxiAccessResult r;
+  std::vector<WBeat> bw(wbeats_.begin(), wbeats_.begin() + beats);
+  wbeats_.erase(wbeats_.begin(), wbeats_.begin() + beats);
+  if (!bw.back().last) protocol_error(strfmt("WLAST missing on beat %u of a %u-beat write burst", beats - 1, beats));
+  for (unsigned k = 0; k + 1 < beats; ++k)
+    if (bw[k].last) protocol_error(strfmt("WLAST on beat %u of a %u-beat write burst", k, beats));
+
+  if (bytes > kDataBytes) {
+    protocol_error(strfmt("AWSIZE %u wider than the %u-byte bus", b.size, kDataBytes));
+    r.resp = AXI_SLVERR;
+  } else if (b.burst == AXI_BURST_INCR || b.burst == AXI_BURST_FIXED) {
+    const bool fixed = b.burst == AXI_BURST_FIXED;
+    const uint64_t lo = b.addr;
+    const uint64_t hi = fixed ? (b.addr & ~(bytes - 1)) + bytes : (b.addr & ~(bytes - 1)) + beats * bytes;
+    if (!fixed && (lo >> 12) != ((hi - 1) >> 12)) protocol_error(strfmt("write burst at 0x%llx crosses a 4 KiB boundary", (unsigned long long)lo));
+    std::vector<uint8_t> data(hi - lo, 0), strobe(hi - lo, 0);
+    bool first = true;
+    for (unsigned k = 0; k < beats; ++k) {
+      uint64_t a = beat_address(b, k);
+      uint64_t beat_lo = a, beat_hi = (a & ~(bytes - 1)) + bytes;
+      for (unsigned lane = 0; lane < kDataBytes; ++lane) {
+        if (!(bw[k].strb >> lane & 1)) continue;
+        uint64_t byte_addr = (a & ~uint64_t(kDataBytes - 1)) + lane;
+        if (byte_addr < beat_lo || byte_addr >= beat_hi) {
+          protocol_error(strfmt("WSTRB lane %u outside the beat at 0x%llx (size %u)", lane, (unsigned long long)a, unsigned(bytes)));
+          continue;
+        }
+        data[byte_addr - lo] = uint8_t(bw[k].data >> (8 * lane));
+        strobe[byte_addr - lo] = 1;
+      }
+      if (fixed) {  // one backend access per beat: a FIFO register sees every beat
+        AxiAccessResult rk = backend_.write(lo, data.data(), strobe.data(), data.size());
+        if (first) r = rk;
+        if (rk.resp != AXI_OKAY) r.resp = rk.resp;
+        first = false;
+        std::fill(strobe.begin(), strobe.end(), 0);
+      }
+    }
+    if (!fixed) r = backend_.write(lo, data.data(), strobe.data(), data.size());
+  } else {
+    protocol_error(strfmt("WRAP write burst at 0x%llx is not supported", (unsigned long long)b.addr));
+    r.resp = AXI_SLVERR;
+  }
+  if (r.resp != AXI_OKAY) ++stats_.error_responses;
+  b.resp = r.resp;
+  b.ready_cycle = cycle + std::max<uint32_t>(1, r.first_beat_cycles);
+  ++stats_.write_bursts;
+}
+
+void Axi4SubordinatePort::after_posedge(uint64_t cycle) {
+  if (fire_ar_) {
+    Burst b;
+    b.id = ar_.id; b.addr = ar_.addr; b.len = ar_.len; b.size = ar_.size; b.burst = ar_.burst;
+    accept_read(std::move(b), cycle);
+  }
+  if (fire_r_) {
+    Burst& h = reads_.front();
+    ++h.beats_done;
+    ++stats_.read_beats;
+    r_presenting_ = false;
+    if (h.beats_done == h.len + 1u) reads_.pop_front();
+    else h.ready_cycle = std::max(h.ready_cycle, cycle + h.per_beat);
+  }
+  if (fire_aw_) {
+    Burst b;
+    b.id = aw_.id; b.addr = aw_.addr; b.len = aw_.len; b.size = aw_.size; b.burst = aw_.burst;
+    b.accepted = cycle;
+    writes_.push_back(std::move(b));
+    stats_.max_writes_outstanding = std::max<unsigned>(stats_.max_writes_outstanding, writes_.size());
+  }
+  if (fire_w_) {
+    wbeats_.push_back(w_);
+    ++stats_.write_beats;
+  }
+  // Match complete write data with accepted addresses, in order.
+  while (writes_with_data_ < writes_.size()) {
+    Burst& b = writes_[writes_with_data_];
+    unsigned beats = b.len + 1u;
+    if (wbeats_.size() < beats) {
+      // A premature WLAST ends the burst short: report it and pad, never hang.
+      auto it = std::find_if(wbeats_.begin(), wbeats_.end(), [](const WBeat& w) { return w.last; });
+      if (it == wbeats_.end()) break;
+      size_t have = size_t(it - wbeats_.begin()) + 1;
+      wbeats_.insert(wbeats_.begin() + have, beats - have, WBeat{0, 0, false});
+    }
+    complete_write(b, cycle);
+    ++writes_with_data_;
+  }
+  if (fire_b_) {
+    writes_.pop_front();
+    --writes_with_data_;
+    b_presenting_ = false;
+  }
+  drive_outputs(cycle);
+}
+
+void Axi4SubordinatePort::drive_outputs(uint64_t cycle) {
+  // Address/data READY: a registered decision (legal to assert before VALID).
+  *p_.arready = reads_.size() < timing_.max_outstanding_reads && chance(timing_.ar_ready);
+  *p_.awready = writes_.size() < timing_.max_outstanding_writes && chance(timing_.aw_ready);
+  *p_.wready = wbeats_.size() < 512 && chance(timing_.w_ready);
+
+  // R: once VALID is up it stays up with stable payload until the handshake.
+  if (!r_presenting_ && !reads_.empty() && cycle + 1 >= reads_.front().ready_cycle && chance(timing_.r_valid)) {
+    const Burst& h = reads_.front();
+    const uint64_t bytes = 1ull << h.size;
+    const unsigned k = h.beats_done;
+    const uint64_t a = beat_address(h, k);
+    const uint64_t beat_lo = a, beat_hi = (a & ~(bytes - 1)) + bytes;
+    const uint64_t span = h.burst == AXI_BURST_FIXED ? beat_hi - beat_lo : 0;
+    uint64_t word = 0;
+    if (!h.data.empty()) {
+      for (unsigned lane = 0; lane < kDataBytes; ++lane) {
+        uint64_t byte_addr = (a & ~uint64_t(kDataBytes - 1)) + lane;
+        if (byte_addr < beat_lo || byte_addr >= beat_hi) continue;
+        uint64_t idx = h.burst == AXI_BURST_FIXED ? k * span + (byte_addr - h.addr) : byte_addr - h.addr;
+        word |= uint64_t(h.data[idx]) << (8 * lane);
+      }
+    }
+    *p_.rdata = word;
+    *p_.rresp = h.resp;
+    *p_.rid = h.id;
+    *p_.rlast = (k == h.len);
+    r_presenting_ = true;
+  }
+  *p_.rvalid = r_presenting_;
+
+  if (!b_presenting_ && writes_with_data_ > 0 && cycle + 1 >= writes_.front().ready_cycle && chance(timing_.b_valid)) {
+    *p_.bresp = writes_.front().resp;
+    *p_.bid = writes_.front().id;
+    b_presenting_ = true;
+  }
+  *p_.bvalid = b_presenting_;
+}
+
+uint64_t Axi4SubordinatePort::next_self_event_cycle() const {
+  uint64_t next = std::numeric_limits<uint64_t>::max();
+  if (!reads_.empty()) next = std::min(next, reads_.front().ready_cycle);
+  if (writes_with_data_ > 0) next = std::min(next, writes_.front().ready_cycle);
+  return next;
+}
+
+}  // namespace dmacosim
