@@ -1,0 +1,319 @@
+// Issue stage + AXI4 read engine.
+//
+// Owns the slot table. A slot is allocated for every job the arbiter grants
+// (descriptor read, data chunk, status write-back) in a circular order; the
+// write engine retires slots in the same order, which keeps memory writes in
+// issue order. Data chunks get an AR burst; their R beats are stored into the
+// slot's buffer region as a byte stream: stream byte i of the chunk sits at
+// slot byte (ro + i), with ro = source offset in the beat for an incrementing
+// source and 0 for a fixed (narrow) source. Descriptor beats are passed to the
+// channel instead of the buffer.
+//
+// Responses of different IDs may interleave, same-ID responses come in order,
+// so an R beat belongs to the oldest slot of that ID still reading.
+module dmac_axi_read #(
+  parameter int DATA_W          = 64,
+  parameter int ADDR_W          = 32,
+  parameter int MAX_BURST       = 16,
+  parameter int MAX_OUTSTANDING = 8,
+  parameter int NUM_SLOTS       = 12,
+  parameter int SIW             = 4        // slot index width
+) (
+  input  logic                       clk,
+  input  logic                       rst_n,
+  // job from the arbiter (already muxed from the granted channel)
+  input  logic                       job_valid,   // a grant happens this cycle
+  input  logic [3:0]                 job_ch,
+  input  logic [1:0]                 job_kind,
+  input  logic [31:0]                job_src,
+  input  logic [31:0]                job_dst,
+  input  logic [12:0]                job_len,
+  input  logic                       job_src_inc,
+  input  logic                       job_dst_inc,
+  input  logic [2:0]                 job_width,
+  output logic                       can_read,    // a read job may be granted
+  output logic                       can_wb,      // a write-back job may be granted
+  // slot table, seen by the write engine
+  output logic [NUM_SLOTS-1:0]       s_valid,
+  output logic [NUM_SLOTS-1:0][1:0]  s_kind,
+  output logic [NUM_SLOTS-1:0][3:0]  s_ch,
+  output logic [NUM_SLOTS-1:0][31:0] s_src,
+  output logic [NUM_SLOTS-1:0][31:0] s_dst,
+  output logic [NUM_SLOTS-1:0][12:0] s_len,
+  output logic [NUM_SLOTS-1:0]       s_src_inc,
+  output logic [NUM_SLOTS-1:0]       s_dst_inc,
+  output logic [NUM_SLOTS-1:0][2:0]  s_width,
+  output logic [NUM_SLOTS-1:0][12:0] s_rcv,       // stream bytes received so far
+  output logic [NUM_SLOTS-1:0]       s_rdone,
+  output logic [SIW-1:0]             alloc_idx,   // slot taken by job_valid
+  input  logic                       free_valid,  // write engine retires the head slot
+  // buffer write port
+  output logic                       buf_we,
+  output logic [SIW-1:0]             buf_slot,
+  output logic [7:0]                 buf_beat,
+  output logic [DATA_W/8-1:0]        buf_be,
+  output logic [DATA_W-1:0]          buf_wdata,
+  // events for channels
+  output logic                       desc_beat,
+  output logic [3:0]                 desc_ch,
+  output logic [2:0]                 desc_idx,
+  output logic [DATA_W-1:0]          desc_data,
+  output logic                       rd_err,
+  output logic [3:0]                 rd_err_ch,
+  output logic                       rd_err_desc,
+  output logic [1:0]                 rd_err_resp,
+  output logic [31:0]                rd_err_addr,
+  output logic                       idle,        // no slot, no AR pending
+  // AXI4 AR / R
+  output logic                       m_axi_arvalid,
+  input  logic                       m_axi_arready,
+  output logic [3:0]                 m_axi_arid,
+  output logic [ADDR_W-1:0]          m_axi_araddr,
+  output logic [7:0]                 m_axi_arlen,
+  output logic [2:0]                 m_axi_arsize,
+  output logic [1:0]                 m_axi_arburst,
+  input  logic                       m_axi_rvalid,
+  output logic                       m_axi_rready,
+  input  logic [3:0]                 m_axi_rid,
+  input  logic [DATA_W-1:0]          m_axi_rdata,
+  input  logic [1:0]                 m_axi_rresp,
+  input  logic                       m_axi_rlast
+);
+  localparam int W  = DATA_W / 8;
+  localparam int WB = $clog2(W);
+  localparam int OW = $clog2(MAX_OUTSTANDING + 1);
+  localparam logic [1:0] JOB_DESC = 2'd0;
+  localparam logic [1:0] JOB_DATA = 2'd1;
+  localparam logic [1:0] JOB_WB   = 2'd2;
+
+  function automatic logic [SIW-1:0] next_slot(input logic [SIW-1:0] i);
+    return (int'(i) == NUM_SLOTS - 1) ? '0 : i + SIW'(1);
+  endfunction
+
+  logic [SIW-1:0] tail_q, head_q;              // allocate at tail, retire at head
+  logic [NUM_SLOTS-1:0][8:0] rbeat_q;          // R beats received per slot
+  logic [NUM_SLOTS-1:0][8:0] rsplit_q;         // beats of the first burst (rlast check)
+  logic [OW-1:0]  rd_out_q;                    // read bursts in flight
+
+  // Total R beats of a job.
+  function automatic logic [8:0] read_beats(input logic [1:0] kind, input logic [WB-1:0] src_off,
+                                            input logic [12:0] len, input logic inc,
+                                            input logic [2:0] width);
+    logic [13:0] span;
+    if (kind == JOB_DESC) return 9'(32 / W);
+    if (!inc) return 9'(len >> width);
+    span = 14'(src_off) + 14'(len) + 14'(W - 1);
+    return 9'(span >> WB);
+  endfunction
+
+  // Beats of an incrementing burst that fit below the next 4 KiB boundary.
+  function automatic logic [8:0] first_burst(input logic [11:0] aligned, input logic [8:0] beats);
+    logic [12:0] room;
+    room = (13'd4096 - 13'(aligned)) >> WB;
+    return (13'(beats) < room) ? beats : 9'(room);
+  endfunction
+
+  // ------------------------------------------------------------ AR channel
+  // A job whose incrementing source straddles 4 KiB (only possible when the
+  // other side is fixed, see dmac_channel) is read as two bursts: the second
+  // AR waits in ar2_* and blocks new grants until it is loaded.
+  logic        ar_free;
+  logic        ar2_pend_q;
+  logic [31:0] ar2_addr_q;
+  logic [7:0]  ar2_len_q;
+  logic [3:0]  ar2_id_q;
+  assign ar_free  = !m_axi_arvalid || m_axi_arready;
+  assign alloc_idx = tail_q;
+  assign can_wb   = !s_valid[tail_q];
+  assign can_read = !s_valid[tail_q] && ar_free && !ar2_pend_q && (int'(rd_out_q) < MAX_OUTSTANDING);
+
+  logic [8:0]  job_beats, job_b1;
+  logic [31:0] job_aligned;
+  assign job_beats   = read_beats(job_kind, job_src[WB-1:0], job_len, job_src_inc, job_width);
+  assign job_aligned = {job_src[31:WB], WB'(0)};
+  assign job_b1      = job_src_inc ? first_burst(job_aligned[11:0], job_beats) : job_beats;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      m_axi_arvalid <= 1'b0;
+      m_axi_arid    <= '0;
+      m_axi_araddr  <= '0;
+      m_axi_arlen   <= '0;
+      m_axi_arsize  <= '0;
+      m_axi_arburst <= '0;
+      ar2_pend_q    <= 1'b0;
+      ar2_addr_q    <= '0;
+      ar2_len_q     <= '0;
+      ar2_id_q      <= '0;
+    end else begin
+      if (m_axi_arvalid && m_axi_arready) m_axi_arvalid <= 1'b0;
+      if (ar2_pend_q && ar_free) begin
+        ar2_pend_q    <= 1'b0;
+        m_axi_arvalid <= 1'b1;
+        m_axi_arid    <= ar2_id_q;
+        m_axi_araddr  <= ADDR_W'(ar2_addr_q);
+        m_axi_arlen   <= ar2_len_q;
+        m_axi_arsize  <= 3'(WB);
+        m_axi_arburst <= 2'b01;
+      end
+      if (job_valid && job_kind != JOB_WB) begin
+        m_axi_arvalid <= 1'b1;
+        m_axi_arid    <= job_ch;
+        m_axi_arlen   <= 8'(job_b1 - 9'd1);
+        if (job_b1 != job_beats) begin
+          ar2_pend_q <= 1'b1;
+          ar2_addr_q <= job_aligned + 32'(job_b1) * W;
+          ar2_len_q  <= 8'(job_beats - job_b1 - 9'd1);
+          ar2_id_q   <= job_ch;
+        end
+        if (job_src_inc) begin
+          // Aligned start; the byte offset is handled by the buffer.
+          m_axi_araddr  <= ADDR_W'(job_aligned);
+          m_axi_arsize  <= 3'(WB);
+          m_axi_arburst <= 2'b01;   // INCR
+        end else begin
+          m_axi_araddr  <= ADDR_W'(job_src);
+          m_axi_arsize  <= job_width;
+          m_axi_arburst <= 2'b00;   // FIXED
+        end
+      end
+    end
+  end
+
+  // -------------------------------------------------------------- R channel
+  assign m_axi_rready = 1'b1;   // space is reserved at allocation
+
+  // Oldest reading slot with this ID.
+  logic           r_hit;
+  logic [SIW-1:0] r_slot;
+  always_comb begin
+    r_hit  = 1'b0;
+    r_slot = '0;
+    for (int i = 0; i < NUM_SLOTS; i++) begin
+      logic [SIW-1:0] idx;
+      idx = SIW'((int'(head_q) + i) % NUM_SLOTS);
+      if (!r_hit && s_valid[idx] && !s_rdone[idx] && s_kind[idx] != JOB_WB && s_ch[idx] == m_axi_rid) begin
+        r_hit  = 1'b1;
+        r_slot = idx;
+      end
+    end
+  end
+
+  logic           r_fire;
+  logic [8:0]     r_b;            // beat number inside the burst
+  logic           r_last_beat;
+  logic [12:0]    r_pos;          // stream position of this beat's first byte (fixed source)
+  logic [WB-1:0]  r_rot;          // left rotation (bytes) from bus lanes to buffer lanes
+  logic [13:0]    r_rcv_next;
+  assign r_fire      = m_axi_rvalid && r_hit;
+  assign r_b         = rbeat_q[r_slot];
+  assign r_last_beat = (r_b + 9'd1) == read_beats(s_kind[r_slot], s_src[r_slot][WB-1:0], s_len[r_slot],
+                                                  s_src_inc[r_slot], s_width[r_slot]);
+  assign r_pos       = 13'(r_b) << s_width[r_slot];
+  assign r_rot       = r_pos[WB-1:0] - s_src[r_slot][WB-1:0];
+
+  always_comb begin
+    if (s_src_inc[r_slot]) begin
+      // bytes of the stream covered after this beat, capped at the length
+      r_rcv_next = 14'((32'(r_b) + 32'd1) * W) - 14'(s_src[r_slot][WB-1:0]);
+      if (r_rcv_next > 14'(s_len[r_slot])) r_rcv_next = 14'(s_len[r_slot]);
+    end else begin
+      r_rcv_next = 14'(r_pos) + 14'(14'd1 << s_width[r_slot]);
+    end
+  end
+
+  always_comb begin
+    buf_we    = r_fire && s_kind[r_slot] == JOB_DATA;
+    buf_slot  = r_slot;
+    buf_beat  = s_src_inc[r_slot] ? 8'(r_b) : 8'(r_pos >> WB);
+    buf_be    = '0;
+    buf_wdata = '0;
+    for (int l = 0; l < W; l++) begin
+      buf_wdata[l*8 +: 8] = m_axi_rdata[(((l + W) - int'(r_rot)) % W)*8 +: 8];
+      if (s_src_inc[r_slot]) buf_be[l] = 1'b1;
+      else buf_be[l] = (l >= int'(r_pos[WB-1:0])) && (l < int'(r_pos[WB-1:0]) + (1 << s_width[r_slot]));
+    end
+    if (s_src_inc[r_slot]) buf_wdata = m_axi_rdata;
+  end
+
+  assign desc_beat = r_fire && s_kind[r_slot] == JOB_DESC;
+  assign desc_ch   = s_ch[r_slot];
+  assign desc_idx  = 3'(r_b);
+  assign desc_data = m_axi_rdata;
+
+  // Only descriptor bytes 0x00..0x13 are used: an error on the rest is ignored.
+  assign rd_err      = r_fire && m_axi_rresp != 2'b00 &&
+                       !(s_kind[r_slot] == JOB_DESC && 32'(r_b) * W >= 20);
+  assign rd_err_ch   = s_ch[r_slot];
+  assign rd_err_desc = s_kind[r_slot] == JOB_DESC;
+  assign rd_err_resp = m_axi_rresp;
+  assign rd_err_addr = s_src[r_slot];
+
+  // ------------------------------------------------------------ slot table
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      tail_q    <= '0;
+      head_q    <= '0;
+      rd_out_q  <= '0;
+      s_valid   <= '0;
+      s_kind    <= '0;
+      s_ch      <= '0;
+      s_src     <= '0;
+      s_dst     <= '0;
+      s_len     <= '0;
+      s_src_inc <= '0;
+      s_dst_inc <= '0;
+      s_width   <= '0;
+      s_rcv     <= '0;
+      s_rdone   <= '0;
+      rbeat_q   <= '0;
+      rsplit_q  <= '0;
+    end else begin
+      if (job_valid) begin
+        s_valid[tail_q]   <= 1'b1;
+        s_kind[tail_q]    <= job_kind;
+        s_ch[tail_q]      <= job_ch;
+        s_src[tail_q]     <= job_src;
+        s_dst[tail_q]     <= job_dst;
+        s_len[tail_q]     <= job_len;
+        s_src_inc[tail_q] <= job_src_inc;
+        s_dst_inc[tail_q] <= job_dst_inc;
+        s_width[tail_q]   <= job_width;
+        s_rcv[tail_q]     <= '0;
+        s_rdone[tail_q]   <= (job_kind == JOB_WB);   // nothing to read
+        rbeat_q[tail_q]   <= '0;
+        rsplit_q[tail_q]  <= job_b1;
+        tail_q            <= next_slot(tail_q);
+      end
+      if (r_fire) begin
+        rbeat_q[r_slot] <= r_b + 9'd1;
+        s_rcv[r_slot]   <= 13'(r_rcv_next);
+        if (r_last_beat) s_rdone[r_slot] <= 1'b1;
+      end
+      if (free_valid) begin
+        s_valid[head_q] <= 1'b0;
+        head_q          <= next_slot(head_q);
+      end
+      rd_out_q <= rd_out_q + OW'(job_valid && job_kind != JOB_WB) - OW'(r_fire && r_last_beat);
+    end
+  end
+
+  assign idle = (s_valid == '0) && !m_axi_arvalid;
+
+  // ---------------------------------------------------------- invariants
+  always_ff @(posedge clk) begin
+    if (rst_n) begin
+      if (m_axi_rvalid) assert (r_hit) else $error("dmac_axi_read: R beat with no burst outstanding for its ID");
+      if (r_fire) assert (m_axi_rlast == (r_last_beat || (r_b + 9'd1) == rsplit_q[r_slot])) else $error("dmac_axi_read: RLAST does not match ARLEN");
+      assert (!(r_fire && r_last_beat && rd_out_q == '0 && !job_valid))
+        else $error("dmac_axi_read: outstanding counter underflow");
+      assert (int'(rd_out_q) <= MAX_OUTSTANDING) else $error("dmac_axi_read: too many reads in flight");
+      if (job_valid) assert (!s_valid[tail_q]) else $error("dmac_axi_read: allocating a busy slot");
+      if (free_valid) assert (s_valid[head_q]) else $error("dmac_axi_read: retiring an empty slot");
+      if (m_axi_arvalid && m_axi_arburst == 2'b01)
+        assert ((32'(m_axi_araddr[11:0]) + (32'(m_axi_arlen) + 32'd1) * W) <= 32'd4096)
+          else $error("dmac_axi_read: burst crosses 4 KiB");
+      if (m_axi_arvalid) assert (int'(m_axi_arlen) < MAX_BURST) else $error("dmac_axi_read: burst longer than MAX_BURST");
+    end
+  end
+endmodule

@@ -1,0 +1,370 @@
+// AXI4 write engine.
+//
+// Walks the slot table in allocation order with two pointers:
+//  * the AW pointer decides for each slot: descriptor reads and slots of
+//    killed (aborting / failed) channels are skipped, data and write-back
+//    slots get an AW once their first beat can be built;
+//  * the W pointer (= slot head) streams the beats of slots whose AW was
+//    accepted, realigning source-ordered buffer bytes to destination lanes,
+//    and retires each slot after its last beat (or, for a skipped slot, once
+//    its read has finished, so no read response is ever abandoned).
+// Write responses are tracked in a small table so a B can be credited to its
+// channel (REMAINING, completion, errors) even when IDs interleave.
+module dmac_axi_write #(
+  parameter int NUM_CH    = 8,
+  parameter int DATA_W    = 64,
+  parameter int ADDR_W    = 32,
+  parameter int MAX_BURST = 16,
+  parameter int NUM_SLOTS = 12,
+  parameter int SIW       = 4,
+  parameter int NUM_BT    = 16,       // write bursts awaiting B
+  parameter int BUF_AW    = 8         // buffer address width
+) (
+  input  logic                       clk,
+  input  logic                       rst_n,
+  // slot table
+  input  logic [NUM_SLOTS-1:0]       s_valid,
+  input  logic [NUM_SLOTS-1:0][1:0]  s_kind,
+  input  logic [NUM_SLOTS-1:0][3:0]  s_ch,
+  input  logic [NUM_SLOTS-1:0][31:0] s_src,
+  input  logic [NUM_SLOTS-1:0][31:0] s_dst,
+  input  logic [NUM_SLOTS-1:0][12:0] s_len,
+  input  logic [NUM_SLOTS-1:0]       s_src_inc,
+  input  logic [NUM_SLOTS-1:0]       s_dst_inc,
+  input  logic [NUM_SLOTS-1:0][2:0]  s_width,
+  input  logic [NUM_SLOTS-1:0][12:0] s_rcv,
+  input  logic [NUM_SLOTS-1:0]       s_rdone,
+  input  logic                       alloc_valid,
+  input  logic [SIW-1:0]             alloc_idx,
+  output logic                       free_valid,
+  input  logic [NUM_CH-1:0]          kill,
+  // buffer read ports
+  output logic [BUF_AW-1:0]          buf_raddr0,
+  input  logic [DATA_W-1:0]          buf_rdata0,
+  output logic [BUF_AW-1:0]          buf_raddr1,
+  input  logic [DATA_W-1:0]          buf_rdata1,
+  // write responses for the channels
+  output logic                       b_event,
+  output logic [3:0]                 b_ch,
+  output logic                       b_wb,
+  output logic [12:0]                b_len,
+  output logic [1:0]                 b_resp,
+  output logic [31:0]                b_addr,
+  output logic [NUM_CH-1:0]          ch_busy,    // channel has a slot or an unanswered write
+  output logic                       idle,
+  // AXI4 AW / W / B
+  output logic                       m_axi_awvalid,
+  input  logic                       m_axi_awready,
+  output logic [3:0]                 m_axi_awid,
+  output logic [ADDR_W-1:0]          m_axi_awaddr,
+  output logic [7:0]                 m_axi_awlen,
+  output logic [2:0]                 m_axi_awsize,
+  output logic [1:0]                 m_axi_awburst,
+  output logic                       m_axi_wvalid,
+  input  logic                       m_axi_wready,
+  output logic [DATA_W-1:0]          m_axi_wdata,
+  output logic [DATA_W/8-1:0]        m_axi_wstrb,
+  output logic                       m_axi_wlast,
+  input  logic                       m_axi_bvalid,
+  output logic                       m_axi_bready,
+  input  logic [3:0]                 m_axi_bid,
+  input  logic [1:0]                 m_axi_bresp
+);
+  localparam int W    = DATA_W / 8;
+  localparam int WB   = $clog2(W);
+  localparam int SB   = $clog2(MAX_BURST * W);   // byte index inside a slot
+  localparam int MBW  = $clog2(MAX_BURST);
+  localparam int BTW  = $clog2(NUM_BT);
+  localparam logic [1:0] JOB_DESC = 2'd0;
+  localparam logic [1:0] JOB_WB   = 2'd2;
+
+  function automatic logic [SIW-1:0] next_slot(input logic [SIW-1:0] i);
+    return (int'(i) == NUM_SLOTS - 1) ? '0 : i + SIW'(1);
+  endfunction
+
+  // Number of W beats of a slot.
+  function automatic logic [8:0] write_beats(input logic [1:0] kind, input logic [WB-1:0] doff,
+                                             input logic [12:0] len, input logic inc,
+                                             input logic [2:0] width);
+    logic [13:0] span;
+    if (kind == JOB_WB) return 9'd1;
+    if (!inc) return 9'(len >> width);
+    span = 14'(doff) + 14'(len) + 14'(W - 1);
+    return 9'(span >> WB);
+  endfunction
+
+  // Beats of an incrementing burst that fit below the next 4 KiB boundary. A
+  // slot's incrementing side straddles a boundary only next to a fixed side
+  // (see dmac_channel); it is then written as two bursts.
+  function automatic logic [8:0] first_burst(input logic [11:0] aligned, input logic [8:0] beats);
+    logic [12:0] room;
+    room = (13'd4096 - 13'(aligned)) >> WB;
+    return (13'(beats) < room) ? beats : 9'(room);
+  endfunction
+
+  // Can beat k of slot s be built from the bytes received so far?
+  function automatic logic beat_ready(input logic [1:0] kind, input logic [WB-1:0] doff,
+                                      input logic [12:0] len, input logic inc,
+                                      input logic [2:0] width, input logic [12:0] rcv,
+                                      input logic [8:0] k);
+    logic [13:0] last_needed;   // last stream byte this beat carries
+    if (kind == JOB_WB) return 1'b1;
+    if (inc) begin
+      last_needed = 14'(32'(k) * W + W - 1) - 14'(doff);
+      if (last_needed > 14'(len) - 14'd1) last_needed = 14'(len) - 14'd1;
+    end else begin
+      last_needed = 14'((32'(k) + 32'd1) << width) - 14'd1;
+    end
+    return 14'(rcv) > last_needed;
+  endfunction
+
+  // Channel-indexed vectors widened to the 4-bit ID space.
+  logic [15:0] kill16, busy16;
+  assign kill16 = 16'(kill);
+
+  // Per-slot write-side flags.
+  logic [NUM_SLOTS-1:0] aw_done_q, skip_q, aw_acc_q;
+  logic [SIW-1:0] aw_ptr_q, w_ptr_q, aw_slot_q;
+  logic [8:0]     k_q;             // next W beat of the head slot
+
+  // Write-response table (circular, allocated at AW, answered in any ID order).
+  logic [NUM_BT-1:0]       bt_valid_q, bt_done_q, bt_wb_q;
+  logic [NUM_BT-1:0][3:0]  bt_ch_q;
+  logic [NUM_BT-1:0][12:0] bt_len_q;
+  logic [NUM_BT-1:0][31:0] bt_addr_q;
+  logic [BTW-1:0]          bt_head_q, bt_tail_q;
+  logic                    bt_full;
+  assign bt_full = bt_valid_q[bt_tail_q];
+
+  // ------------------------------------------------------------ AW stage
+  logic [SIW-1:0] a;
+  logic           a_pending, a_skip, a_issue;
+  logic           aw_free;
+  logic [WB-1:0]  a_doff;
+  assign a       = aw_ptr_q;
+  assign a_doff  = s_dst[a][WB-1:0];
+  assign aw_free = !m_axi_awvalid || m_axi_awready;
+  assign a_pending = s_valid[a] && !aw_done_q[a];
+  assign a_skip    = a_pending && !a_second_q && (s_kind[a] == JOB_DESC || kill16[s_ch[a]]);
+  assign a_issue   = a_pending && !a_skip && aw_free && !bt_full && (a_second_q ||
+                     beat_ready(s_kind[a], a_doff, s_len[a], s_dst_inc[a], s_width[a], s_rcv[a], 9'd0));
+
+  logic [8:0]  a_beats, a_b1;
+  logic [31:0] a_aligned;
+  logic        a_second_q;     // first of two bursts issued, second pending
+  logic        aw_last_q;      // the AW in the output register is the slot's last
+  assign a_beats   = write_beats(s_kind[a], a_doff, s_len[a], s_dst_inc[a], s_width[a]);
+  assign a_aligned = {s_dst[a][31:WB], WB'(0)};
+  assign a_b1      = (s_dst_inc[a] && s_kind[a] != JOB_WB) ? first_burst(a_aligned[11:0], a_beats) : a_beats;
+
+  // ------------------------------------------------------------- W stage
+  logic [SIW-1:0] h;
+  logic [WB-1:0]  h_doff, h_ro;
+  logic [8:0]     h_beats, h_b1;
+  logic [11:0]    h_aligned;
+  logic           h_ready, h_killed, h_load, h_last, h_skip_free;
+  logic           w_free;
+  assign h        = w_ptr_q;
+  assign h_doff   = s_dst[h][WB-1:0];
+  assign h_ro     = s_src_inc[h] ? s_src[h][WB-1:0] : '0;
+  assign h_beats  = write_beats(s_kind[h], h_doff, s_len[h], s_dst_inc[h], s_width[h]);
+  assign h_aligned = {s_dst[h][11:WB], WB'(0)};
+  assign h_b1     = (s_dst_inc[h] && s_kind[h] != JOB_WB) ? first_burst(h_aligned, h_beats) : h_beats;
+  assign h_killed = kill16[s_ch[h]];
+  assign h_ready  = beat_ready(s_kind[h], h_doff, s_len[h], s_dst_inc[h], s_width[h], s_rcv[h], k_q);
+  assign w_free   = !m_axi_wvalid || m_axi_wready;
+  assign h_last   = (k_q + 9'd1) == h_beats;
+  // A killed slot still waits for its read to end before it is retired.
+  assign h_load      = s_valid[h] && aw_done_q[h] && !skip_q[h] && aw_acc_q[h] && w_free &&
+                       (h_killed ? s_rdone[h] : h_ready);
+  assign h_skip_free = s_valid[h] && aw_done_q[h] && skip_q[h] && s_rdone[h];
+  assign free_valid  = h_skip_free || (h_load && h_last);
+
+  // Realignment: output lane j carries slot byte (p + j).
+  logic [SB-1:0]  h_pos;
+  logic [MBW:0]   h_beat0, h_beat1;
+  always_comb begin
+    if (s_dst_inc[h]) h_pos = SB'(h_ro) + SB'(32'(k_q) * W) - SB'(h_doff);
+    else              h_pos = SB'(h_ro) + SB'(32'(k_q) << s_width[h]) - SB'(h_doff);
+    h_beat0 = (MBW + 1)'(h_pos >> WB);
+    h_beat1 = (MBW + 1)'((32'(h_beat0) + 32'd1) % MAX_BURST);
+    buf_raddr0 = BUF_AW'(32'(h) * MAX_BURST + 32'(h_beat0));
+    buf_raddr1 = BUF_AW'(32'(h) * MAX_BURST + 32'(h_beat1));
+  end
+
+  logic [2*DATA_W-1:0] h_pair;
+  logic [DATA_W-1:0]   h_data;
+  logic [W-1:0]        h_strb;
+  always_comb begin
+    h_pair = {buf_rdata1, buf_rdata0} >> (32'(h_pos[WB-1:0]) * 8);
+    h_data = h_pair[DATA_W-1:0];
+    h_strb = '0;
+    for (int j = 0; j < W; j++) begin
+      if (s_dst_inc[h])
+        h_strb[j] = (32'(k_q) * W + j >= 32'(h_doff)) && (32'(k_q) * W + j < 32'(h_doff) + 32'(s_len[h]));
+      else
+        h_strb[j] = (j >= int'(h_doff)) && (j < int'(h_doff) + (1 << s_width[h]));
+    end
+    if (s_kind[h] == JOB_WB) begin
+      h_data = {(DATA_W / 32){s_src[h]}};
+      h_strb = W'(4'hF) << h_doff;
+    end
+    if (h_killed) h_strb = '0;   // abort / error: nothing more reaches memory
+  end
+
+  // ------------------------------------------------------------- B stage
+  assign m_axi_bready = 1'b1;
+  logic           b_hit;
+  logic [BTW-1:0] b_idx;
+  always_comb begin
+    b_hit = 1'b0;
+    b_idx = '0;
+    for (int i = 0; i < NUM_BT; i++) begin
+      logic [BTW-1:0] idx;
+      idx = BTW'((int'(bt_head_q) + i) % NUM_BT);
+      if (!b_hit && bt_valid_q[idx] && !bt_done_q[idx] && bt_ch_q[idx] == m_axi_bid) begin
+        b_hit = 1'b1;
+        b_idx = idx;
+      end
+    end
+  end
+  assign b_event = m_axi_bvalid && b_hit;
+  assign b_ch    = bt_ch_q[b_idx];
+  assign b_wb    = bt_wb_q[b_idx];
+  assign b_len   = bt_len_q[b_idx];
+  assign b_resp  = m_axi_bresp;
+  assign b_addr  = bt_addr_q[b_idx];
+
+  // --------------------------------------------------------------- state
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      aw_done_q <= '0;
+      skip_q    <= '0;
+      aw_acc_q  <= '0;
+      aw_ptr_q  <= '0;
+      w_ptr_q   <= '0;
+      aw_slot_q <= '0;
+      aw_last_q <= 1'b0;
+      a_second_q <= 1'b0;
+      k_q       <= '0;
+      m_axi_awvalid <= 1'b0;
+      m_axi_awid    <= '0;
+      m_axi_awaddr  <= '0;
+      m_axi_awlen   <= '0;
+      m_axi_awsize  <= '0;
+      m_axi_awburst <= '0;
+      m_axi_wvalid  <= 1'b0;
+      m_axi_wdata   <= '0;
+      m_axi_wstrb   <= '0;
+      m_axi_wlast   <= 1'b0;
+      bt_valid_q <= '0;
+      bt_done_q  <= '0;
+      bt_wb_q    <= '0;
+      bt_ch_q    <= '0;
+      bt_len_q   <= '0;
+      bt_addr_q  <= '0;
+      bt_head_q  <= '0;
+      bt_tail_q  <= '0;
+    end else begin
+      if (alloc_valid) begin
+        aw_done_q[alloc_idx] <= 1'b0;
+        skip_q[alloc_idx]    <= 1'b0;
+        aw_acc_q[alloc_idx]  <= 1'b0;
+      end
+
+      // AW
+      if (m_axi_awvalid && m_axi_awready) begin
+        m_axi_awvalid <= 1'b0;
+        if (aw_last_q) aw_acc_q[aw_slot_q] <= 1'b1;   // W waits for the slot's last AW
+      end
+      if (a_skip) begin
+        aw_done_q[a] <= 1'b1;
+        skip_q[a]    <= 1'b1;
+        aw_ptr_q     <= next_slot(a);
+      end else if (a_issue) begin
+        // Second burst of a split slot, or first (maybe only) burst.
+        logic last;
+        last = a_second_q || (a_b1 == a_beats);
+        if (last) begin
+          aw_done_q[a] <= 1'b1;
+          aw_ptr_q     <= next_slot(a);
+        end
+        a_second_q    <= !last;
+        aw_slot_q     <= a;
+        aw_last_q     <= last;
+        m_axi_awvalid <= 1'b1;
+        m_axi_awid    <= s_ch[a];
+        if (a_second_q) begin
+          m_axi_awaddr  <= ADDR_W'(a_aligned + 32'(a_b1) * W);
+          m_axi_awlen   <= 8'(a_beats - a_b1 - 9'd1);
+          m_axi_awsize  <= 3'(WB);
+          m_axi_awburst <= 2'b01;
+        end else if (s_dst_inc[a] || s_kind[a] == JOB_WB) begin
+          m_axi_awaddr  <= ADDR_W'(a_aligned);
+          m_axi_awlen   <= 8'(a_b1 - 9'd1);
+          m_axi_awsize  <= 3'(WB);
+          m_axi_awburst <= 2'b01;
+        end else begin
+          m_axi_awaddr  <= ADDR_W'(s_dst[a]);
+          m_axi_awlen   <= 8'(a_beats - 9'd1);
+          m_axi_awsize  <= s_width[a];
+          m_axi_awburst <= 2'b00;
+        end
+        // The slot's bytes are credited with its last write response.
+        bt_valid_q[bt_tail_q] <= 1'b1;
+        bt_done_q[bt_tail_q]  <= 1'b0;
+        bt_wb_q[bt_tail_q]    <= (s_kind[a] == JOB_WB);
+        bt_ch_q[bt_tail_q]    <= s_ch[a];
+        bt_len_q[bt_tail_q]   <= last ? s_len[a] : 13'd0;
+        bt_addr_q[bt_tail_q]  <= s_dst[a];
+        bt_tail_q             <= bt_tail_q + BTW'(1);
+      end
+
+      // W
+      if (m_axi_wvalid && m_axi_wready) m_axi_wvalid <= 1'b0;
+      if (h_load) begin
+        m_axi_wvalid <= 1'b1;
+        m_axi_wdata  <= h_data;
+        m_axi_wstrb  <= h_strb;
+        m_axi_wlast  <= h_last || (k_q + 9'd1) == h_b1;
+        k_q          <= h_last ? 9'd0 : k_q + 9'd1;
+      end
+      if (free_valid) w_ptr_q <= next_slot(h);
+
+      // B
+      if (b_event) bt_done_q[b_idx] <= 1'b1;
+      if (bt_valid_q[bt_head_q] && bt_done_q[bt_head_q]) begin
+        bt_valid_q[bt_head_q] <= 1'b0;
+        bt_head_q             <= bt_head_q + BTW'(1);
+      end
+    end
+  end
+
+  always_comb begin
+    busy16 = '0;
+    for (int i = 0; i < NUM_SLOTS; i++)
+      if (s_valid[i]) busy16[s_ch[i]] = 1'b1;
+    for (int i = 0; i < NUM_BT; i++)
+      if (bt_valid_q[i] && !bt_done_q[i]) busy16[bt_ch_q[i]] = 1'b1;
+  end
+  assign ch_busy = busy16[NUM_CH-1:0];
+
+  assign idle = !m_axi_awvalid && !m_axi_wvalid && (bt_valid_q == '0);
+
+  // ---------------------------------------------------------- invariants
+  always_ff @(posedge clk) begin
+    if (rst_n) begin
+      if (m_axi_bvalid) assert (b_hit) else $error("dmac_axi_write: B with no write outstanding for its ID");
+      if (m_axi_awvalid && m_axi_awburst == 2'b01)
+        assert ((32'(m_axi_awaddr[11:0]) + (32'(m_axi_awlen) + 32'd1) * W) <= 32'd4096)
+          else $error("dmac_axi_write: burst crosses 4 KiB");
+      if (m_axi_awvalid) assert (int'(m_axi_awlen) < MAX_BURST) else $error("dmac_axi_write: burst longer than MAX_BURST");
+      if (h_load) assert (k_q < h_beats) else $error("dmac_axi_write: more W beats than AWLEN+1");
+      if (a_issue) assert (a_beats != '0 && int'(a_beats) <= MAX_BURST) else $error("dmac_axi_write: bad beat count");
+      if (free_valid) assert (s_rdone[h]) else $error("dmac_axi_write: retiring a slot still reading");
+    end
+  end
+
+  logic unused_ok;
+  assign unused_ok = ^{s_src_inc, h_pair[2*DATA_W-1:DATA_W], kill16, busy16};
+endmodule

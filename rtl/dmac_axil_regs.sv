@@ -1,0 +1,227 @@
+// AXI4-Lite register slave and register file.
+//
+// One access at a time per direction: a write is taken when AW and W are both
+// valid and no B is pending; a read when no R is pending. Channel state lives
+// in the channels; this block holds only the software-owned registers (CTRL,
+// IRQ_MASK, the DOORBELL readback and the latched REMAINING snapshot) and
+// turns writes into pulses.
+module dmac_axil_regs
+  import dmac_regs_pkg::*;
+#(
+  parameter int NUM_CH          = 8,
+  parameter int NUM_REQ         = 16,
+  parameter int DATA_W          = 64,
+  parameter int MAX_BURST       = 16,
+  parameter int MAX_OUTSTANDING = 8
+) (
+  input  logic                     clk,
+  input  logic                     rst_n,
+  input  logic                     s_axil_awvalid,
+  output logic                     s_axil_awready,
+  input  logic [15:0]              s_axil_awaddr,
+  input  logic                     s_axil_wvalid,
+  output logic                     s_axil_wready,
+  input  logic [31:0]              s_axil_wdata,
+  input  logic [3:0]               s_axil_wstrb,
+  output logic                     s_axil_bvalid,
+  input  logic                     s_axil_bready,
+  output logic [1:0]               s_axil_bresp,
+  input  logic                     s_axil_arvalid,
+  output logic                     s_axil_arready,
+  input  logic [15:0]              s_axil_araddr,
+  output logic                     s_axil_rvalid,
+  input  logic                     s_axil_rready,
+  output logic [31:0]              s_axil_rdata,
+  output logic [1:0]               s_axil_rresp,
+  // to channels
+  output logic [NUM_CH-1:0]        doorbell,
+  output logic [31:0]              doorbell_addr,
+  output logic [NUM_CH-1:0]        abort_req,
+  output logic [NUM_CH-1:0]        pause,
+  output logic [NUM_CH-1:0]        prio,
+  output logic [NUM_CH-1:0]        wb_en,
+  output logic [NUM_CH-1:0][2:0]   irq_clr,
+  // from channels
+  input  logic [NUM_CH-1:0][1:0]   ch_state,
+  input  logic [NUM_CH-1:0]        ch_aborted,
+  input  logic [NUM_CH-1:0]        ch_wait_req,
+  input  logic [NUM_CH-1:0]        ch_busy_err,
+  input  logic [NUM_CH-1:0][3:0]   ch_err_code,
+  input  logic [NUM_CH-1:0][1:0]   ch_err_resp,
+  input  logic [NUM_CH-1:0][31:0]  ch_err_addr,
+  input  logic [NUM_CH-1:0][31:0]  ch_cur_desc,
+  input  logic [NUM_CH-1:0][31:0]  ch_remaining,
+  input  logic [NUM_CH-1:0][2:0]   ch_irq_raw,
+  input  logic [NUM_CH-1:0][31:0]  ch_tc_count,
+  output logic                     irq,
+  output logic                     idle        // no access in progress
+);
+  localparam logic [1:0] RESP_OKAY   = 2'b00;
+  localparam logic [1:0] RESP_SLVERR = 2'b10;
+  localparam int CHW = (NUM_CH > 1) ? $clog2(NUM_CH) : 1;
+
+  logic [NUM_CH-1:0][31:0] head_q;
+  logic [NUM_CH-1:0][31:0] rem_snap_q;
+  logic [NUM_CH-1:0][2:0]  irq_mask_q;
+  logic [NUM_CH-1:0]       pause_q, prio_q, wb_en_q;
+
+  // Address decode shared by both directions.
+  typedef struct packed {
+    logic           global_hit;
+    logic           ch_hit;
+    logic [CHW-1:0] ch;
+    logic [5:0]     off;
+  } dec_t;
+
+  function automatic dec_t decode(input logic [15:0] addr);
+    dec_t d;
+    logic [15:0] rel;
+    rel          = addr - 16'(DMAC_CH_BASE_OFFSET);
+    d.global_hit = (addr < 16'(DMAC_CH_BASE_OFFSET));
+    d.ch_hit     = !d.global_hit && (32'(rel[15:6]) < NUM_CH);
+    d.ch         = CHW'(rel >> 6);
+    d.off        = rel[5:0];
+    return d;
+  endfunction
+
+  logic [NUM_CH-1:0][2:0] irq_status;
+  logic [NUM_CH-1:0]      irq_summary;
+  always_comb begin
+    for (int c = 0; c < NUM_CH; c++) begin
+      irq_status[c]  = ch_irq_raw[c] & irq_mask_q[c];
+      irq_summary[c] = |irq_status[c];
+    end
+  end
+  assign irq = |irq_summary;
+
+  // ---------------------------------------------------------------- writes
+  logic  wr_take;
+  dec_t  wd;
+  logic  wr_ok;
+  assign wr_take        = s_axil_awvalid && s_axil_wvalid && !s_axil_bvalid;
+  assign s_axil_awready = wr_take;
+  assign s_axil_wready  = wr_take;
+  assign wd             = decode(s_axil_awaddr);
+
+  always_comb begin
+    wr_ok = 1'b0;
+    if (s_axil_wstrb == 4'hF && s_axil_awaddr[1:0] == 2'b00 && wd.ch_hit) begin
+      unique case (wd.off)
+        DMAC_CH_DOORBELL, DMAC_CH_CTRL, DMAC_CH_IRQ_MASK, DMAC_CH_IRQ_STATUS: wr_ok = 1'b1;
+        default: wr_ok = 1'b0;
+      endcase
+    end
+  end
+
+  always_comb begin
+    doorbell = '0;
+    abort_req = '0;
+    irq_clr  = '0;
+    if (wr_take && wr_ok) begin
+      if (wd.off == DMAC_CH_DOORBELL) doorbell[wd.ch] = 1'b1;
+      if (wd.off == DMAC_CH_CTRL)     abort_req[wd.ch] = s_axil_wdata[DMAC_CH_CTRL_ABORT_SHIFT];
+      if (wd.off == DMAC_CH_IRQ_STATUS) irq_clr[wd.ch] = s_axil_wdata[2:0];
+    end
+  end
+  assign doorbell_addr = s_axil_wdata;
+  assign pause = pause_q;
+  assign prio  = prio_q;
+  assign wb_en = wb_en_q;
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      s_axil_bvalid <= 1'b0;
+      s_axil_bresp  <= RESP_OKAY;
+      head_q        <= '0;
+      irq_mask_q    <= '0;
+      pause_q       <= '0;
+      prio_q        <= '0;
+      wb_en_q       <= '0;
+    end else begin
+      if (s_axil_bvalid && s_axil_bready) s_axil_bvalid <= 1'b0;
+      if (wr_take) begin
+        s_axil_bvalid <= 1'b1;
+        s_axil_bresp  <= wr_ok ? RESP_OKAY : RESP_SLVERR;
+        if (wr_ok) begin
+          unique case (wd.off)
+            DMAC_CH_DOORBELL: head_q[wd.ch] <= s_axil_wdata;
+            DMAC_CH_CTRL: begin
+              pause_q[wd.ch] <= s_axil_wdata[DMAC_CH_CTRL_PAUSE_SHIFT];
+              prio_q[wd.ch]  <= s_axil_wdata[DMAC_CH_CTRL_PRIO_SHIFT];
+              wb_en_q[wd.ch] <= s_axil_wdata[DMAC_CH_CTRL_WB_EN_SHIFT];
+            end
+            DMAC_CH_IRQ_MASK: irq_mask_q[wd.ch] <= s_axil_wdata[2:0];
+            default: ;
+          endcase
+        end
+      end
+    end
+  end
+
+  // ----------------------------------------------------------------- reads
+  logic        rd_take;
+  dec_t        rdd;
+  logic        rd_ok;
+  logic [31:0] rd_val;
+  assign rd_take        = s_axil_arvalid && !s_axil_rvalid;
+  assign s_axil_arready = !s_axil_rvalid;
+  assign rdd            = decode(s_axil_araddr);
+
+  always_comb begin
+    rd_ok  = 1'b0;
+    rd_val = '0;
+    if (s_axil_araddr[1:0] == 2'b00) begin
+      if (rdd.global_hit) begin
+        rd_ok = 1'b1;
+        unique case (s_axil_araddr)
+          DMAC_ID:          rd_val = DMAC_ID_VALUE;
+          DMAC_VERSION:     rd_val = DMAC_VERSION_VALUE;
+          DMAC_CAPS0:       rd_val = {8'd0, 8'(DATA_W / 8), 8'(NUM_REQ), 8'(NUM_CH)};
+          DMAC_CAPS1:       rd_val = {8'd0, 8'(MAX_OUTSTANDING), 16'(MAX_BURST)};
+          DMAC_IRQ_SUMMARY: rd_val = 32'(irq_summary);
+          default:          rd_ok  = 1'b0;
+        endcase
+      end else if (rdd.ch_hit) begin
+        rd_ok = 1'b1;
+        unique case (rdd.off)
+          DMAC_CH_DOORBELL:   rd_val = head_q[rdd.ch];
+          DMAC_CH_CTRL:       rd_val = {28'd0, wb_en_q[rdd.ch], prio_q[rdd.ch], 1'b0, pause_q[rdd.ch]};
+          DMAC_CH_STATUS:     rd_val = {18'd0, ch_err_resp[rdd.ch], ch_err_code[rdd.ch], 3'd0,
+                                        ch_busy_err[rdd.ch], ch_wait_req[rdd.ch], ch_aborted[rdd.ch],
+                                        ch_state[rdd.ch]};
+          DMAC_CH_ERR_ADDR:   rd_val = ch_err_addr[rdd.ch];
+          DMAC_CH_CUR_DESC:   rd_val = ch_cur_desc[rdd.ch];
+          DMAC_CH_REMAINING:  rd_val = rem_snap_q[rdd.ch];
+          DMAC_CH_IRQ_RAW:    rd_val = 32'(ch_irq_raw[rdd.ch]);
+          DMAC_CH_IRQ_MASK:   rd_val = 32'(irq_mask_q[rdd.ch]);
+          DMAC_CH_IRQ_STATUS: rd_val = 32'(irq_status[rdd.ch]);
+          DMAC_CH_TC_COUNT:   rd_val = ch_tc_count[rdd.ch];
+          default:            rd_ok  = 1'b0;
+        endcase
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      s_axil_rvalid <= 1'b0;
+      s_axil_rdata  <= '0;
+      s_axil_rresp  <= RESP_OKAY;
+      rem_snap_q    <= '0;
+    end else begin
+      if (s_axil_rvalid && s_axil_rready) s_axil_rvalid <= 1'b0;
+      if (rd_take) begin
+        s_axil_rvalid <= 1'b1;
+        s_axil_rdata  <= rd_ok ? rd_val : 32'd0;
+        s_axil_rresp  <= rd_ok ? RESP_OKAY : RESP_SLVERR;
+        // CUR_DESC and REMAINING form one snapshot, taken in the same cycle.
+        if (rd_ok && rdd.ch_hit && rdd.off == DMAC_CH_CUR_DESC) rem_snap_q[rdd.ch] <= ch_remaining[rdd.ch];
+      end
+    end
+  end
+
+  assign idle = !s_axil_bvalid && !s_axil_rvalid && !s_axil_awvalid && !s_axil_wvalid && !s_axil_arvalid;
+
+  logic unused_ok;
+  assign unused_ok = ^{s_axil_wdata, wd};
+endmodule

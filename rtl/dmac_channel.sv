@@ -1,0 +1,606 @@
+// One DMA channel: descriptor fetch and validation, splitting a descriptor
+// into bursts ("chunks"), peripheral request handshake, pause / abort / error,
+// residue, interrupts.
+//
+// The channel never touches AXI itself. It asks the shared issue stage for one
+// job at a time (a descriptor read, a data chunk, or a status write-back) and
+// follows the progress of its jobs through the events the read and write
+// engines report (descriptor beats, read errors, write responses). `busy_i`
+// says whether any job of this channel is still in flight anywhere; drains
+// (pause, abort, error, end of descriptor) wait for it to drop.
+module dmac_channel
+  import dmac_regs_pkg::*;
+#(
+  parameter int NUM_REQ   = 16,
+  parameter int DATA_W    = 64,
+  parameter int MAX_BURST = 16
+) (
+  input  logic               clk,
+  input  logic               rst_n,
+  // register block
+  input  logic               doorbell_i,      // DOORBELL written (pulse)
+  input  logic [31:0]        doorbell_addr_i,
+  input  logic               abort_i,         // CTRL.ABORT written with 1 (pulse)
+  input  logic               pause_i,         // CTRL.PAUSE level
+  input  logic               wb_en_i,         // CTRL.WB_EN level
+  input  logic [2:0]         irq_clr_i,       // IRQ_STATUS W1C (pulse per bit)
+  // issue stage
+  output logic               req_valid_o,
+  output logic [1:0]         req_kind_o,      // JOB_*
+  output logic [31:0]        req_src_o,       // descriptor address / source / write-back data
+  output logic [31:0]        req_dst_o,       // destination / write-back address
+  output logic [12:0]        req_len_o,       // chunk bytes (1..4096)
+  output logic               req_src_inc_o,
+  output logic               req_dst_inc_o,
+  output logic [2:0]         req_width_o,
+  input  logic               grant_i,
+  // progress events from the engines
+  input  logic               desc_beat_i,     // a descriptor beat for this channel
+  input  logic [2:0]         desc_beat_idx_i,
+  input  logic [DATA_W-1:0]  desc_beat_data_i,
+  input  logic               rd_err_i,        // read error on one of this channel's jobs
+  input  logic               rd_err_desc_i,
+  input  logic [1:0]         rd_err_resp_i,
+  input  logic [31:0]        rd_err_addr_i,
+  input  logic               bresp_i,         // a write response for this channel
+  input  logic               bresp_wb_i,
+  input  logic [12:0]        bresp_len_i,
+  input  logic [1:0]         bresp_resp_i,
+  input  logic [31:0]        bresp_addr_i,
+  input  logic               busy_i,          // any job of this channel in flight
+  output logic               kill_o,          // drop writes of this channel (abort/error)
+  // peripheral handshake
+  input  logic [NUM_REQ-1:0] dreq_burst_i,
+  input  logic [NUM_REQ-1:0] dreq_single_i,
+  output logic [NUM_REQ-1:0] dclr_o,
+  output logic [NUM_REQ-1:0] dtc_o,
+  // status for the register block
+  output logic [1:0]         state_o,
+  output logic               aborted_o,
+  output logic               wait_req_o,
+  output logic               busy_err_o,
+  output logic [3:0]         err_code_o,
+  output logic [1:0]         err_resp_o,
+  output logic [31:0]        err_addr_o,
+  output logic [31:0]        cur_desc_o,
+  output logic [31:0]        remaining_o,
+  output logic [2:0]         irq_raw_o,
+  output logic [31:0]        tc_count_o,
+  output logic               quiet_o          // nothing will change without an input change
+);
+  localparam int W    = DATA_W / 8;
+  localparam int WB   = $clog2(W);
+  localparam int SLOT = MAX_BURST * W;        // bytes one issue slot can hold
+  localparam int DESC_BEATS = 32 / W;
+
+  // Job kinds (shared with the engines).
+  localparam logic [1:0] JOB_DESC = 2'd0;
+  localparam logic [1:0] JOB_DATA = 2'd1;
+  localparam logic [1:0] JOB_WB   = 2'd2;
+
+  typedef enum logic [3:0] {
+    S_IDLE,        // nothing to do
+    S_FETCH,       // asking for the descriptor read
+    S_FETCH_WAIT,  // descriptor beats arriving
+    S_DECODE,      // validate, load working registers
+    S_XFER,        // issuing data chunks
+    S_WAIT_REQ,    // peripheral flow: waiting for a request line
+    S_REQ_DRAIN,   // peripheral flow: request issued, waiting for its B responses
+    S_DCLR,        // peripheral flow: dclr held until the requests drop
+    S_DESC_DRAIN,  // descriptor fully issued, waiting for completion (then write-back)
+    S_WB,          // asking for the status write-back
+    S_PAUSING,     // pause requested, waiting for in-flight jobs
+    S_PAUSED,
+    S_PF_WAIT,     // next descriptor was prefetched: wait for its beats, then decode
+    S_DRAIN,       // abort or error: waiting for in-flight jobs, writing nothing
+    S_ERROR
+  } state_e;
+
+  state_e      state_q, resume_q;
+  logic [31:0] desc_addr_q;        // descriptor in progress (CUR_DESC)
+  logic        desc_loaded_q;      // its fields are valid (else REMAINING reads all ones)
+  logic [159:0] raw_q;             // descriptor bytes 0x00..0x13 as fetched
+  logic [31:0] cur_src_q, cur_dst_q;
+  logic [23:0] rem_issue_q;        // bytes not yet issued
+  logic [23:0] rem_done_q;         // bytes whose write response has not arrived
+  // Retiring descriptor: fully issued, its last writes still in flight while
+  // the next descriptor is already fetched and issued (hides the fetch
+  // latency). Same-ID write responses arrive in order, so every response goes
+  // to the retiring descriptor first; CUR_DESC/REMAINING show the oldest
+  // descriptor with unacknowledged bytes, which keeps the residue exact.
+  logic        ret_valid_q;
+  logic [31:0] ret_addr_q;
+  logic [23:0] ret_rem_q;
+  logic        ret_tc_q;           // raise TC when it completes
+  // Prefetch of the next descriptor while this one is issuing (memory-to-
+  // memory chains only), so the next descriptor can start without a fetch
+  // round trip. A read error is held until the chain actually gets there.
+  typedef enum logic [1:0] { PF_NONE, PF_WANT, PF_INFLIGHT, PF_DONE } pf_e;
+  pf_e          pf_q;
+  logic [159:0] pf_raw_q;
+  logic         pf_err_q;
+  logic [1:0]   pf_err_resp_q;
+  logic         pf_req;            // this cycle's job request is the prefetch
+  logic [23:0] req_left_q;         // bytes left of the current peripheral request
+  logic        wb_done_q;
+  logic        drain_err_q;        // S_DRAIN ends in ERROR (else IDLE + ABORTED)
+  logic        aborted_q, busy_err_q;
+  logic [3:0]  err_code_q;
+  logic [1:0]  err_resp_q;
+  logic [31:0] err_addr_q;
+  logic [2:0]  irq_raw_q;
+  logic [31:0] tc_count_q;
+  logic        dtc_pulse_q;
+
+  // Descriptor fields.
+  logic [31:0] d_src, d_dst, d_next, d_len, d_ctrl;
+  assign d_src  = raw_q[31:0];
+  assign d_dst  = raw_q[63:32];
+  assign d_next = raw_q[95:64];
+  assign d_len  = raw_q[127:96];
+  assign d_ctrl = raw_q[159:128];
+
+  logic        c_irq, c_src_inc, c_dst_inc;
+  logic [1:0]  c_flow;
+  logic [2:0]  c_width;
+  logic [7:0]  c_burst;
+  logic [4:0]  c_req;
+  logic [10:0] c_rsvd;
+  assign c_irq     = d_ctrl[DMAC_DESC_CTRL_IRQ_SHIFT];
+  assign c_flow    = d_ctrl[DMAC_DESC_CTRL_FLOW_SHIFT +: 2];
+  assign c_src_inc = d_ctrl[DMAC_DESC_CTRL_SRC_INC_SHIFT];
+  assign c_dst_inc = d_ctrl[DMAC_DESC_CTRL_DST_INC_SHIFT];
+  assign c_width   = d_ctrl[DMAC_DESC_CTRL_WIDTH_SHIFT +: 3];
+  assign c_burst   = d_ctrl[DMAC_DESC_CTRL_BURST_SHIFT +: 8];
+  assign c_req     = d_ctrl[DMAC_DESC_CTRL_REQ_SHIFT +: 5];
+  assign c_rsvd    = d_ctrl[DMAC_DESC_CTRL_RSVD_SHIFT +: 11];
+
+  logic periph;
+  assign periph = (c_flow == DMAC_FLOW_MEM2PER) || (c_flow == DMAC_FLOW_PER2MEM);
+
+  // ---------------------------------------------------------------- decode
+  // Validation order = error-code order (first failing check wins).
+  logic [23:0] width_mask;   // (1 << WIDTH) - 1
+  assign width_mask = 24'((32'd1 << c_width) - 32'd1);
+  logic fixed_bad;   // a fixed side must be WIDTH aligned and LEN a whole number of beats
+  assign fixed_bad = (!c_src_inc && (d_src[23:0] & width_mask) != '0) ||
+                     (!c_dst_inc && (d_dst[23:0] & width_mask) != '0) ||
+                     ((!c_src_inc || !c_dst_inc) && (d_len[23:0] & width_mask) != '0);
+
+  logic [3:0] decode_err;
+  always_comb begin
+    decode_err = DMAC_ERR_NONE;
+    if (d_len[23:0] == '0 || d_len[31:24] != '0)                  decode_err = DMAC_ERR_DESC_LEN;
+    else if (c_rsvd != '0 || c_flow == 2'd3 || int'(c_width) > WB) decode_err = DMAC_ERR_DESC_RSVD;
+    else if (d_next[4:0] != '0)                                    decode_err = DMAC_ERR_DESC_ALIGN;
+    else if (periph && int'(c_req) >= NUM_REQ)                     decode_err = DMAC_ERR_DESC_REQ;
+    else if (fixed_bad)                                            decode_err = DMAC_ERR_DESC_FIXED;
+  end
+
+  // ------------------------------------------------------------ chunk size
+  // A chunk is one job: it fits in a slot and never exceeds MAX_BURST beats on
+  // either side. On an incrementing side it stops at the next 4 KiB boundary,
+  // except when the other side is fixed: a chunk is then a whole number of
+  // fixed-side beats, and if the incrementing side is less than one beat short
+  // of a boundary the chunk straddles it and the engines split that side into
+  // two bursts at the boundary (never one burst across it).
+  logic any_fixed;
+  assign any_fixed = !c_src_inc || !c_dst_inc;
+
+  function automatic logic [13:0] side_limit(input logic [11:0] addr, input logic inc, input logic [2:0] width,
+                                             input logic whole_beats);
+    logic [13:0] to_slot, to_4k, lim, beat_mask;
+    if (!inc) return 14'(MAX_BURST << width);
+    to_slot = 14'(SLOT) - 14'(addr[WB-1:0]);
+    to_4k   = 14'd4096 - 14'(addr[11:0]);
+    lim     = (to_slot < to_4k) ? to_slot : to_4k;
+    if (whole_beats) begin
+      beat_mask = 14'((32'd1 << width) - 32'd1);
+      lim = lim & ~beat_mask;
+      if (lim == '0) lim = 14'(32'd1 << width);   // straddles 4 KiB: split by the engine
+    end
+    return lim;
+  endfunction
+
+  logic [23:0] avail;
+  logic [13:0] lim_s, lim_d, lim;
+  logic [12:0] chunk_len;
+  assign avail = periph ? req_left_q : rem_issue_q;
+  assign lim_s = side_limit(cur_src_q[11:0], c_src_inc, c_width, any_fixed);
+  assign lim_d = side_limit(cur_dst_q[11:0], c_dst_inc, c_width, any_fixed);
+  assign lim   = (lim_s < lim_d) ? lim_s : lim_d;
+  assign chunk_len = (avail < 24'(lim)) ? 13'(avail) : 13'(lim);
+
+  // Peripheral request size in bytes, capped by what is left of the descriptor.
+  logic [23:0] burst_bytes, single_bytes, req_burst_len, req_single_len;
+  assign burst_bytes    = 24'((32'(c_burst) + 32'd1) << c_width);
+  assign single_bytes   = 24'(32'd1 << c_width);
+  assign req_burst_len  = (burst_bytes  < rem_issue_q) ? burst_bytes  : rem_issue_q;
+  assign req_single_len = (single_bytes < rem_issue_q) ? single_bytes : rem_issue_q;
+
+  localparam int RW = (NUM_REQ > 1) ? $clog2(NUM_REQ) : 1;
+  logic [RW-1:0] req_idx;   // request line (validated < NUM_REQ before use)
+  assign req_idx = (int'(c_req) < NUM_REQ) ? RW'(c_req) : '0;
+
+  logic dreq_b, dreq_s, dreq_any;
+  assign dreq_b   = dreq_burst_i[req_idx];
+  assign dreq_s   = dreq_single_i[req_idx];
+  assign dreq_any = dreq_b || dreq_s;
+
+  // ---------------------------------------------------------- job request
+  always_comb begin
+    req_valid_o   = 1'b0;
+    req_kind_o    = JOB_DATA;
+    req_src_o     = cur_src_q;
+    req_dst_o     = cur_dst_q;
+    req_len_o     = chunk_len;
+    req_src_inc_o = c_src_inc;
+    req_dst_inc_o = c_dst_inc;
+    req_width_o   = c_width;
+    unique case (state_q)
+      S_FETCH: begin
+        req_valid_o   = !abort_i;
+        req_kind_o    = JOB_DESC;
+        req_src_o     = desc_addr_q;
+        req_len_o     = 13'd32;
+        req_src_inc_o = 1'b1;
+        req_dst_inc_o = 1'b1;
+        req_width_o   = 3'(WB);
+      end
+      S_XFER: begin
+        req_valid_o = !pause_i && !abort_i && !rd_err_i && !(bresp_i && bresp_resp_i != 2'b00);
+        if (pf_req) begin
+          req_kind_o    = JOB_DESC;
+          req_src_o     = d_next;
+          req_len_o     = 13'd32;
+          req_src_inc_o = 1'b1;
+          req_dst_inc_o = 1'b1;
+          req_width_o   = 3'(WB);
+        end
+      end
+      S_WB: begin
+        req_valid_o   = !abort_i;
+        req_kind_o    = JOB_WB;
+        req_src_o     = DMAC_DESC_STATUS_DONE | d_len;
+        req_dst_o     = desc_addr_q + 32'(DMAC_DESC_STATUS);
+        req_len_o     = 13'd4;
+        req_src_inc_o = 1'b1;
+        req_dst_inc_o = 1'b1;
+        req_width_o   = 3'd2;
+      end
+      default: ;
+    endcase
+  end
+
+  assign pf_req = (state_q == S_XFER) && (pf_q == PF_WANT);
+
+  // -------------------------------------------------------------- events
+  logic        bus_err;       // an error reported this cycle
+  logic [3:0]  bus_err_code;
+  logic [1:0]  bus_err_resp;
+  logic [31:0] bus_err_addr;
+  always_comb begin
+    bus_err      = 1'b0;
+    bus_err_code = DMAC_ERR_NONE;
+    bus_err_resp = 2'b00;
+    bus_err_addr = '0;
+    if (rd_err_i && !(rd_err_desc_i && pf_q == PF_INFLIGHT)) begin
+      bus_err      = 1'b1;
+      bus_err_code = rd_err_desc_i ? DMAC_ERR_DESC_READ : DMAC_ERR_DATA_READ;
+      bus_err_resp = rd_err_resp_i;
+      bus_err_addr = rd_err_addr_i;
+    end else if (bresp_i && bresp_resp_i != 2'b00) begin
+      bus_err      = 1'b1;
+      bus_err_code = DMAC_ERR_DATA_WRITE;
+      bus_err_resp = bresp_resp_i;
+      bus_err_addr = bresp_addr_i;
+    end
+  end
+
+  logic idle_like;  // states in which a doorbell is accepted
+  assign idle_like = (state_q == S_IDLE) || (state_q == S_ERROR);
+
+  logic tc_event, err_event, abort_event;
+  logic tc_drain, tc_handoff, tc_retire, handoff;
+  logic b_good;                 // a good data write response for this channel
+  logic [23:0] rem_done_next;
+  assign b_good        = bresp_i && !bresp_wb_i && bresp_resp_i == 2'b00;
+  assign rem_done_next = rem_done_q - ((b_good && !ret_valid_q) ? 24'(bresp_len_i) : 24'd0);
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      state_q       <= S_IDLE;
+      resume_q      <= S_XFER;
+      desc_addr_q   <= '0;
+      desc_loaded_q <= 1'b0;
+      raw_q         <= '0;
+      cur_src_q     <= '0;
+      cur_dst_q     <= '0;
+      rem_issue_q   <= '0;
+      rem_done_q    <= '0;
+      ret_valid_q   <= 1'b0;
+      ret_addr_q    <= '0;
+      ret_rem_q     <= '0;
+      ret_tc_q      <= 1'b0;
+      pf_q          <= PF_NONE;
+      pf_raw_q      <= '0;
+      pf_err_q      <= 1'b0;
+      pf_err_resp_q <= 2'b00;
+      req_left_q    <= '0;
+      wb_done_q     <= 1'b0;
+      drain_err_q   <= 1'b0;
+      aborted_q     <= 1'b0;
+      busy_err_q    <= 1'b0;
+      err_code_q    <= DMAC_ERR_NONE;
+      err_resp_q    <= 2'b00;
+      err_addr_q    <= '0;
+      irq_raw_q     <= '0;
+      tc_count_q    <= '0;
+      dtc_pulse_q   <= 1'b0;
+    end else begin
+      dtc_pulse_q <= 1'b0;
+      // Event wins over a same-cycle clear.
+      irq_raw_q <= (irq_raw_q & ~irq_clr_i) | {abort_event, err_event, tc_event};
+      tc_count_q <= tc_count_q + 32'(tc_drain) + 32'(tc_handoff) + 32'(tc_retire);
+
+      // Residue: every good data write response retires its bytes, oldest
+      // descriptor first.
+      rem_done_q <= rem_done_next;
+      if (b_good && ret_valid_q) begin
+        ret_rem_q <= ret_rem_q - 24'(bresp_len_i);
+        if (ret_rem_q == 24'(bresp_len_i)) ret_valid_q <= 1'b0;
+      end
+
+      // Descriptor beats land in the raw image (bytes 0x00..0x13 are used).
+      if (desc_beat_i && pf_q == PF_INFLIGHT) begin
+        for (int k = 0; k < 20; k++) begin
+          if (int'(desc_beat_idx_i) == k / W) pf_raw_q[k*8 +: 8] <= desc_beat_data_i[(k % W)*8 +: 8];
+        end
+        if (rd_err_i && rd_err_desc_i && !pf_err_q) begin
+          pf_err_q      <= 1'b1;
+          pf_err_resp_q <= rd_err_resp_i;
+        end
+        if (int'(desc_beat_idx_i) == DESC_BEATS - 1) pf_q <= PF_DONE;
+      end else if (desc_beat_i) begin
+        for (int k = 0; k < 20; k++) begin
+          if (int'(desc_beat_idx_i) == k / W) raw_q[k*8 +: 8] <= desc_beat_data_i[(k % W)*8 +: 8];
+        end
+      end
+
+      if (doorbell_i) begin
+        if (idle_like) begin
+          busy_err_q  <= 1'b0;
+          aborted_q   <= 1'b0;
+          err_code_q  <= DMAC_ERR_NONE;
+          err_resp_q  <= 2'b00;
+          err_addr_q  <= '0;
+          tc_count_q  <= '0;
+          desc_addr_q <= doorbell_addr_i;
+          desc_loaded_q <= 1'b0;
+          ret_valid_q <= 1'b0;
+          pf_q        <= PF_NONE;
+          if (doorbell_addr_i[4:0] != '0) begin
+            err_code_q <= DMAC_ERR_DESC_ALIGN;
+            err_addr_q <= doorbell_addr_i;
+            state_q    <= S_ERROR;
+          end else begin
+            state_q    <= S_FETCH;
+          end
+        end else begin
+          busy_err_q <= 1'b1;
+        end
+      end else if (bus_err && state_q != S_IDLE && state_q != S_ERROR) begin
+        // First error wins; later ones (during the drain) are not recorded.
+        if (!(state_q == S_DRAIN && drain_err_q)) begin
+          err_code_q  <= bus_err_code;
+          err_resp_q  <= bus_err_resp;
+          err_addr_q  <= bus_err_addr;
+        end
+        drain_err_q <= 1'b1;
+        state_q     <= S_DRAIN;
+      end else if (abort_i && state_q != S_IDLE && state_q != S_DRAIN) begin
+        if (state_q == S_ERROR) begin
+          state_q     <= S_IDLE;     // leave ERROR: the channel is idle again
+          aborted_q   <= 1'b1;
+          desc_addr_q <= '0;
+        end else begin
+          drain_err_q <= 1'b0;
+          state_q     <= S_DRAIN;
+        end
+      end else begin
+        unique case (state_q)
+          S_IDLE, S_ERROR: ;
+          S_FETCH: if (grant_i) state_q <= S_FETCH_WAIT;
+          S_FETCH_WAIT:
+            if (desc_beat_i && int'(desc_beat_idx_i) == DESC_BEATS - 1) state_q <= S_DECODE;
+          S_DECODE: begin
+            if (decode_err != DMAC_ERR_NONE) begin
+              err_code_q  <= decode_err;
+              err_resp_q  <= 2'b00;
+              err_addr_q  <= desc_addr_q;
+              drain_err_q <= 1'b1;
+              state_q     <= S_DRAIN;
+            end else begin
+              cur_src_q     <= d_src;
+              cur_dst_q     <= d_dst;
+              rem_issue_q   <= d_len[23:0];
+              rem_done_q    <= d_len[23:0];
+              desc_loaded_q <= 1'b1;
+              wb_done_q     <= 1'b0;
+              pf_q          <= (!periph && d_next != '0 && !wb_en_i) ? PF_WANT : PF_NONE;
+              pf_err_q      <= 1'b0;
+              state_q       <= periph ? S_WAIT_REQ : S_XFER;
+            end
+          end
+          S_XFER: begin
+            if (grant_i && pf_req) begin
+              pf_q <= PF_INFLIGHT;
+            end else if (grant_i) begin
+              if (c_src_inc) cur_src_q <= cur_src_q + 32'(chunk_len);
+              if (c_dst_inc) cur_dst_q <= cur_dst_q + 32'(chunk_len);
+              rem_issue_q <= rem_issue_q - 24'(chunk_len);
+              req_left_q  <= req_left_q - 24'(chunk_len);
+              if (periph ? (req_left_q == 24'(chunk_len)) : (rem_issue_q == 24'(chunk_len)))
+                state_q <= periph ? S_REQ_DRAIN : S_DESC_DRAIN;
+            end else if (pause_i) begin
+              resume_q <= S_XFER;
+              state_q  <= S_PAUSING;
+            end
+          end
+          S_WAIT_REQ: begin
+            if (pause_i) begin
+              resume_q <= S_WAIT_REQ;
+              state_q  <= S_PAUSING;
+            end else if (dreq_b) begin
+              req_left_q <= req_burst_len;
+              state_q    <= S_XFER;
+            end else if (dreq_s) begin
+              req_left_q <= req_single_len;
+              state_q    <= S_XFER;
+            end
+          end
+          S_REQ_DRAIN: if (!busy_i) begin
+            dtc_pulse_q <= (rem_issue_q == '0);
+            state_q     <= S_DCLR;
+          end
+          S_DCLR: if (!dreq_any) state_q <= (rem_issue_q == '0) ? S_DESC_DRAIN : S_WAIT_REQ;
+          S_DESC_DRAIN: if (handoff) begin
+            // Retire this descriptor in the background, fetch the next now.
+            ret_valid_q   <= (rem_done_next != '0);
+            ret_addr_q    <= desc_addr_q;
+            ret_rem_q     <= rem_done_next;
+            ret_tc_q      <= c_irq;
+            desc_addr_q   <= d_next;
+            desc_loaded_q <= 1'b0;
+            state_q       <= (pf_q == PF_NONE || pf_q == PF_WANT) ? S_FETCH : S_PF_WAIT;
+            if (pf_q == PF_WANT) pf_q <= PF_NONE;
+          end else if (!busy_i) begin
+            if (wb_en_i && !wb_done_q) begin
+              state_q <= S_WB;
+            end else if (d_next == '0) begin
+              state_q       <= S_IDLE;
+              desc_addr_q   <= '0;
+              desc_loaded_q <= 1'b0;
+            end else begin
+              desc_addr_q   <= d_next;
+              desc_loaded_q <= 1'b0;
+              state_q       <= (pf_q == PF_NONE || pf_q == PF_WANT) ? S_FETCH : S_PF_WAIT;
+              if (pf_q == PF_WANT) pf_q <= PF_NONE;
+            end
+          end
+          S_WB: if (grant_i) begin
+            wb_done_q <= 1'b1;
+            state_q   <= S_DESC_DRAIN;
+          end
+          S_PF_WAIT: if (pf_q == PF_DONE) begin
+            pf_q <= PF_NONE;
+            if (pf_err_q) begin
+              err_code_q  <= DMAC_ERR_DESC_READ;
+              err_resp_q  <= pf_err_resp_q;
+              err_addr_q  <= desc_addr_q;
+              drain_err_q <= 1'b1;
+              state_q     <= S_DRAIN;
+            end else begin
+              raw_q   <= pf_raw_q;
+              state_q <= S_DECODE;
+            end
+          end
+          S_PAUSING: if (!busy_i) state_q <= S_PAUSED;
+          S_PAUSED:  if (!pause_i) state_q <= resume_q;
+          S_DRAIN: if (!busy_i) begin
+            if (drain_err_q) begin
+              state_q <= S_ERROR;
+            end else begin
+              state_q       <= S_IDLE;
+              aborted_q     <= 1'b1;
+              desc_addr_q   <= '0;
+              desc_loaded_q <= 1'b0;
+              ret_valid_q   <= 1'b0;
+            end
+          end
+          default: state_q <= S_IDLE;
+        endcase
+      end
+    end
+  end
+
+  // Interrupt events, derived from the transitions above.
+  logic fsm_step;   // the state machine's case statement runs this cycle
+  assign fsm_step = !doorbell_i && !bus_err && !(abort_i && state_q != S_IDLE && state_q != S_DRAIN);
+  // Handoff needs: no write-back (it must follow the data), a next
+  // descriptor, memory-to-memory (peripheral flows drain per request anyway)
+  // and no other descriptor still retiring.
+  assign handoff  = fsm_step && state_q == S_DESC_DRAIN && busy_i && !wb_en_i && d_next != '0 &&
+                    !periph && !ret_valid_q;
+  assign tc_drain   = fsm_step && state_q == S_DESC_DRAIN && !busy_i &&
+                      !(wb_en_i && !wb_done_q) && (c_irq || d_next == '0);
+  assign tc_handoff = handoff && rem_done_next == '0 && c_irq;
+  // A retiring descriptor completes with its last good write response (also
+  // during an abort/error drain: its data did all reach memory).
+  assign tc_retire  = b_good && ret_valid_q && ret_rem_q == 24'(bresp_len_i) && ret_tc_q;
+  assign tc_event   = tc_drain || tc_handoff || tc_retire;
+  assign err_event = (doorbell_i && idle_like && doorbell_addr_i[4:0] != '0) ||
+                     (!doorbell_i && state_q == S_DRAIN && drain_err_q && !busy_i && !bus_err);
+  assign abort_event = !doorbell_i && !bus_err &&
+                       ((state_q == S_DRAIN && !drain_err_q && !busy_i) ||
+                        (abort_i && state_q == S_ERROR));
+
+  // ------------------------------------------------------------- outputs
+  assign kill_o = (state_q == S_DRAIN);
+
+  always_comb begin
+    dclr_o = '0;
+    dtc_o  = '0;
+    if (state_q == S_DCLR) begin
+      dclr_o[req_idx] = 1'b1;
+      dtc_o[req_idx]  = dtc_pulse_q;
+    end
+  end
+
+  always_comb begin
+    unique case (state_q)
+      S_IDLE:   state_o = DMAC_STATE_IDLE;
+      S_PAUSED: state_o = DMAC_STATE_PAUSED;
+      S_ERROR:  state_o = DMAC_STATE_ERROR;
+      default:  state_o = DMAC_STATE_ACTIVE;
+    endcase
+  end
+
+  assign aborted_o   = aborted_q;
+  assign wait_req_o  = (state_q == S_WAIT_REQ);
+  assign busy_err_o  = busy_err_q;
+  assign err_code_o  = err_code_q;
+  assign err_resp_o  = err_resp_q;
+  assign err_addr_o  = err_addr_q;
+  assign cur_desc_o  = ret_valid_q ? ret_addr_q : desc_addr_q;
+  assign remaining_o = ret_valid_q ? 32'(ret_rem_q) :
+                       (state_q == S_IDLE) ? 32'd0 : (desc_loaded_q ? 32'(rem_done_q) : 32'hFFFF_FFFF);
+  assign irq_raw_o   = irq_raw_q;
+  assign tc_count_o  = tc_count_q;
+
+  // Quiet = clocking with unchanged inputs changes nothing in this channel.
+  always_comb begin
+    unique case (state_q)
+      S_IDLE, S_ERROR: quiet_o = !abort_i && !doorbell_i;
+      S_PAUSED:        quiet_o = pause_i && !abort_i && !doorbell_i;
+      S_WAIT_REQ:      quiet_o = !dreq_any && !pause_i && !abort_i && !doorbell_i;
+      default:         quiet_o = 1'b0;
+    endcase
+  end
+
+  // ---------------------------------------------------------- invariants
+  always_ff @(posedge clk) begin
+    if (rst_n) begin
+      if (b_good)
+        assert (24'(bresp_len_i) <= (ret_valid_q ? ret_rem_q : rem_done_q)) else $error("dmac_channel: residue underflow");
+      assert (!(tc_drain && tc_retire)) else $error("dmac_channel: two completions in one cycle");
+      if (grant_i && state_q == S_XFER)
+        assert (chunk_len != '0 && 24'(chunk_len) <= rem_issue_q) else $error("dmac_channel: bad chunk");
+      if (grant_i)
+        assert (req_valid_o) else $error("dmac_channel: grant without request");
+    end
+  end
+
+  logic unused_ok;
+  assign unused_ok = ^{c_rsvd, d_ctrl};
+endmodule

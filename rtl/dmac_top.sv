@@ -1,0 +1,271 @@
+// dmac: multi-channel descriptor DMA controller (see docs/dmac-spec.md).
+//
+//   regs ──► channels ──► arbiter ──► read engine (slots, AR/R, buffer)
+//                ▲                          │
+//                └──── events ◄── write engine (AW/W/B) ◄┘
+//
+// Channels split descriptors into jobs of at most one burst; the arbiter
+// grants one job per cycle (two priority levels, round robin); every job gets
+// a slot in a shared circular buffer, so reads run ahead of writes by up to
+// NUM_SLOTS bursts (MAX_OUTSTANDING of them reading) to hide memory latency.
+module dmac_top #(
+  parameter int NUM_CH          = 8,
+  parameter int NUM_REQ         = 16,
+  parameter int DATA_W          = 64,
+  parameter int ADDR_W          = 32,
+  parameter int MAX_BURST       = 16,
+  parameter int MAX_OUTSTANDING = 8
+) (
+  input  logic                clk,
+  input  logic                rst_n,
+  // AXI4-Lite slave (registers)
+  input  logic                s_axil_awvalid,
+  output logic                s_axil_awready,
+  input  logic [15:0]         s_axil_awaddr,
+  input  logic                s_axil_wvalid,
+  output logic                s_axil_wready,
+  input  logic [31:0]         s_axil_wdata,
+  input  logic [3:0]          s_axil_wstrb,
+  output logic                s_axil_bvalid,
+  input  logic                s_axil_bready,
+  output logic [1:0]          s_axil_bresp,
+  input  logic                s_axil_arvalid,
+  output logic                s_axil_arready,
+  input  logic [15:0]         s_axil_araddr,
+  output logic                s_axil_rvalid,
+  input  logic                s_axil_rready,
+  output logic [31:0]         s_axil_rdata,
+  output logic [1:0]          s_axil_rresp,
+  // AXI4 master (memory)
+  output logic                m_axi_awvalid,
+  input  logic                m_axi_awready,
+  output logic [3:0]          m_axi_awid,
+  output logic [ADDR_W-1:0]   m_axi_awaddr,
+  output logic [7:0]          m_axi_awlen,
+  output logic [2:0]          m_axi_awsize,
+  output logic [1:0]          m_axi_awburst,
+  output logic                m_axi_wvalid,
+  input  logic                m_axi_wready,
+  output logic [DATA_W-1:0]   m_axi_wdata,
+  output logic [DATA_W/8-1:0] m_axi_wstrb,
+  output logic                m_axi_wlast,
+  input  logic                m_axi_bvalid,
+  output logic                m_axi_bready,
+  input  logic [3:0]          m_axi_bid,
+  input  logic [1:0]          m_axi_bresp,
+  output logic                m_axi_arvalid,
+  input  logic                m_axi_arready,
+  output logic [3:0]          m_axi_arid,
+  output logic [ADDR_W-1:0]   m_axi_araddr,
+  output logic [7:0]          m_axi_arlen,
+  output logic [2:0]          m_axi_arsize,
+  output logic [1:0]          m_axi_arburst,
+  input  logic                m_axi_rvalid,
+  output logic                m_axi_rready,
+  input  logic [3:0]          m_axi_rid,
+  input  logic [DATA_W-1:0]   m_axi_rdata,
+  input  logic [1:0]          m_axi_rresp,
+  input  logic                m_axi_rlast,
+  // interrupts, peripheral handshake
+  output logic                irq,
+  input  logic [NUM_REQ-1:0]  dreq_burst,
+  input  logic [NUM_REQ-1:0]  dreq_single,
+  input  logic [NUM_REQ-1:0]  dreq_last_burst,
+  input  logic [NUM_REQ-1:0]  dreq_last_single,
+  output logic [NUM_REQ-1:0]  dclr,
+  output logic [NUM_REQ-1:0]  dtc,
+  output logic                quiescent
+);
+  localparam int NUM_SLOTS = MAX_OUTSTANDING + 4;   // reads in flight + bursts being written
+  localparam int SIW       = $clog2(NUM_SLOTS);
+  localparam int BUF_DEPTH = NUM_SLOTS * MAX_BURST;
+  localparam int BUF_AW    = $clog2(BUF_DEPTH);
+  localparam int NUM_BT    = 16;
+  localparam int CHW       = (NUM_CH > 1) ? $clog2(NUM_CH) : 1;
+
+  // Parameter checks (elaboration time).
+  if (NUM_CH < 1 || NUM_CH > 16) $error("dmac_top: NUM_CH must be 1..16");
+  if (NUM_REQ < 1 || NUM_REQ > 32) $error("dmac_top: NUM_REQ must be 1..32");
+  if (DATA_W != 32 && DATA_W != 64 && DATA_W != 128) $error("dmac_top: DATA_W must be 32, 64 or 128");
+  if (MAX_BURST < 16 || MAX_BURST > 256 || (MAX_BURST & (MAX_BURST - 1)) != 0)
+    $error("dmac_top: MAX_BURST must be a power of two in 16..256");
+  if (MAX_BURST * DATA_W / 8 > 4096) $error("dmac_top: MAX_BURST beats must fit in 4 KiB");
+  if (MAX_OUTSTANDING < 1 || MAX_OUTSTANDING > 255) $error("dmac_top: MAX_OUTSTANDING must be 1..255");
+
+  // ------------------------------------------------------------- registers
+  logic [NUM_CH-1:0]       r_doorbell, r_abort, r_pause, r_prio, r_wb_en;
+  logic [31:0]             r_doorbell_addr;
+  logic [NUM_CH-1:0][2:0]  r_irq_clr;
+  logic [NUM_CH-1:0][1:0]  c_state;
+  logic [NUM_CH-1:0]       c_aborted, c_wait_req, c_busy_err;
+  logic [NUM_CH-1:0][3:0]  c_err_code;
+  logic [NUM_CH-1:0][1:0]  c_err_resp;
+  logic [NUM_CH-1:0][31:0] c_err_addr, c_cur_desc, c_remaining, c_tc_count;
+  logic [NUM_CH-1:0][2:0]  c_irq_raw;
+  logic                    regs_idle;
+
+  dmac_axil_regs #(
+    .NUM_CH(NUM_CH), .NUM_REQ(NUM_REQ), .DATA_W(DATA_W),
+    .MAX_BURST(MAX_BURST), .MAX_OUTSTANDING(MAX_OUTSTANDING)
+  ) u_regs (
+    .clk, .rst_n,
+    .s_axil_awvalid, .s_axil_awready, .s_axil_awaddr,
+    .s_axil_wvalid, .s_axil_wready, .s_axil_wdata, .s_axil_wstrb,
+    .s_axil_bvalid, .s_axil_bready, .s_axil_bresp,
+    .s_axil_arvalid, .s_axil_arready, .s_axil_araddr,
+    .s_axil_rvalid, .s_axil_rready, .s_axil_rdata, .s_axil_rresp,
+    .doorbell(r_doorbell), .doorbell_addr(r_doorbell_addr), .abort_req(r_abort),
+    .pause(r_pause), .prio(r_prio), .wb_en(r_wb_en), .irq_clr(r_irq_clr),
+    .ch_state(c_state), .ch_aborted(c_aborted), .ch_wait_req(c_wait_req),
+    .ch_busy_err(c_busy_err), .ch_err_code(c_err_code), .ch_err_resp(c_err_resp),
+    .ch_err_addr(c_err_addr), .ch_cur_desc(c_cur_desc), .ch_remaining(c_remaining),
+    .ch_irq_raw(c_irq_raw), .ch_tc_count(c_tc_count),
+    .irq, .idle(regs_idle)
+  );
+
+  // -------------------------------------------------------------- channels
+  logic [NUM_CH-1:0]        j_valid, j_src_inc, j_dst_inc, grant, kill, ch_busy, ch_quiet;
+  logic [NUM_CH-1:0][1:0]   j_kind;
+  logic [NUM_CH-1:0][31:0]  j_src, j_dst;
+  logic [NUM_CH-1:0][12:0]  j_len;
+  logic [NUM_CH-1:0][2:0]   j_width;
+  logic [NUM_CH-1:0][NUM_REQ-1:0] ch_dclr, ch_dtc;
+
+  // Events from the engines (broadcast, qualified by channel number).
+  logic              ev_desc;
+  logic [3:0]        ev_desc_ch;
+  logic [2:0]        ev_desc_idx;
+  logic [DATA_W-1:0] ev_desc_data;
+  logic              ev_rerr, ev_rerr_desc;
+  logic [3:0]        ev_rerr_ch;
+  logic [1:0]        ev_rerr_resp;
+  logic [31:0]       ev_rerr_addr;
+  logic              ev_b, ev_b_wb;
+  logic [3:0]        ev_b_ch;
+  logic [12:0]       ev_b_len;
+  logic [1:0]        ev_b_resp;
+  logic [31:0]       ev_b_addr;
+
+  // The "last" request forms act like the plain ones (DMAC is flow controller).
+  logic [NUM_REQ-1:0] dreq_b_any, dreq_s_any;
+  assign dreq_b_any = dreq_burst | dreq_last_burst;
+  assign dreq_s_any = dreq_single | dreq_last_single;
+
+  for (genvar c = 0; c < NUM_CH; c++) begin : g_ch
+    dmac_channel #(.NUM_REQ(NUM_REQ), .DATA_W(DATA_W), .MAX_BURST(MAX_BURST)) u_ch (
+      .clk, .rst_n,
+      .doorbell_i(r_doorbell[c]), .doorbell_addr_i(r_doorbell_addr), .abort_i(r_abort[c]),
+      .pause_i(r_pause[c]), .wb_en_i(r_wb_en[c]), .irq_clr_i(r_irq_clr[c]),
+      .req_valid_o(j_valid[c]), .req_kind_o(j_kind[c]), .req_src_o(j_src[c]), .req_dst_o(j_dst[c]),
+      .req_len_o(j_len[c]), .req_src_inc_o(j_src_inc[c]), .req_dst_inc_o(j_dst_inc[c]),
+      .req_width_o(j_width[c]), .grant_i(grant[c]),
+      .desc_beat_i(ev_desc && ev_desc_ch == 4'(c)), .desc_beat_idx_i(ev_desc_idx),
+      .desc_beat_data_i(ev_desc_data),
+      .rd_err_i(ev_rerr && ev_rerr_ch == 4'(c)), .rd_err_desc_i(ev_rerr_desc),
+      .rd_err_resp_i(ev_rerr_resp), .rd_err_addr_i(ev_rerr_addr),
+      .bresp_i(ev_b && ev_b_ch == 4'(c)), .bresp_wb_i(ev_b_wb), .bresp_len_i(ev_b_len),
+      .bresp_resp_i(ev_b_resp), .bresp_addr_i(ev_b_addr),
+      .busy_i(ch_busy[c]), .kill_o(kill[c]),
+      .dreq_burst_i(dreq_b_any), .dreq_single_i(dreq_s_any),
+      .dclr_o(ch_dclr[c]), .dtc_o(ch_dtc[c]),
+      .state_o(c_state[c]), .aborted_o(c_aborted[c]), .wait_req_o(c_wait_req[c]),
+      .busy_err_o(c_busy_err[c]), .err_code_o(c_err_code[c]), .err_resp_o(c_err_resp[c]),
+      .err_addr_o(c_err_addr[c]), .cur_desc_o(c_cur_desc[c]), .remaining_o(c_remaining[c]),
+      .irq_raw_o(c_irq_raw[c]), .tc_count_o(c_tc_count[c]), .quiet_o(ch_quiet[c])
+    );
+  end
+
+  always_comb begin
+    dclr = '0;
+    dtc  = '0;
+    for (int c = 0; c < NUM_CH; c++) begin
+      dclr |= ch_dclr[c];
+      dtc  |= ch_dtc[c];
+    end
+  end
+
+  // ------------------------------------------------------------ arbitration
+  logic can_read, can_wb;
+  logic [NUM_CH-1:0] eligible;
+  always_comb begin
+    for (int c = 0; c < NUM_CH; c++)
+      eligible[c] = j_valid[c] && ((j_kind[c] == 2'd2) ? can_wb : can_read);
+  end
+
+  dmac_arbiter #(.N(NUM_CH)) u_arb (
+    .clk, .rst_n, .req(eligible), .prio(r_prio), .enable(1'b1), .grant(grant)
+  );
+
+  // Mux the granted channel's job.
+  logic           g_valid;
+  logic [CHW-1:0] gnt_ch;
+  always_comb begin
+    gnt_ch = '0;
+    for (int c = 0; c < NUM_CH; c++) if (grant[c]) gnt_ch = CHW'(c);
+  end
+  assign g_valid = |grant;
+
+  // ---------------------------------------------------------------- engines
+  logic [NUM_SLOTS-1:0]       s_valid, s_src_inc, s_dst_inc, s_rdone;
+  logic [NUM_SLOTS-1:0][1:0]  s_kind;
+  logic [NUM_SLOTS-1:0][3:0]  s_ch;
+  logic [NUM_SLOTS-1:0][31:0] s_src, s_dst;
+  logic [NUM_SLOTS-1:0][12:0] s_len, s_rcv;
+  logic [NUM_SLOTS-1:0][2:0]  s_width;
+  logic [SIW-1:0]             alloc_idx, buf_slot;
+  logic                       free_valid, rd_idle, wr_idle;
+  logic                       buf_we;
+  logic [7:0]                 buf_beat;
+  logic [DATA_W/8-1:0]        buf_be;
+  logic [DATA_W-1:0]          buf_wdata, buf_rdata0, buf_rdata1;
+  logic [BUF_AW-1:0]          buf_raddr0, buf_raddr1, buf_waddr;
+
+  dmac_axi_read #(
+    .DATA_W(DATA_W), .ADDR_W(ADDR_W), .MAX_BURST(MAX_BURST),
+    .MAX_OUTSTANDING(MAX_OUTSTANDING), .NUM_SLOTS(NUM_SLOTS), .SIW(SIW)
+  ) u_rd (
+    .clk, .rst_n,
+    .job_valid(g_valid), .job_ch(4'(gnt_ch)), .job_kind(j_kind[gnt_ch]), .job_src(j_src[gnt_ch]),
+    .job_dst(j_dst[gnt_ch]), .job_len(j_len[gnt_ch]), .job_src_inc(j_src_inc[gnt_ch]),
+    .job_dst_inc(j_dst_inc[gnt_ch]), .job_width(j_width[gnt_ch]),
+    .can_read, .can_wb,
+    .s_valid, .s_kind, .s_ch, .s_src, .s_dst, .s_len, .s_src_inc, .s_dst_inc, .s_width,
+    .s_rcv, .s_rdone, .alloc_idx, .free_valid,
+    .buf_we, .buf_slot, .buf_beat, .buf_be, .buf_wdata,
+    .desc_beat(ev_desc), .desc_ch(ev_desc_ch), .desc_idx(ev_desc_idx), .desc_data(ev_desc_data),
+    .rd_err(ev_rerr), .rd_err_ch(ev_rerr_ch), .rd_err_desc(ev_rerr_desc),
+    .rd_err_resp(ev_rerr_resp), .rd_err_addr(ev_rerr_addr),
+    .idle(rd_idle),
+    .m_axi_arvalid, .m_axi_arready, .m_axi_arid, .m_axi_araddr, .m_axi_arlen, .m_axi_arsize,
+    .m_axi_arburst, .m_axi_rvalid, .m_axi_rready, .m_axi_rid, .m_axi_rdata, .m_axi_rresp,
+    .m_axi_rlast
+  );
+
+  assign buf_waddr = BUF_AW'(32'(buf_slot) * MAX_BURST + 32'(buf_beat));
+
+  dmac_slot_buffer #(.DATA_W(DATA_W), .DEPTH(BUF_DEPTH)) u_buf (
+    .clk, .we(buf_we), .waddr(buf_waddr), .wbe(buf_be), .wdata(buf_wdata),
+    .raddr0(buf_raddr0), .rdata0(buf_rdata0), .raddr1(buf_raddr1), .rdata1(buf_rdata1)
+  );
+
+  dmac_axi_write #(
+    .NUM_CH(NUM_CH), .DATA_W(DATA_W), .ADDR_W(ADDR_W), .MAX_BURST(MAX_BURST),
+    .NUM_SLOTS(NUM_SLOTS), .SIW(SIW), .NUM_BT(NUM_BT), .BUF_AW(BUF_AW)
+  ) u_wr (
+    .clk, .rst_n,
+    .s_valid, .s_kind, .s_ch, .s_src, .s_dst, .s_len, .s_src_inc, .s_dst_inc, .s_width,
+    .s_rcv, .s_rdone, .alloc_valid(g_valid), .alloc_idx, .free_valid, .kill,
+    .buf_raddr0, .buf_rdata0, .buf_raddr1, .buf_rdata1,
+    .b_event(ev_b), .b_ch(ev_b_ch), .b_wb(ev_b_wb), .b_len(ev_b_len), .b_resp(ev_b_resp),
+    .b_addr(ev_b_addr), .ch_busy, .idle(wr_idle),
+    .m_axi_awvalid, .m_axi_awready, .m_axi_awid, .m_axi_awaddr, .m_axi_awlen, .m_axi_awsize,
+    .m_axi_awburst, .m_axi_wvalid, .m_axi_wready, .m_axi_wdata, .m_axi_wstrb, .m_axi_wlast,
+    .m_axi_bvalid, .m_axi_bready, .m_axi_bid, .m_axi_bresp
+  );
+
+  // Nothing can change without an input change: no job anywhere, no register
+  // access, every channel parked (IDLE, PAUSED, ERROR, or waiting on a low
+  // request line), and no AXI response arriving.
+  assign quiescent = regs_idle && rd_idle && wr_idle && (&ch_quiet) &&
+                     !m_axi_rvalid && !m_axi_bvalid;
+endmodule
