@@ -32,13 +32,15 @@ case "$mode" in
   run)
     install_missing
     build
-    if [ $# -eq 0 ]; then set -- run audio; fi
-    exec build/tb/dmacosim "$@"
+    # Until the audio scenario lands, the platform demo is the main scenario.
+    if [ $# -eq 0 ]; then set -- run demo; fi
+    SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 exec build/tb/dmacosim "$@"
     ;;
   test)
     install_missing
     build
     cd build
+    export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
     exec ctest -j"$(nproc)" --output-on-failure --timeout 600 "$@"
     ;;
   *)

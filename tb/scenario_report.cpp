@@ -1,0 +1,107 @@
+#include "tb/scenario_report.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "models/log.h"
+
+#ifndef DMACOSIM_SOURCE_DIR
+#define DMACOSIM_SOURCE_DIR "."
+#endif
+
+namespace dmacosim {
+
+static void make_dirs(const std::string& path) {
+  for (size_t i = 1; i <= path.size(); ++i)
+    if (i == path.size() || path[i] == '/') mkdir(path.substr(0, i).c_str(), 0755);
+}
+
+ScenarioReport::ScenarioReport(std::string scenario, const ScenarioOptions& opt)
+    : scenario_(std::move(scenario)), out_dir_(opt.out_dir), start_(std::chrono::steady_clock::now()) {
+  if (!out_dir_.empty()) {
+    make_dirs(out_dir_);
+    Log::instance().set_file(out_path("dmacosim.log"));
+  }
+  add("scenario", scenario_);
+}
+
+std::string ScenarioReport::out_path(const std::string& file) const {
+  return out_dir_.empty() ? file : out_dir_ + "/" + file;
+}
+
+std::string ScenarioReport::json_escape(const std::string& s) {
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') o += '\\', o += c;
+    else if (c == '\n') o += "\\n";
+    else if (static_cast<unsigned char>(c) < 0x20) o += strfmt("\\u%04x", c);
+    else o += c;
+  }
+  return o + "\"";
+}
+
+void ScenarioReport::add(const std::string& k, const std::string& v) { fields_.emplace_back(k, json_escape(v)); }
+void ScenarioReport::add(const std::string& k, double v) { fields_.emplace_back(k, strfmt("%.9g", v)); }
+void ScenarioReport::add(const std::string& k, uint64_t v) { fields_.emplace_back(k, std::to_string(v)); }
+void ScenarioReport::add_bool(const std::string& k, bool v) { fields_.emplace_back(k, v ? "true" : "false"); }
+void ScenarioReport::add_raw_json(const std::string& k, const std::string& j) { fields_.emplace_back(k, j); }
+
+double ScenarioReport::wall_seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+int ScenarioReport::finish() {
+  add("wall_seconds", wall_seconds());
+  std::string reasons = "[";
+  for (size_t i = 0; i < failures_.size(); ++i) reasons += (i ? ", " : "") + json_escape(failures_[i]);
+  add_raw_json("failures", reasons + "]");
+  add_bool("clean", clean());
+
+  size_t w = 0;
+  for (auto& r : rows_) w = std::max(w, r.first.size());
+  printf("\n%s\n", std::string(w + 30, '-').c_str());
+  printf("dmacosim run %s\n", scenario_.c_str());
+  printf("%s\n", std::string(w + 30, '-').c_str());
+  for (auto& r : rows_) printf("  %-*s  %s\n", int(w), r.first.c_str(), r.second.c_str());
+  printf("%s\n", std::string(w + 30, '-').c_str());
+  if (clean()) printf("RESULT: clean\n");
+  else for (auto& f : failures_) printf("RESULT: FAILED: %s\n", f.c_str());
+
+  std::ofstream js(out_path("summary.json"));
+  js << "{\n";
+  for (size_t i = 0; i < fields_.size(); ++i)
+    js << "  " << json_escape(fields_[i].first) << ": " << fields_[i].second << (i + 1 < fields_.size() ? ",\n" : "\n");
+  js << "}\n";
+  if (!out_dir_.empty()) printf("outputs: %s\n", out_dir_.c_str());
+  Log::instance().set_file("");
+  return clean() ? 0 : 1;
+}
+
+void ScenarioReport::write_save_file(const std::string& save_name, const std::string& fst_path) const {
+  std::ifstream in(std::string(DMACOSIM_SOURCE_DIR) + "/waves/" + save_name + ".gtkw");
+  if (!in) {
+    log_warn("dmacosim", "no save file waves/" + save_name + ".gtkw");
+    return;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  // The dump line names the trace this run wrote, so `gtkwave file.gtkw` opens it.
+  std::string abs = fst_path;
+  if (!abs.empty() && abs[0] != '/') {
+    char cwd[4096];
+    if (getcwd(cwd, sizeof cwd)) abs = std::string(cwd) + "/" + abs;
+  }
+  size_t p = text.find("[dumpfile]");
+  if (p != std::string::npos) {
+    size_t e = text.find('\n', p);
+    text.replace(p, e - p, "[dumpfile] \"" + abs + "\"");
+  }
+  std::ofstream(out_path(save_name + ".gtkw")) << text;
+}
+
+}  // namespace dmacosim

@@ -1,0 +1,51 @@
+// Shared plumbing for scenarios: output directory, log file, a flat JSON
+// summary, the terminal summary table, and the GTKWave save file for a trace.
+#pragma once
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tb/scenario.h"
+
+namespace dmacosim {
+
+class ScenarioReport {
+public:
+  ScenarioReport(std::string scenario, const ScenarioOptions& opt);
+
+  // Path inside --out (or the current directory when --out is not given).
+  std::string out_path(const std::string& file) const;
+  const std::string& out_dir() const { return out_dir_; }
+
+  // Summary fields, in insertion order. `raw_json` values are written as-is.
+  void add(const std::string& key, const std::string& value);
+  void add(const std::string& key, double value);
+  void add(const std::string& key, uint64_t value);
+  void add_bool(const std::string& key, bool value);
+  void add_raw_json(const std::string& key, const std::string& json);
+  // Rows of the terminal table (label, value).
+  void row(const std::string& label, const std::string& value) { rows_.emplace_back(label, value); }
+  // A reason the run is not clean (exit code 1).
+  void fail(const std::string& reason) { failures_.push_back(reason); }
+  bool clean() const { return failures_.empty(); }
+
+  double wall_seconds() const;
+  // Prints the table and the verdict, writes summary.json; returns the exit code.
+  int finish();
+
+  // Copies waves/<name>.gtkw next to the trace with the dump file path filled in.
+  void write_save_file(const std::string& save_name, const std::string& fst_path) const;
+
+  static std::string json_escape(const std::string& s);
+
+private:
+  std::string scenario_;
+  std::string out_dir_;
+  std::vector<std::pair<std::string, std::string>> fields_;
+  std::vector<std::pair<std::string, std::string>> rows_;
+  std::vector<std::string> failures_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace dmacosim

@@ -1,0 +1,22 @@
+#include "tb/system.h"
+
+#include "driver/kernel/sched.h"
+
+namespace dmacosim {
+
+System::System(sc_core::sc_module_name name, PlatformConfig cfg)
+    : sc_module(name), hw("hw", std::move(cfg)), kernel(hw.cpu), irqchip(hw.cpu, platform::kIntcBase) {
+  kernel.set_irq_chip(&irqchip);
+}
+
+kernel::task_struct* System::start_init(std::function<int()> fn, const std::string& name) {
+  return kernel::kthread_run(
+      std::function<int()>([this, fn]() {
+        irqchip.enable_source(platform::kIrqDma);
+        irqchip.enable_source(platform::kIrqAudio);
+        return fn();
+      }),
+      name);
+}
+
+}  // namespace dmacosim

@@ -1,0 +1,26 @@
+// A booted system: the hardware platform plus the kernel model running on its
+// CPU, with the interrupt controller driven by its irqchip driver. Scenarios
+// and driver tests start their kernel threads on it.
+#pragma once
+#include <functional>
+
+#include "driver/kernel/intc_irqchip.h"
+#include "driver/kernel/kernel.h"
+#include "tb/platform.h"
+
+namespace dmacosim {
+
+class System : public sc_core::sc_module {
+public:
+  explicit System(sc_core::sc_module_name name, PlatformConfig cfg = {});
+
+  // Start `fn` as the first kernel thread ("init"); before it runs, the
+  // platform's interrupt sources (DMA, audio) are enabled at the controller.
+  kernel::task_struct* start_init(std::function<int()> fn, const std::string& name = "init");
+
+  Platform hw;
+  kernel::Kernel kernel;
+  kernel::IntcIrqChip irqchip;
+};
+
+}  // namespace dmacosim
