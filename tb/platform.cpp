@@ -46,8 +46,52 @@ Platform::Platform(sc_core::sc_module_name name, PlatformConfig cfg)
     fst_ = std::make_unique<VerilatedFstC>();
     dmac.model().trace(fst_.get(), 99);
     fst_->open(cfg_.fst_path.c_str());
-    dmac.on_eval = [this](Vdmac_top&, uint64_t time_ps) { fst_->dump(time_ps); };
-    log_info(basename(), "tracing the DMA RTL to " + cfg_.fst_path);
+    dmac.on_eval = [this](Vplatform_top&, uint64_t time_ps) { trace_dump(time_ps); };
+    // Platform signals changed by other processes are recorded when they change.
+    for (Wire* w : {&intc.irq_out(), &audio.irq_out(), &audio.dreq_burst(), &dmac.irq})
+      w->on_change([this](bool) { trace_now(); });
+    SC_THREAD(trace_sampler);
+    log_info(basename(), "tracing the DMA RTL and platform probes to " + cfg_.fst_path);
+  }
+}
+
+void Platform::sample_probes(Vplatform_top& m) {
+  m.probe_cpu_irqs_disabled = cpu.local_irq_disabled();
+  m.probe_cpu_context = probe_cpu_context ? probe_cpu_context() & 3 : 0;
+  m.probe_intc_irq = intc.irq_out().read();
+  m.probe_irq_lines = uint8_t((dmac.irq.read() << kIrqDma) | (audio.irq_out().read() << kIrqAudio));
+  m.probe_audio_fifo_level = uint8_t(audio.fifo_level());
+  m.probe_audio_dreq = audio.dreq_burst().read();
+  m.probe_audio_frames = uint32_t(audio.played_frames().size());
+  m.probe_audio_underruns = audio.underrun_count();
+  m.probe_validator_reports = uint16_t(probe_validator_reports ? probe_validator_reports() : 0);
+  m.probe_marker = marker_;
+}
+
+// The RTL host dumps at its own (possibly run-ahead) cycle times and other
+// processes at the current time; both are later than any earlier dump (the
+// host never runs ahead past another process's activity), max() only guards.
+void Platform::trace_dump(uint64_t time_ps) {
+  Vplatform_top& m = dmac.model();
+  sample_probes(m);
+  m.eval();  // probes feed no logic: this only settles them for the dump
+  last_dump_ps_ = std::max(last_dump_ps_, time_ps);
+  fst_->dump(last_dump_ps_);
+}
+
+void Platform::trace_now() {
+  if (fst_) trace_dump(uint64_t(sc_core::sc_time_stamp().value()));
+}
+
+void Platform::set_marker(uint8_t m) {
+  marker_ = m;
+  trace_now();
+}
+
+void Platform::trace_sampler() {
+  for (;;) {
+    wait(audio.sample_period());
+    trace_now();
   }
 }
 

@@ -3,12 +3,13 @@
 // wired per tb/address_map.h. Hardware only: software (the kernel model and
 // drivers) runs on `cpu` (see tb/system.h).
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "tb/verilated_sc.h"  // first: see the file
 
-#include "Vdmac_top.h"
+#include "Vplatform_top.h"
 #include "models/audio_port.h"
 #include "models/cpu.h"
 #include "models/intc.h"
@@ -37,6 +38,15 @@ public:
   const PlatformConfig& config() const { return cfg_; }
   void end_of_simulation() override;  // flushes the trace
 
+  // Trace probes for software state (set by the System): the CPU context
+  // (0 process, 1 softirq, 2 hardirq, 3 idle) and the validator report count.
+  std::function<unsigned()> probe_cpu_context;
+  std::function<unsigned()> probe_validator_reports;
+  // A scenario marker shown in the trace (e.g. the last trigger command).
+  void set_marker(uint8_t m);
+  // Record the current platform state in the trace now (no-op when not tracing).
+  void trace_now();
+
 private:
   PlatformConfig cfg_;
   bool tracing_;
@@ -47,10 +57,17 @@ public:
   Ram ram;
   Intc intc;
   AudioPort audio;
-  DmacHost<Vdmac_top> dmac;
+  DmacHost<Vplatform_top> dmac;
 
 private:
+  SC_HAS_PROCESS(Platform);
+  void sample_probes(Vplatform_top& m);
+  void trace_dump(uint64_t time_ps);
+  void trace_sampler();  // one sample per audio frame while tracing
+
   std::unique_ptr<VerilatedFstC> fst_;
+  uint64_t last_dump_ps_ = 0;
+  uint8_t marker_ = 0;
 };
 
 }  // namespace dmacosim

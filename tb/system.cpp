@@ -1,5 +1,6 @@
 #include "tb/system.h"
 
+#include "driver/kernel/preempt.h"
 #include "driver/kernel/sched.h"
 
 namespace dmacosim {
@@ -7,6 +8,14 @@ namespace dmacosim {
 System::System(sc_core::sc_module_name name, PlatformConfig cfg)
     : sc_module(name), hw("hw", std::move(cfg)), kernel(hw.cpu), irqchip(hw.cpu, platform::kIntcBase) {
   kernel.set_irq_chip(&irqchip);
+  hw.probe_cpu_context = [this]() -> unsigned {
+    if (!kernel.current() || kernel.current() == kernel.this_cpu().idle) return 3;
+    const unsigned pc = kernel.current()->preempt_count;
+    if (pc & kernel::HARDIRQ_MASK) return 2;
+    if (pc & kernel::SOFTIRQ_OFFSET) return 1;
+    return 0;
+  };
+  hw.probe_validator_reports = [this]() { return unsigned(kernel.lockdep().reports().size()); };
 }
 
 kernel::task_struct* System::start_init(std::function<int()> fn, const std::string& name) {
