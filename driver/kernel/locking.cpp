@@ -1,0 +1,480 @@
+// preempt_count, irq flags, bottom halves, spinlocks, rwlocks, mutexes.
+#include <algorithm>
+
+#include "bottom_half.h"
+#include "irqflags.h"
+#include "models/log.h"
+#include "mutex.h"
+#include "preempt.h"
+#include "rwlock.h"
+#include "sched.h"
+#include "spinlock.h"
+
+namespace dmacosim::kernel {
+
+// ---------------------------------------------------------------- preempt_count
+
+unsigned preempt_count() {
+  task_struct* t = this_kernel().current();
+  return t ? t->preempt_count : 0;
+}
+void preempt_count_add(unsigned val) { this_kernel().current()->preempt_count += val; }
+void preempt_count_sub(unsigned val) {
+  task_struct* t = this_kernel().current();
+  if (t->preempt_count < val) {
+    log_error("kernel", strfmt("BUG: preempt_count underflow (%#x - %#x) in %s", t->preempt_count, val,
+                               this_kernel().current_chain().c_str()));
+    t->preempt_count = 0;
+    return;
+  }
+  t->preempt_count -= val;
+}
+
+// ---------------------------------------------------------------- irq flags
+
+bool irqs_disabled() { return this_kernel().cpu().local_irq_disabled(); }
+
+void raw_local_irq_disable() { this_kernel().cpu().arch_local_irq_disable(); }
+void raw_local_irq_enable() { this_kernel().cpu().arch_local_irq_enable(); }
+void raw_local_irq_save(unsigned long& flags) {
+  flags = irqs_disabled() ? 1 : 0;
+  raw_local_irq_disable();
+}
+void raw_local_irq_restore(unsigned long flags) {
+  if (irqs_disabled_flags(flags))
+    raw_local_irq_disable();
+  else
+    raw_local_irq_enable();
+}
+
+void local_irq_disable() { raw_local_irq_disable(); }
+void local_irq_enable() {
+  if (irqs_disabled()) this_kernel().lockdep().hardirqs_on();
+  raw_local_irq_enable();
+}
+void local_irq_save(unsigned long& flags) { raw_local_irq_save(flags); }
+void local_irq_restore(unsigned long flags) {
+  if (!irqs_disabled_flags(flags) && irqs_disabled()) this_kernel().lockdep().hardirqs_on();
+  raw_local_irq_restore(flags);
+}
+
+// ---------------------------------------------------------------- bottom halves
+
+static void report_vbh1(bool enable, const std::string& lock_name) {
+  Kernel& k = this_kernel();
+  task_struct* t = k.current();
+  std::string chain = k.current_chain();
+  bool hard = in_hardirq();
+  bool irqoff = irqs_disabled();
+  const char* fn = lock_name.empty() ? (enable ? "local_bh_enable" : "local_bh_disable")
+                                     : (enable ? "_raw_spin_unlock_bh" : "_raw_spin_lock_bh");
+  LockReport r;
+  r.rule = "V-BH-1";
+  if (enable) {
+    r.headline = "WARNING: at kernel/softirq.c:159 local_bh_enable_ip()";
+    r.message = strfmt(
+        "WARNING: at kernel/softirq.c:159 local_bh_enable_ip+0xaa/0xf0()\n"
+        " WARN_ON_ONCE(in_irq() || irqs_disabled()): in_irq(): %d, irqs_disabled(): %d, preempt_count: %#x\n"
+        " bottom-half enable%s%s with %s\n"
+        " pid: %d, comm: %s\n"
+        " context: %s\n"
+        "Call trace:\n  local_bh_enable_ip\n  %s",
+        hard ? 1 : 0, irqoff ? 1 : 0, preempt_count(), lock_name.empty() ? "" : " of lock ", lock_name.c_str(),
+        hard ? "in hardirq context" : "IRQs disabled", t->pid, t->comm.c_str(), chain.c_str(), fn);
+  } else {
+    r.headline = "WARNING: at kernel/softirq.c:107 __local_bh_disable_ip()";
+    r.message = strfmt(
+        "WARNING: at kernel/softirq.c:107 __local_bh_disable_ip()\n"
+        " WARN_ON_ONCE(in_irq()): bottom-half disable%s%s in hardirq context, preempt_count: %#x\n"
+        " pid: %d, comm: %s\n context: %s\nCall trace:\n  __local_bh_disable_ip\n  %s",
+        lock_name.empty() ? "" : " of lock ", lock_name.c_str(), preempt_count(), t->pid, t->comm.c_str(),
+        chain.c_str(), fn);
+  }
+  if (!lock_name.empty()) r.locks = {lock_name};
+  r.contexts = {chain};
+  k.lockdep().report(std::string("V-BH-1|") + (enable ? "en|" : "dis|") + lock_name + "|" + chain, r);
+}
+
+void __local_bh_disable_ip(unsigned cnt, const std::string& lock_name) {
+  if (in_hardirq()) report_vbh1(false, lock_name);
+  preempt_count_add(cnt);
+}
+
+void __local_bh_enable_ip(unsigned cnt, const std::string& lock_name) {
+  if (in_hardirq() || irqs_disabled()) report_vbh1(true, lock_name);
+  if (softirq_count() == SOFTIRQ_DISABLE_OFFSET) this_kernel().lockdep().softirqs_on();
+  preempt_count_sub(cnt - 1);
+  // Faithful: pending softirqs run right here, and __do_softirq() turns
+  // hardirqs on even if the caller had them off.
+  if (!in_interrupt() && local_softirq_pending()) do_softirq();
+  preempt_count_dec();
+}
+
+void local_bh_disable() { __local_bh_disable_ip(SOFTIRQ_DISABLE_OFFSET); }
+void local_bh_enable() { __local_bh_enable_ip(SOFTIRQ_DISABLE_OFFSET); }
+
+void open_softirq(int nr, std::function<void()> action) { this_kernel().open_softirq(nr, std::move(action)); }
+void __raise_softirq_irqoff(int nr) { this_kernel().this_cpu().softirq_pending |= 1u << nr; }
+void raise_softirq_irqoff(int nr) { this_kernel().raise_softirq_irqoff(nr); }
+void raise_softirq(int nr) {
+  unsigned long flags;
+  local_irq_save(flags);
+  raise_softirq_irqoff(nr);
+  local_irq_restore(flags);
+}
+unsigned local_softirq_pending() { return this_kernel().this_cpu().softirq_pending; }
+void do_softirq() { this_kernel().do_softirq(); }
+
+// ---------------------------------------------------------------- common helpers
+
+static void init_map(lockdep_map& m, const char* name, const char* file, int line) {
+  if (name) {
+    m.name = name;
+    m.key = std::string("name:") + name;
+  } else {
+    std::string f = file ? file : "?";
+    auto slash = f.find_last_of('/');
+    if (slash != std::string::npos) f = f.substr(slash + 1);
+    m.name = strfmt("lock#%s:%d", f.c_str(), line);
+    m.key = strfmt("site:%s:%d", file ? file : "?", line);
+  }
+  m.cls = nullptr;
+}
+
+static std::string holder_desc(task_struct* owner, const std::string& owner_chain) {
+  Kernel& k = this_kernel();
+  task_struct* cur = k.current();
+  if (!owner) return "(unknown owner)";
+  if (owner == cur) {
+    // Same task: the holder is either a context this CPU interrupted to run
+    // the spinner, or this very context (recursive acquisition).
+    for (size_t i = 0; i + 1 < cur->ctx.size(); ++i)
+      if (owner_chain.rfind(cur->ctx[i].base, 0) == 0)
+        return owner_chain + strfmt(" (interrupted by the spinner; task %s/%d)", owner->comm.c_str(), owner->pid);
+    return owner_chain + " (this same context: recursive acquisition)";
+  }
+  const char* st = owner->state == TASK_RUNNING ? "runnable, not running" : "sleeping";
+  return owner_chain + strfmt(" (task %s/%d is %s)", owner->comm.c_str(), owner->pid, st);
+}
+
+template <typename L>
+static void lazy_init(L* l, const char* what) {
+  if (l->initialized) return;
+  init_map(l->dep_map, nullptr, "uninitialized", 0);
+  l->dep_map.name = strfmt("uninitialized-%s@%p", what, static_cast<void*>(l));
+  l->dep_map.key = "uninit:" + l->dep_map.name;
+  l->initialized = true;
+  log_error("kernel", strfmt("BUG: %s used before init (%s)", what, l->dep_map.name.c_str()));
+}
+
+// ---------------------------------------------------------------- spinlocks
+
+void spin_lock_init(spinlock_t* lock, const char* name, const char* file, int line) {
+  init_map(lock->dep_map, name, file, line);
+  lock->locked = false;
+  lock->owner = nullptr;
+  lock->initialized = true;
+}
+
+static void do_raw_spin_lock(spinlock_t* l) {
+  Kernel& k = this_kernel();
+  if (l->locked) {
+    k.deadlock("spin_lock on a lock that is already held (single CPU: it can never be released)", {l->dep_map.name},
+               holder_desc(l->owner, l->owner_chain), k.current_full_chain());
+    k.park();
+  }
+  l->locked = true;
+  l->owner = k.current();
+  l->owner_chain = k.current_chain();
+}
+
+static void do_raw_spin_unlock(spinlock_t* l) {
+  if (!l->locked) log_error("kernel", strfmt("BUG: spinlock already unlocked on CPU#0: %s", l->dep_map.name.c_str()));
+  l->locked = false;
+  l->owner = nullptr;
+}
+
+static void acquire(spinlock_t* l, bool trylock = false, int subclass = 0) {
+  lazy_init(l, "spinlock");
+  this_kernel().lockdep().lock_acquire(&l->dep_map, 0, trylock, subclass);
+}
+
+void spin_lock(spinlock_t* l) {
+  preempt_disable();
+  acquire(l);
+  do_raw_spin_lock(l);
+}
+void spin_lock_nested(spinlock_t* l, int subclass) {
+  preempt_disable();
+  acquire(l, false, subclass);
+  do_raw_spin_lock(l);
+}
+void spin_unlock(spinlock_t* l) {
+  this_kernel().lockdep().lock_release(&l->dep_map);
+  do_raw_spin_unlock(l);
+  preempt_enable();
+}
+void spin_lock_irq(spinlock_t* l) {
+  local_irq_disable();
+  preempt_disable();
+  acquire(l);
+  do_raw_spin_lock(l);
+}
+void spin_unlock_irq(spinlock_t* l) {
+  this_kernel().lockdep().lock_release(&l->dep_map);
+  do_raw_spin_unlock(l);
+  local_irq_enable();
+  preempt_enable();
+}
+void spin_lock_irqsave(spinlock_t* l, unsigned long& flags) {
+  local_irq_save(flags);
+  preempt_disable();
+  acquire(l);
+  do_raw_spin_lock(l);
+}
+void spin_unlock_irqrestore(spinlock_t* l, unsigned long flags) {
+  this_kernel().lockdep().lock_release(&l->dep_map);
+  do_raw_spin_unlock(l);
+  local_irq_restore(flags);
+  preempt_enable();
+}
+void spin_lock_bh(spinlock_t* l) {
+  lazy_init(l, "spinlock");
+  __local_bh_disable_ip(SOFTIRQ_LOCK_OFFSET, l->dep_map.name);
+  acquire(l);
+  do_raw_spin_lock(l);
+}
+void spin_unlock_bh(spinlock_t* l) {
+  this_kernel().lockdep().lock_release(&l->dep_map);
+  do_raw_spin_unlock(l);
+  __local_bh_enable_ip(SOFTIRQ_LOCK_OFFSET, l->dep_map.name);
+}
+int spin_trylock(spinlock_t* l) {
+  preempt_disable();
+  if (!l->locked) {
+    acquire(l, true);
+    do_raw_spin_lock(l);
+    return 1;
+  }
+  preempt_enable();
+  return 0;
+}
+int spin_trylock_irqsave(spinlock_t* l, unsigned long& flags) {
+  local_irq_save(flags);
+  if (spin_trylock(l)) return 1;
+  local_irq_restore(flags);
+  return 0;
+}
+int spin_trylock_bh(spinlock_t* l) {
+  lazy_init(l, "spinlock");
+  __local_bh_disable_ip(SOFTIRQ_LOCK_OFFSET, l->dep_map.name);
+  if (!l->locked) {
+    acquire(l, true);
+    do_raw_spin_lock(l);
+    return 1;
+  }
+  __local_bh_enable_ip(SOFTIRQ_LOCK_OFFSET, l->dep_map.name);
+  return 0;
+}
+bool spin_is_locked(const spinlock_t* l) { return l->locked; }
+void lockdep_assert_held(const spinlock_t* l) {
+  if (!l->locked)
+    log_error("kernel", strfmt("WARNING: lockdep_assert_held(%s) failed in %s", l->dep_map.name.c_str(),
+                               this_kernel().current_chain().c_str()));
+}
+
+// ---------------------------------------------------------------- rwlocks
+
+void rwlock_init(rwlock_t* l, const char* name, const char* file, int line) {
+  init_map(l->dep_map, name, file, line);
+  l->readers = 0;
+  l->writer = false;
+  l->initialized = true;
+}
+
+static void do_raw_read_lock(rwlock_t* l) {
+  Kernel& k = this_kernel();
+  if (l->writer) {
+    k.deadlock("read_lock on an rwlock that is write-held (single CPU: it can never be released)",
+               {l->dep_map.name}, holder_desc(l->owner, l->owner_chain), k.current_full_chain());
+    k.park();
+  }
+  ++l->readers;
+  l->owner = k.current();
+  l->owner_chain = k.current_chain();
+}
+static void do_raw_write_lock(rwlock_t* l) {
+  Kernel& k = this_kernel();
+  if (l->writer || l->readers) {
+    k.deadlock(strfmt("write_lock on an rwlock that is %s (single CPU: it can never be released)",
+                      l->writer ? "write-held" : "read-held"),
+               {l->dep_map.name}, holder_desc(l->owner, l->owner_chain), k.current_full_chain());
+    k.park();
+  }
+  l->writer = true;
+  l->owner = k.current();
+  l->owner_chain = k.current_chain();
+}
+static void do_raw_read_unlock(rwlock_t* l) {
+  if (l->readers <= 0)
+    log_error("kernel", strfmt("BUG: rwlock read-unlock without readers: %s", l->dep_map.name.c_str()));
+  else
+    --l->readers;
+}
+static void do_raw_write_unlock(rwlock_t* l) {
+  if (!l->writer) log_error("kernel", strfmt("BUG: rwlock write-unlock without writer: %s", l->dep_map.name.c_str()));
+  l->writer = false;
+}
+static void rw_acquire(rwlock_t* l, int read, bool trylock = false) {
+  lazy_init(l, "rwlock");
+  this_kernel().lockdep().lock_acquire(&l->dep_map, read, trylock, 0);
+}
+
+void read_lock(rwlock_t* l) { preempt_disable(); rw_acquire(l, 2); do_raw_read_lock(l); }
+void read_unlock(rwlock_t* l) { this_kernel().lockdep().lock_release(&l->dep_map); do_raw_read_unlock(l); preempt_enable(); }
+void read_lock_irq(rwlock_t* l) { local_irq_disable(); preempt_disable(); rw_acquire(l, 2); do_raw_read_lock(l); }
+void read_unlock_irq(rwlock_t* l) {
+  this_kernel().lockdep().lock_release(&l->dep_map);
+  do_raw_read_unlock(l);
+  local_irq_enable();
+  preempt_enable();
+}
+void read_lock_irqsave(rwlock_t* l, unsigned long& flags) {
+  local_irq_save(flags);
+  preempt_disable();
+  rw_acquire(l, 2);
+  do_raw_read_lock(l);
+}
+void read_unlock_irqrestore(rwlock_t* l, unsigned long flags) {
+  this_kernel().lockdep().lock_release(&l->dep_map);
+  do_raw_read_unlock(l);
+  local_irq_restore(flags);
+  preempt_enable();
+}
+void read_lock_bh(rwlock_t* l) {
+  lazy_init(l, "rwlock");
+  __local_bh_disable_ip(SOFTIRQ_LOCK_OFFSET, l->dep_map.name);
+  rw_acquire(l, 2);
+  do_raw_read_lock(l);
+}
+void read_unlock_bh(rwlock_t* l) {
+  this_kernel().lockdep().lock_release(&l->dep_map);
+  do_raw_read_unlock(l);
+  __local_bh_enable_ip(SOFTIRQ_LOCK_OFFSET, l->dep_map.name);
+}
+void write_lock(rwlock_t* l) { preempt_disable(); rw_acquire(l, 0); do_raw_write_lock(l); }
+void write_unlock(rwlock_t* l) { this_kernel().lockdep().lock_release(&l->dep_map); do_raw_write_unlock(l); preempt_enable(); }
+void write_lock_irq(rwlock_t* l) { local_irq_disable(); preempt_disable(); rw_acquire(l, 0); do_raw_write_lock(l); }
+void write_unlock_irq(rwlock_t* l) {
+  this_kernel().lockdep().lock_release(&l->dep_map);
+  do_raw_write_unlock(l);
+  local_irq_enable();
+  preempt_enable();
+}
+void write_lock_irqsave(rwlock_t* l, unsigned long& flags) {
+  local_irq_save(flags);
+  preempt_disable();
+  rw_acquire(l, 0);
+  do_raw_write_lock(l);
+}
+void write_unlock_irqrestore(rwlock_t* l, unsigned long flags) {
+  this_kernel().lockdep().lock_release(&l->dep_map);
+  do_raw_write_unlock(l);
+  local_irq_restore(flags);
+  preempt_enable();
+}
+void write_lock_bh(rwlock_t* l) {
+  lazy_init(l, "rwlock");
+  __local_bh_disable_ip(SOFTIRQ_LOCK_OFFSET, l->dep_map.name);
+  rw_acquire(l, 0);
+  do_raw_write_lock(l);
+}
+void write_unlock_bh(rwlock_t* l) {
+  this_kernel().lockdep().lock_release(&l->dep_map);
+  do_raw_write_unlock(l);
+  __local_bh_enable_ip(SOFTIRQ_LOCK_OFFSET, l->dep_map.name);
+}
+int read_trylock(rwlock_t* l) {
+  preempt_disable();
+  if (!l->writer) {
+    rw_acquire(l, 2, true);
+    do_raw_read_lock(l);
+    return 1;
+  }
+  preempt_enable();
+  return 0;
+}
+int write_trylock(rwlock_t* l) {
+  preempt_disable();
+  if (!l->writer && !l->readers) {
+    rw_acquire(l, 0, true);
+    do_raw_write_lock(l);
+    return 1;
+  }
+  preempt_enable();
+  return 0;
+}
+
+// ---------------------------------------------------------------- mutexes
+
+void mutex_init(mutex* m, const char* name, const char* file, int line) {
+  init_map(m->dep_map, name, file, line);
+  m->owner = nullptr;
+  m->waiters.clear();
+  m->initialized = true;
+}
+
+void mutex_lock(mutex* m, const char* file, int line) {
+  Kernel& k = this_kernel();
+  __might_sleep(file, line, 0);
+  lazy_init(m, "mutex");
+  k.lockdep().lock_acquire(&m->dep_map, 0, false, 0);
+  task_struct* cur = k.current();
+  while (m->owner) {
+    if (m->owner == cur || !in_task() || cur == k.this_cpu().idle) {
+      k.deadlock(m->owner == cur ? "mutex_lock on a mutex already held by this task"
+                                 : "mutex_lock contended in a context that cannot sleep",
+                 {m->dep_map.name}, holder_desc(m->owner, m->owner_chain), k.current_full_chain());
+      k.park();
+    }
+    if (std::find(m->waiters.begin(), m->waiters.end(), cur) == m->waiters.end()) m->waiters.push_back(cur);
+    set_current_state(TASK_UNINTERRUPTIBLE);
+    schedule();
+    __set_current_state(TASK_RUNNING);
+  }
+  m->waiters.erase(std::remove(m->waiters.begin(), m->waiters.end(), cur), m->waiters.end());
+  m->owner = cur;
+  m->owner_chain = k.current_chain();
+}
+
+int mutex_lock_interruptible(mutex* m, const char* file, int line) {
+  mutex_lock(m, file, line);
+  return 0;
+}
+
+int mutex_trylock(mutex* m) {
+  lazy_init(m, "mutex");
+  if (m->owner) return 0;
+  Kernel& k = this_kernel();
+  k.lockdep().lock_acquire(&m->dep_map, 0, true, 0);
+  m->owner = k.current();
+  m->owner_chain = k.current_chain();
+  return 1;
+}
+
+void mutex_unlock(mutex* m) {
+  Kernel& k = this_kernel();
+  k.lockdep().lock_release(&m->dep_map);
+  if (m->owner != k.current())
+    log_error("kernel", strfmt("DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current): mutex %s", m->dep_map.name.c_str()));
+  m->owner = nullptr;
+  if (!m->waiters.empty()) {
+    task_struct* w = m->waiters.front();
+    m->waiters.pop_front();
+    k.wake_up_process(w);
+  }
+}
+
+bool mutex_is_locked(const mutex* m) { return m->owner != nullptr; }
+
+}  // namespace dmacosim::kernel
