@@ -9,7 +9,10 @@
 //    and retires each slot after its last beat (or, for a skipped slot, once
 //    its read has finished, so no read response is ever abandoned).
 // Write responses are tracked in a small table so a B can be credited to its
-// channel (REMAINING, completion, errors) even when IDs interleave.
+// channel (REMAINING, completion, errors) even when IDs interleave. The table
+// also remembers whether any beat of a burst went out with its strobes cleared
+// by a kill, so an OKAY response to such a burst is not mistaken for data that
+// reached memory (the channel must not count that descriptor as complete).
 module dmac_axi_write #(
   parameter int NUM_CH    = 8,
   parameter int DATA_W    = 64,
@@ -47,6 +50,7 @@ module dmac_axi_write #(
   output logic                       b_event,
   output logic [3:0]                 b_ch,
   output logic                       b_wb,
+  output logic                       b_killed,   // a beat of that burst was killed (WSTRB = 0)
   output logic [12:0]                b_len,
   output logic [1:0]                 b_resp,
   output logic [31:0]                b_addr,
@@ -128,11 +132,14 @@ module dmac_axi_write #(
   logic [8:0]     k_q;             // next W beat of the head slot
 
   // Write-response table (circular, allocated at AW, answered in any ID order).
-  logic [NUM_BT-1:0]       bt_valid_q, bt_done_q, bt_wb_q;
+  logic [NUM_BT-1:0]       bt_valid_q, bt_done_q, bt_wb_q, bt_kill_q;
   logic [NUM_BT-1:0][3:0]  bt_ch_q;
   logic [NUM_BT-1:0][12:0] bt_len_q;
   logic [NUM_BT-1:0][31:0] bt_addr_q;
   logic [BTW-1:0]          bt_head_q, bt_tail_q;
+  // Entry of the burst whose W beats are being loaded: W bursts go out in AW
+  // order, which is the table's allocation order.
+  logic [BTW-1:0]          bt_w_q;
   logic                    bt_full;
   assign bt_full = bt_valid_q[bt_tail_q];
 
@@ -231,6 +238,7 @@ module dmac_axi_write #(
   assign b_event = m_axi_bvalid && b_hit;
   assign b_ch    = bt_ch_q[b_idx];
   assign b_wb    = bt_wb_q[b_idx];
+  assign b_killed = bt_kill_q[b_idx];
   assign b_len   = bt_len_q[b_idx];
   assign b_resp  = m_axi_bresp;
   assign b_addr  = bt_addr_q[b_idx];
@@ -260,11 +268,13 @@ module dmac_axi_write #(
       bt_valid_q <= '0;
       bt_done_q  <= '0;
       bt_wb_q    <= '0;
+      bt_kill_q  <= '0;
       bt_ch_q    <= '0;
       bt_len_q   <= '0;
       bt_addr_q  <= '0;
       bt_head_q  <= '0;
       bt_tail_q  <= '0;
+      bt_w_q     <= '0;
     end else begin
       if (alloc_valid) begin
         aw_done_q[alloc_idx] <= 1'b0;
@@ -314,6 +324,7 @@ module dmac_axi_write #(
         bt_valid_q[bt_tail_q] <= 1'b1;
         bt_done_q[bt_tail_q]  <= 1'b0;
         bt_wb_q[bt_tail_q]    <= (s_kind[a] == JOB_WB);
+        bt_kill_q[bt_tail_q]  <= 1'b0;
         bt_ch_q[bt_tail_q]    <= s_ch[a];
         bt_len_q[bt_tail_q]   <= last ? s_len[a] : 13'd0;
         bt_addr_q[bt_tail_q]  <= s_dst[a];
@@ -328,6 +339,8 @@ module dmac_axi_write #(
         m_axi_wstrb  <= h_strb;
         m_axi_wlast  <= h_last || (k_q + 9'd1) == h_b1;
         k_q          <= h_last ? 9'd0 : k_q + 9'd1;
+        if (h_killed) bt_kill_q[bt_w_q] <= 1'b1;
+        if (h_last || (k_q + 9'd1) == h_b1) bt_w_q <= bt_w_q + BTW'(1);
       end
       if (free_valid) w_ptr_q <= next_slot(h);
 
@@ -360,6 +373,8 @@ module dmac_axi_write #(
           else $error("dmac_axi_write: burst crosses 4 KiB");
       if (m_axi_awvalid) assert (int'(m_axi_awlen) < MAX_BURST) else $error("dmac_axi_write: burst longer than MAX_BURST");
       if (h_load) assert (k_q < h_beats) else $error("dmac_axi_write: more W beats than AWLEN+1");
+      if (h_load) assert (bt_valid_q[bt_w_q] && !bt_done_q[bt_w_q] && bt_ch_q[bt_w_q] == s_ch[h])
+        else $error("dmac_axi_write: W beat without its write-response entry");
       if (a_issue) assert (a_beats != '0 && int'(a_beats) <= MAX_BURST) else $error("dmac_axi_write: bad beat count");
       if (free_valid) assert (s_rdone[h]) else $error("dmac_axi_write: retiring a slot still reading");
     end

@@ -44,6 +44,7 @@ module dmac_channel
   input  logic [31:0]        rd_err_addr_i,
   input  logic               bresp_i,         // a write response for this channel
   input  logic               bresp_wb_i,
+  input  logic               bresp_killed_i,  // a beat of that burst was killed (not written)
   input  logic [12:0]        bresp_len_i,
   input  logic [1:0]         bresp_resp_i,
   input  logic [31:0]        bresp_addr_i,
@@ -112,6 +113,11 @@ module dmac_channel
   logic [31:0] ret_addr_q;
   logic [23:0] ret_rem_q;
   logic        ret_tc_q;           // raise TC when it completes
+  // An abort or error drain kills every pending write of the channel, the
+  // retiring descriptor's included: a response to a burst with a killed beat
+  // still retires its bytes from the bookkeeping, but that descriptor did not
+  // reach memory and must never raise TC / count in TC_COUNT.
+  logic        ret_lost_q;
   // Prefetch of the next descriptor while this one is issuing (memory-to-
   // memory chains only), so the next descriptor can start without a fetch
   // round trip. A read error is held until the chain actually gets there.
@@ -124,6 +130,12 @@ module dmac_channel
   logic [23:0] req_left_q;         // bytes left of the current peripheral request
   logic        wb_done_q;
   logic        drain_err_q;        // S_DRAIN ends in ERROR (else IDLE + ABORTED)
+  // The drain is for a descriptor error (fetch or validation of the next
+  // descriptor): that descriptor has no data in flight, so the only pending
+  // writes belong to the retiring descriptor, whose data was all read
+  // successfully. They are not killed: it completes (TC included) before the
+  // error is reported. Any abort or data error clears this and kills them.
+  logic        drain_keep_q;
   logic        aborted_q, busy_err_q;
   logic [3:0]  err_code_q;
   logic [1:0]  err_resp_q;
@@ -322,6 +334,7 @@ module dmac_channel
       ret_addr_q    <= '0;
       ret_rem_q     <= '0;
       ret_tc_q      <= 1'b0;
+      ret_lost_q    <= 1'b0;
       pf_q          <= PF_NONE;
       pf_raw_q      <= '0;
       pf_err_q      <= 1'b0;
@@ -329,6 +342,7 @@ module dmac_channel
       req_left_q    <= '0;
       wb_done_q     <= 1'b0;
       drain_err_q   <= 1'b0;
+      drain_keep_q  <= 1'b0;
       aborted_q     <= 1'b0;
       busy_err_q    <= 1'b0;
       err_code_q    <= DMAC_ERR_NONE;
@@ -349,6 +363,7 @@ module dmac_channel
       if (b_good && ret_valid_q) begin
         ret_rem_q <= ret_rem_q - 24'(bresp_len_i);
         if (ret_rem_q == 24'(bresp_len_i)) ret_valid_q <= 1'b0;
+        if (bresp_killed_i) ret_lost_q <= 1'b1;
       end
 
       // Descriptor beats land in the raw image (bytes 0x00..0x13 are used).
@@ -397,6 +412,7 @@ module dmac_channel
           err_addr_q  <= bus_err_addr;
         end
         drain_err_q <= 1'b1;
+        drain_keep_q <= (bus_err_code == DMAC_ERR_DESC_READ) && (state_q != S_DRAIN || drain_keep_q);
         state_q     <= S_DRAIN;
       end else if (abort_i && state_q != S_IDLE && state_q != S_DRAIN) begin
         if (state_q == S_ERROR) begin
@@ -405,6 +421,7 @@ module dmac_channel
           desc_addr_q <= '0;
         end else begin
           drain_err_q <= 1'b0;
+          drain_keep_q <= 1'b0;
           state_q     <= S_DRAIN;
         end
       end else begin
@@ -419,6 +436,7 @@ module dmac_channel
               err_resp_q  <= 2'b00;
               err_addr_q  <= desc_addr_q;
               drain_err_q <= 1'b1;
+              drain_keep_q <= 1'b1;
               state_q     <= S_DRAIN;
             end else begin
               cur_src_q     <= d_src;
@@ -470,6 +488,7 @@ module dmac_channel
             ret_addr_q    <= desc_addr_q;
             ret_rem_q     <= rem_done_next;
             ret_tc_q      <= c_irq;
+            ret_lost_q    <= 1'b0;
             desc_addr_q   <= d_next;
             desc_loaded_q <= 1'b0;
             state_q       <= (pf_q == PF_NONE || pf_q == PF_WANT) ? S_FETCH : S_PF_WAIT;
@@ -499,6 +518,7 @@ module dmac_channel
               err_resp_q  <= pf_err_resp_q;
               err_addr_q  <= desc_addr_q;
               drain_err_q <= 1'b1;
+              drain_keep_q <= 1'b1;
               state_q     <= S_DRAIN;
             end else begin
               raw_q   <= pf_raw_q;
@@ -535,9 +555,11 @@ module dmac_channel
   assign tc_drain   = fsm_step && state_q == S_DESC_DRAIN && !busy_i &&
                       !(wb_en_i && !wb_done_q) && (c_irq || d_next == '0);
   assign tc_handoff = handoff && rem_done_next == '0 && c_irq;
-  // A retiring descriptor completes with its last good write response (also
-  // during an abort/error drain: its data did all reach memory).
-  assign tc_retire  = b_good && ret_valid_q && ret_rem_q == 24'(bresp_len_i) && ret_tc_q;
+  // A retiring descriptor completes with its last good write response. During
+  // an abort/error drain that counts only if none of its bursts had a beat
+  // killed (all of its bytes did reach memory).
+  assign tc_retire  = b_good && ret_valid_q && ret_rem_q == 24'(bresp_len_i) && ret_tc_q &&
+                      !ret_lost_q && !bresp_killed_i;
   assign tc_event   = tc_drain || tc_handoff || tc_retire;
   assign err_event = (doorbell_i && idle_like && doorbell_addr_i[4:0] != '0) ||
                      (!doorbell_i && state_q == S_DRAIN && drain_err_q && !busy_i && !bus_err);
@@ -546,7 +568,7 @@ module dmac_channel
                         (abort_i && state_q == S_ERROR));
 
   // ------------------------------------------------------------- outputs
-  assign kill_o = (state_q == S_DRAIN);
+  assign kill_o = (state_q == S_DRAIN) && !drain_keep_q;
 
   always_comb begin
     dclr_o = '0;

@@ -140,7 +140,7 @@ module dmac_top #(
   logic [3:0]        ev_rerr_ch;
   logic [1:0]        ev_rerr_resp;
   logic [31:0]       ev_rerr_addr;
-  logic              ev_b, ev_b_wb;
+  logic              ev_b, ev_b_wb, ev_b_killed;
   logic [3:0]        ev_b_ch;
   logic [12:0]       ev_b_len;
   logic [1:0]        ev_b_resp;
@@ -163,7 +163,8 @@ module dmac_top #(
       .desc_beat_data_i(ev_desc_data),
       .rd_err_i(ev_rerr && ev_rerr_ch == 4'(c)), .rd_err_desc_i(ev_rerr_desc),
       .rd_err_resp_i(ev_rerr_resp), .rd_err_addr_i(ev_rerr_addr),
-      .bresp_i(ev_b && ev_b_ch == 4'(c)), .bresp_wb_i(ev_b_wb), .bresp_len_i(ev_b_len),
+      .bresp_i(ev_b && ev_b_ch == 4'(c)), .bresp_wb_i(ev_b_wb), .bresp_killed_i(ev_b_killed),
+      .bresp_len_i(ev_b_len),
       .bresp_resp_i(ev_b_resp), .bresp_addr_i(ev_b_addr),
       .busy_i(ch_busy[c]), .kill_o(kill[c]),
       .dreq_burst_i(dreq_b_any), .dreq_single_i(dreq_s_any),
@@ -256,7 +257,7 @@ module dmac_top #(
     .s_valid, .s_kind, .s_ch, .s_src, .s_dst, .s_len, .s_src_inc, .s_dst_inc, .s_width,
     .s_rcv, .s_rdone, .alloc_valid(g_valid), .alloc_idx, .free_valid, .kill,
     .buf_raddr0, .buf_rdata0, .buf_raddr1, .buf_rdata1,
-    .b_event(ev_b), .b_ch(ev_b_ch), .b_wb(ev_b_wb), .b_len(ev_b_len), .b_resp(ev_b_resp),
+    .b_event(ev_b), .b_ch(ev_b_ch), .b_wb(ev_b_wb), .b_killed(ev_b_killed), .b_len(ev_b_len), .b_resp(ev_b_resp),
     .b_addr(ev_b_addr), .ch_busy, .idle(wr_idle),
     .m_axi_awvalid, .m_axi_awready, .m_axi_awid, .m_axi_awaddr, .m_axi_awlen, .m_axi_awsize,
     .m_axi_awburst, .m_axi_wvalid, .m_axi_wready, .m_axi_wdata, .m_axi_wstrb, .m_axi_wlast,
