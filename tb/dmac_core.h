@@ -3,8 +3,12 @@
 // platform wraps it in one thread (tb/dmac_host.h) and bare benches/tests use it
 // directly with a plain C++ memory, so both run the exact same cycle sequence:
 //
-//   [inputs settled]  ports latch handshakes -> posedge eval -> ports advance,
-//   peripherals react (on_cycle) -> new inputs written -> negedge eval
+//   [inputs settled]  protocol checkers sample, ports latch handshakes ->
+//   posedge eval -> ports advance, peripherals react (on_cycle) -> new inputs
+//   written -> negedge eval
+//
+// The AXI4 and AXI4-Lite protocol checkers (models/axi/axi_protocol_checker.h)
+// are always on; tests fail on any violation through the shared test main.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -12,6 +16,7 @@
 #include <string>
 
 #include "models/axi/axi4_subordinate_port.h"
+#include "models/axi/axi_protocol_checker.h"
 #include "models/axi/axilite_manager_port.h"
 
 namespace dmacosim {
@@ -24,7 +29,11 @@ public:
   DmacCore(Model& model, AxiMemoryBackend& memory, AxiSlaveTiming timing = {})
       : m_(model),
         mem_port_(DMACOSIM_AXI4_MANAGER_PINS(model, m_axi_), memory, timing, "dmac.m_axi"),
-        reg_port_(DMACOSIM_AXIL_SUBORDINATE_PINS(model, s_axil_)) {
+        reg_port_(DMACOSIM_AXIL_SUBORDINATE_PINS(model, s_axil_)),
+        mem_check_(DMACOSIM_AXI4_MANAGER_PINS(model, m_axi_), "dmac.m_axi.checker"),
+        reg_check_(DMACOSIM_AXIL_SUBORDINATE_PINS(model, s_axil_), "dmac.s_axil.checker") {
+    // The register bench may start an access right after release_reset().
+    reg_check_.set_manager_valid_at_release_ok(true);
     m_.clk = 0;
     m_.rst_n = 0;
     apply_dreq();
@@ -51,6 +60,8 @@ public:
   bool in_reset() const { return !m_.rst_n; }
 
   void step() {
+    mem_check_.sample(cycle_ + 1, in_reset());
+    reg_check_.sample(cycle_ + 1, in_reset());
     mem_port_.before_posedge();
     reg_port_.before_posedge();
     m_.clk = 1;
@@ -96,6 +107,9 @@ public:
   AxiLiteManagerPort& reg_port() { return reg_port_; }
   const AxiLiteManagerPort& reg_port() const { return reg_port_; }
   Axi4SubordinatePort& mem_port() { return mem_port_; }
+  Axi4Checker& mem_checker() { return mem_check_; }
+  AxiLiteChecker& reg_checker() { return reg_check_; }
+  uint64_t checker_violations() const { return mem_check_.violation_count() + reg_check_.violation_count(); }
 
   // Peripheral request lines, applied to the DUT at the next negedge.
   void set_dreq(unsigned line, bool burst, bool single, bool last_burst = false, bool last_single = false) {
@@ -105,6 +119,12 @@ public:
     set(dreq_single_, single);
     set(dreq_last_burst_, last_burst);
     set(dreq_last_single_, last_single);
+  }
+  // Push pending set_dreq() values to the pins now and settle the model: for a
+  // caller that changes inputs between steps (after a wake-up).
+  void apply_inputs_now() {
+    apply_dreq();
+    m_.eval();
   }
   bool dclr(unsigned line) const { return (m_.dclr >> line) & 1; }
   bool dtc(unsigned line) const { return (m_.dtc >> line) & 1; }
@@ -133,6 +153,8 @@ private:
   Model& m_;
   Axi4SubordinatePort mem_port_;
   AxiLiteManagerPort reg_port_;
+  Axi4Checker mem_check_;
+  AxiLiteChecker reg_check_;
   uint64_t cycle_ = 0;
   uint32_t dreq_burst_ = 0, dreq_single_ = 0, dreq_last_burst_ = 0, dreq_last_single_ = 0;
 };
