@@ -10,6 +10,7 @@
 // the state cannot change in them, so the result is cycle-exact either way.
 #pragma once
 #include <cmath>
+#include <utility>
 #include <deque>
 #include <memory>
 #include <string>
@@ -77,7 +78,6 @@ public:
       dclr.push_back(std::make_unique<Wire>(std::string(basename()) + ".dclr" + std::to_string(i)));
       dtc.push_back(std::make_unique<Wire>(std::string(basename()) + ".dtc" + std::to_string(i)));
     }
-    core_.on_cycle = [this](uint64_t c) { apply_requests(cycle_time(c + 1)); };
     SC_THREAD(run);
   }
 
@@ -134,14 +134,27 @@ private:
     uint32_t& m = burst ? req_burst_ : req_single_;
     m = v ? (m | (1u << line)) : (m & ~(1u << line));
   }
-  // Inputs for the cycle about to be computed (at time `t`).
-  void apply_requests(const sc_core::sc_time& t) {
+  // Request lines as the cycle at time `t` must see them.
+  std::pair<uint32_t, uint32_t> effective_requests(const sc_core::sc_time& t) const {
     const bool after = t > req_changed_at_;
-    const uint32_t burst = after ? req_burst_ : prev_burst_, single = after ? req_single_ : prev_single_;
+    return {after ? req_burst_ : prev_burst_, after ? req_single_ : prev_single_};
+  }
+  // A request change not yet on the pins: the RTL is not idle even if quiescent.
+  bool inputs_pending(const sc_core::sc_time& t) const {
+    return effective_requests(t) != std::make_pair(applied_burst_, applied_single_);
+  }
+  // Put the request lines for the cycle at time `t` on the pins before its edge.
+  void apply_requests(const sc_core::sc_time& t) {
+    const auto [burst, single] = effective_requests(t);
     if (burst == applied_burst_ && single == applied_single_) return;
     for (unsigned i = 0; i < kReqLines; ++i) core_.set_dreq(i, burst >> i & 1, single >> i & 1);
+    core_.apply_inputs_now();
     applied_burst_ = burst;
     applied_single_ = single;
+  }
+  bool idle() const {
+    return idle_skipping_ && core_.can_skip() && !active_ && requests_.empty() &&
+           !inputs_pending(cycle_time(core_.cycle() + 1));
   }
 
   void reg_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);

@@ -75,6 +75,7 @@ void DmacHost<Model>::step_one() {
     if (active_->write) core_.start_write_reg(active_->offset, active_->data, active_->strb);
     else core_.start_read_reg(active_->offset);
   }
+  apply_requests(cycle_time(core_.cycle() + 1));
   core_.step();
   ++evaluated_;
   if (core_.in_reset() && core_.cycle() >= kResetCycles) core_.release_reset();
@@ -133,7 +134,7 @@ void DmacHost<Model>::run() {
     const sc_time limit = std::min(horizon, now + period_ * double(quantum_cycles_));
     bool published = false;
     while (cycle_time(core_.cycle() + 1) <= now || cycle_time(core_.cycle() + 1) < limit) {
-      if (idle_skipping_ && core_.can_skip() && !active_ && requests_.empty()) break;
+      if (idle()) break;
       backend_.set_local_offset(cycle_time(core_.cycle() + 1) > now ? cycle_time(core_.cycle() + 1) - now : SC_ZERO_TIME);
       step_one();
       if (outputs_changed()) {
@@ -148,7 +149,7 @@ void DmacHost<Model>::run() {
       wait(SC_ZERO_TIME);  // let the receivers react before the next cycle
       continue;
     }
-    if (idle_skipping_ && core_.can_skip() && !active_ && requests_.empty()) {
+    if (idle()) {
       // Quiescent: sleep until an input changes, a register access arrives, or
       // anyone else's next activity; the cycles before the wake-up are skipped.
       if (horizon == sc_max_time())
