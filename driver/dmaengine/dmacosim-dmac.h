@@ -1,0 +1,103 @@
+// dmacosim-dmac: the dmaengine provider driver for the dmac RTL
+// (docs/dmac-spec.md, generated dmac_regs.h), built on virt-dma.
+//
+// Capabilities: DMA_MEMCPY, DMA_SLAVE (slave_sg, MEM_TO_DEV / DEV_TO_MEM),
+// DMA_CYCLIC (a ring of period descriptors, IRQ flag on each). Residue
+// granularity BURST (REMAINING counts bytes whose write response arrived).
+// One transaction at a time per channel on hardware; the next issued one is
+// started from the completion path (hardirq in the default policy).
+//
+// Lock policies, chosen at probe (a policy of the same driver):
+//  - DmacLockPolicy::VirtDma ("virt-dma", default): vc->lock taken irqsave
+//    everywhere (plain spin_lock in the hardirq handler, _irq in the
+//    tasklet); the hardirq handler reads IRQ_SUMMARY/IRQ_STATUS, W1C, and
+//    completes cookies / counts periods / starts the next transfer.
+//  - DmacLockPolicy::LegacyBh ("legacy-bh", the 2010 driver): tx_submit and
+//    issue_pending lock the channel with spin_lock_bh/spin_unlock_bh. As in
+//    the 2010 drivers that did so (dw_dmac, at_hdmac), the hardirq handler
+//    then must not take the channel lock: it only reads + acknowledges the
+//    status, latches it per channel and schedules the channel tasklet
+//    ("dmac_tasklet"), which does the completion work under the lock. This
+//    is consistent (no lockdep report) for process-context callers with IRQs
+//    on; under an IRQs-off caller (ALSA trigger) it produces V-BH-1 and the
+//    HARDIRQ-safe -> HARDIRQ-unsafe report, as in the seed.
+//
+// Errors: ERR_CODE DATA_WRITE -> DMA_TRANS_WRITE_FAILED; DATA_READ,
+// DESC_READ and the descriptor-validation codes -> DMA_TRANS_READ_FAILED
+// (the descriptor could not be used as read). The failed transaction is
+// completed through callback_result (residue = bytes not transferred, from
+// the hardware snapshot), tx_status of its cookie says DMA_ERROR, and the
+// channel is halted: no further transaction starts until
+// dmaengine_terminate_*() (which drops the rest of the queue); then the
+// channel is usable again.
+//
+// Cyclic period accounting: TC_COUNT (TC events since the doorbell) is read
+// on every TC; the difference to the last value is the exact number of
+// periods elapsed, each reported through vchan_cyclic_callback(); virt-dma
+// then invokes the callback once per period (see virt-dma.h), so the number
+// of period callbacks is exact even when interrupts merge.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "driver/dmaengine/dma-mapping.h"
+#include "driver/dmaengine/dmaengine.h"
+#include "driver/dmaengine/virt-dma.h"
+
+namespace dmacosim::dmaengine {
+
+enum class DmacLockPolicy { VirtDma, LegacyBh };
+const char* dmac_lock_policy_name(DmacLockPolicy p);  // "virt-dma" / "legacy-bh"
+bool dmac_lock_policy_from_string(const std::string& s, DmacLockPolicy* p);
+
+struct dmac_device;
+struct dmac_desc;
+
+struct dmac_chan {
+  virt_dma_chan vc;  // first member (to_virt_chan / container_of)
+  dmac_device* d = nullptr;
+  unsigned id = 0;
+  uint64_t base = 0;  // register block bus address
+  dma_slave_config cfg;
+  bool cfg_valid = false;
+  int req_line = -1;
+  dmac_desc* active = nullptr;  // on hardware
+  bool paused = false;
+  bool aborting = false;  // CTRL.ABORT written, abort not seen finished
+  bool halted = false;    // error seen, waiting for terminate
+  dma_cookie_t err_cookie = 0;
+  uint32_t tc_seen = 0;      // TC_COUNT at the last check
+  uint32_t pending_irq = 0;  // legacy-bh: status latched by the hardirq handler
+  uint64_t periods = 0, completions = 0, errors = 0;
+};
+
+struct dmac_platform_data {
+  std::string name = "dmac";       // dev_name of the controller
+  uint64_t regs = 0;               // register window bus address
+  unsigned irq = 0;
+  dma_addr_t coherent_base = 0;    // reserved RAM for descriptors
+  size_t coherent_size = 0;
+  DmacLockPolicy policy = DmacLockPolicy::VirtDma;
+};
+
+struct dmac_device {
+  dma_device ddev;
+  device dev;
+  uint64_t regs = 0;
+  unsigned irq = 0;
+  unsigned nr_channels = 0, nr_requests = 0, data_bytes = 0, max_burst = 0;
+  std::vector<std::unique_ptr<dmac_chan>> chans;
+  dma_pool* pool = nullptr;
+  DmacLockPolicy policy = DmacLockPolicy::VirtDma;
+  uint64_t irqs = 0;
+};
+
+// Probe from a kernel thread: checks ID, reads CAPS, sets up channels, the
+// coherent region, the IRQ, and registers the dma_device. nullptr on error.
+dmac_device* dmac_probe(const dmac_platform_data& pdata);
+void dmac_remove(dmac_device* d);
+inline dmac_chan* to_dmac_chan(dma_chan* c) { return reinterpret_cast<dmac_chan*>(c); }
+
+}  // namespace dmacosim::dmaengine

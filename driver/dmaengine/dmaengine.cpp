@@ -1,0 +1,320 @@
+// The dmaengine core (drivers/dma/dmaengine.c, drivers/dma/dmaengine.h):
+// device registration with the kernel's capability checks, channel matching,
+// cookies, and the client wrappers of include/linux/dmaengine.h.
+#include "driver/dmaengine/dmaengine.h"
+
+#include <map>
+
+#include "driver/kernel/kernel.h"
+#include "driver/kernel/sched.h"
+#include "models/log.h"
+
+namespace dmacosim::dmaengine {
+
+using namespace dmacosim::kernel;
+
+namespace {
+
+struct Registry {
+  std::vector<dma_device*> devices;
+  int next_dev_id = 0;
+  std::map<std::pair<std::string, std::string>, of_phandle_args> slave_map;
+};
+Registry& reg() {
+  static Registry r;
+  return r;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- registration
+
+int dma_async_device_register(dma_device* device) {
+  if (!device) return -ENODEV;
+  const char* dn = dev_name(device->dev);
+  auto missing = [&](const char* what) {
+    log_error("dmaengine", std::string(dn) + ": Device claims capability " + what + ", but op is not defined");
+    return -EIO;
+  };
+  // Linux: dma_async_device_register() refuses a device whose cap_mask
+  // promises an operation it lacks (-EIO).
+  if (dma_has_cap(DMA_MEMCPY, device->cap_mask) && !device->device_prep_dma_memcpy) return missing("DMA_MEMCPY");
+  if (dma_has_cap(DMA_MEMSET, device->cap_mask) && !device->device_prep_dma_memset) return missing("DMA_MEMSET");
+  if (dma_has_cap(DMA_CYCLIC, device->cap_mask) && !device->device_prep_dma_cyclic) return missing("DMA_CYCLIC");
+  if (dma_has_cap(DMA_SLAVE, device->cap_mask) && !device->device_prep_slave_sg) return missing("DMA_SLAVE");
+  if (!device->device_tx_status) {
+    log_error("dmaengine", std::string(dn) + ": Device tx_status is not defined");
+    return -EIO;
+  }
+  if (!device->device_issue_pending) {
+    log_error("dmaengine", std::string(dn) + ": Device issue_pending is not defined");
+    return -EIO;
+  }
+  if (device->channels.empty()) return -EINVAL;
+  device->dev_id = reg().next_dev_id++;
+  device->chancnt = 0;
+  for (dma_chan* chan : device->channels) {
+    chan->device = device;
+    chan->chan_id = int(device->chancnt++);
+    chan->client_count = 0;
+    chan->name = "dma" + std::to_string(device->dev_id) + "chan" + std::to_string(chan->chan_id);
+  }
+  reg().devices.push_back(device);
+  return 0;
+}
+
+void dma_async_device_unregister(dma_device* device) {
+  auto& v = reg().devices;
+  for (auto it = v.begin(); it != v.end(); ++it)
+    if (*it == device) {
+      v.erase(it);
+      break;
+    }
+}
+
+const std::vector<dma_device*>& dma_devices() { return reg().devices; }
+
+// ---------------------------------------------------------------- cookies
+
+void dma_cookie_init(dma_chan* chan) { chan->cookie = chan->completed_cookie = DMA_MIN_COOKIE; }
+
+dma_cookie_t dma_cookie_assign(dma_async_tx_descriptor* tx) {
+  dma_chan* chan = tx->chan;
+  // Signed overflow is undefined in C++: compute in 64 bits, as the kernel
+  // relies on the wrap (cookie + 1 < DMA_MIN_COOKIE -> DMA_MIN_COOKIE).
+  int64_t next = int64_t(chan->cookie) + 1;
+  dma_cookie_t cookie = (next < DMA_MIN_COOKIE || next > INT32_MAX) ? DMA_MIN_COOKIE : dma_cookie_t(next);
+  tx->cookie = chan->cookie = cookie;
+  return cookie;
+}
+
+void dma_cookie_complete(dma_async_tx_descriptor* tx) {
+  if (tx->cookie < DMA_MIN_COOKIE) {
+    log_error("dmaengine", "BUG: dma_cookie_complete() of an unassigned cookie");
+    return;
+  }
+  tx->chan->completed_cookie = tx->cookie;
+  tx->cookie = 0;
+}
+
+bool dma_async_is_complete(dma_cookie_t cookie, dma_cookie_t last_complete, dma_cookie_t last_used) {
+  if (last_complete <= last_used) {
+    if (cookie <= last_complete || cookie > last_used) return true;
+  } else {
+    if (cookie <= last_complete && cookie > last_used) return true;
+  }
+  return false;
+}
+
+dma_status dma_cookie_status(dma_chan* chan, dma_cookie_t cookie, dma_tx_state* state) {
+  dma_cookie_t used = chan->cookie;
+  dma_cookie_t complete = chan->completed_cookie;
+  if (state) {
+    state->last = complete;
+    state->used = used;
+    state->residue = 0;
+    state->in_flight_bytes = 0;
+  }
+  return dma_async_is_complete(cookie, complete, used) ? DMA_COMPLETE : DMA_IN_PROGRESS;
+}
+
+void dmaengine_desc_callback_invoke(const dmaengine_desc_callback* cb, const dmaengine_result* result) {
+  static const dmaengine_result dummy{DMA_TRANS_NOERROR, 0};
+  if (cb->callback_result) {
+    cb->callback_result(cb->callback_param, result ? result : &dummy);
+  } else if (cb->callback) {
+    cb->callback(cb->callback_param);
+  }
+}
+
+// ---------------------------------------------------------------- channels
+
+void dma_platform_add_slave_map(const std::string& devname, const std::string& slave, const of_phandle_args& spec) {
+  reg().slave_map[{devname, slave}] = spec;
+}
+void dma_platform_clear_slave_map() { reg().slave_map.clear(); }
+
+static int dma_chan_get(dma_chan* chan) {
+  if (chan->client_count) {
+    chan->client_count++;
+    return 0;
+  }
+  if (chan->device->device_alloc_chan_resources) {
+    int ret = chan->device->device_alloc_chan_resources(chan);
+    if (ret < 0) return ret;
+  }
+  chan->client_count++;
+  return 0;
+}
+
+static bool dma_device_satisfies_mask(const dma_device* device, const dma_cap_mask_t* want) {
+  return (device->cap_mask.bits & want->bits) == want->bits;
+}
+
+dma_chan* __dma_request_channel(const dma_cap_mask_t* mask, dma_filter_fn fn, void* fn_param, void* np) {
+  might_sleep();  // takes dma_list_mutex, allocates channel resources (GFP_KERNEL)
+  for (dma_device* device : reg().devices) {
+    if (mask && !dma_device_satisfies_mask(device, mask)) continue;
+    for (dma_chan* chan : device->channels) {
+      if (chan->client_count) continue;  // busy
+      if (fn && !fn(chan, fn_param)) continue;
+      dma_cap_set(DMA_PRIVATE, device->cap_mask);
+      device->privatecnt++;
+      if (dma_chan_get(chan) < 0) {
+        log_warn("dmaengine", std::string("__dma_request_channel: ") + dma_chan_name(chan) + " get failed");
+        continue;
+      }
+      return chan;
+    }
+  }
+  return nullptr;
+}
+
+dma_chan* dma_request_chan(device* dev, const char* name) {
+  might_sleep();
+  if (!dev || !name) return ERR_PTR<dma_chan>(-EINVAL);
+  auto it = reg().slave_map.find({dev->init_name, name});
+  if (it == reg().slave_map.end()) return ERR_PTR<dma_chan>(-ENODEV);
+  const of_phandle_args& spec = it->second;
+  dma_device* device = nullptr;
+  for (dma_device* d : reg().devices)
+    if (d->dev && d->dev->init_name == spec.controller) device = d;
+  if (!device) return ERR_PTR<dma_chan>(-EPROBE_DEFER);  // controller not probed yet
+  if (!device->of_dma_xlate) return ERR_PTR<dma_chan>(-ENODEV);
+  dma_chan* chan = device->of_dma_xlate(device, &spec);
+  if (!chan) return ERR_PTR<dma_chan>(-EBUSY);
+  if (IS_ERR(chan)) return chan;
+  dma_cap_set(DMA_PRIVATE, device->cap_mask);
+  device->privatecnt++;
+  int ret = dma_chan_get(chan);
+  if (ret < 0) return ERR_PTR<dma_chan>(ret);
+  chan->dbg_client_name = dev_name(dev);
+  return chan;
+}
+
+void dma_release_channel(dma_chan* chan) {
+  might_sleep();
+  if (!chan || IS_ERR(chan)) return;
+  if (chan->client_count <= 0) {
+    log_error("dmaengine", std::string("dma_release_channel: ") + dma_chan_name(chan) + " is not in use");
+    return;
+  }
+  if (--chan->client_count == 0 && chan->device->device_free_chan_resources)
+    chan->device->device_free_chan_resources(chan);
+  if (chan->device->privatecnt && --chan->device->privatecnt == 0)
+    dma_cap_clear(DMA_PRIVATE, chan->device->cap_mask);
+  chan->dbg_client_name = nullptr;
+}
+
+int dma_get_slave_caps(dma_chan* chan, dma_slave_caps* caps) {
+  if (!chan || !caps) return -EINVAL;
+  dma_device* device = chan->device;
+  if (!(dma_has_cap(DMA_SLAVE, device->cap_mask) || dma_has_cap(DMA_CYCLIC, device->cap_mask))) return -ENXIO;
+  if (!device->directions) return -ENXIO;
+  caps->src_addr_widths = device->src_addr_widths;
+  caps->dst_addr_widths = device->dst_addr_widths;
+  caps->directions = device->directions;
+  caps->min_burst = device->min_burst;
+  caps->max_burst = device->max_burst;
+  caps->max_sg_burst = device->max_sg_burst;
+  caps->residue_granularity = device->residue_granularity;
+  caps->descriptor_reuse = device->descriptor_reuse;
+  caps->cmd_pause = device->device_pause != nullptr;
+  caps->cmd_resume = device->device_resume != nullptr;
+  caps->cmd_terminate = device->device_terminate_all != nullptr;
+  if (device->device_caps) device->device_caps(chan, caps);
+  return 0;
+}
+
+// ---------------------------------------------------------------- wrappers
+
+int dmaengine_slave_config(dma_chan* chan, dma_slave_config* config) {
+  if (chan->device->device_config) return chan->device->device_config(chan, config);
+  return -ENOSYS;
+}
+
+dma_async_tx_descriptor* dmaengine_prep_slave_sg(dma_chan* chan, scatterlist* sgl, unsigned int sg_len,
+                                                 dma_transfer_direction dir, unsigned long flags) {
+  if (!chan || !chan->device || !chan->device->device_prep_slave_sg) return nullptr;
+  return chan->device->device_prep_slave_sg(chan, sgl, sg_len, dir, flags, nullptr);
+}
+
+dma_async_tx_descriptor* dmaengine_prep_slave_single(dma_chan* chan, dma_addr_t buf, size_t len,
+                                                     dma_transfer_direction dir, unsigned long flags) {
+  if (!chan || !chan->device || !chan->device->device_prep_slave_sg) return nullptr;
+  scatterlist sg;
+  sg_init_table(&sg, 1);
+  sg_dma_address(&sg) = buf;
+  sg_dma_len(&sg) = unsigned(len);
+  if (len > 0xffffffffu) return nullptr;
+  return chan->device->device_prep_slave_sg(chan, &sg, 1, dir, flags, nullptr);
+}
+
+dma_async_tx_descriptor* dmaengine_prep_dma_cyclic(dma_chan* chan, dma_addr_t buf_addr, size_t buf_len,
+                                                   size_t period_len, dma_transfer_direction dir,
+                                                   unsigned long flags) {
+  if (!chan || !chan->device || !chan->device->device_prep_dma_cyclic) return nullptr;
+  return chan->device->device_prep_dma_cyclic(chan, buf_addr, buf_len, period_len, dir, flags);
+}
+
+dma_async_tx_descriptor* dmaengine_prep_dma_memcpy(dma_chan* chan, dma_addr_t dest, dma_addr_t src, size_t len,
+                                                   unsigned long flags) {
+  if (!chan || !chan->device || !chan->device->device_prep_dma_memcpy) return nullptr;
+  return chan->device->device_prep_dma_memcpy(chan, dest, src, len, flags);
+}
+
+dma_async_tx_descriptor* dmaengine_prep_dma_memset(dma_chan* chan, dma_addr_t dest, int value, size_t len,
+                                                   unsigned long flags) {
+  if (!chan || !chan->device || !chan->device->device_prep_dma_memset) return nullptr;
+  return chan->device->device_prep_dma_memset(chan, dest, value, len, flags);
+}
+
+dma_cookie_t dmaengine_submit(dma_async_tx_descriptor* desc) { return desc->tx_submit(desc); }
+
+void dma_async_issue_pending(dma_chan* chan) { chan->device->device_issue_pending(chan); }
+
+dma_status dmaengine_tx_status(dma_chan* chan, dma_cookie_t cookie, dma_tx_state* state) {
+  return chan->device->device_tx_status(chan, cookie, state);
+}
+
+dma_status dma_async_is_tx_complete(dma_chan* chan, dma_cookie_t cookie, dma_cookie_t* last, dma_cookie_t* used) {
+  dma_tx_state state;
+  dma_status status = chan->device->device_tx_status(chan, cookie, &state);
+  if (last) *last = state.last;
+  if (used) *used = state.used;
+  return status;
+}
+
+int dmaengine_pause(dma_chan* chan) {
+  if (chan->device->device_pause) return chan->device->device_pause(chan);
+  return -ENOSYS;
+}
+
+int dmaengine_resume(dma_chan* chan) {
+  if (chan->device->device_resume) return chan->device->device_resume(chan);
+  return -ENOSYS;
+}
+
+int dmaengine_terminate_all(dma_chan* chan) {
+  if (chan->device->device_terminate_all) return chan->device->device_terminate_all(chan);
+  return -ENOSYS;
+}
+
+int dmaengine_terminate_async(dma_chan* chan) {
+  if (chan->device->device_terminate_all) return chan->device->device_terminate_all(chan);
+  return -EINVAL;
+}
+
+void dmaengine_synchronize(dma_chan* chan) {
+  might_sleep();
+  if (chan->device->device_synchronize) chan->device->device_synchronize(chan);
+}
+
+int dmaengine_terminate_sync(dma_chan* chan) {
+  int ret = dmaengine_terminate_async(chan);
+  if (ret) return ret;
+  dmaengine_synchronize(chan);
+  return 0;
+}
+
+}  // namespace dmacosim::dmaengine
