@@ -71,12 +71,14 @@ int ScenarioReport::finish() {
   if (clean()) printf("RESULT: clean\n");
   else for (auto& f : failures_) printf("RESULT: FAILED: %s\n", f.c_str());
 
-  std::ofstream js(out_path("summary.json"));
-  js << "{\n";
-  for (size_t i = 0; i < fields_.size(); ++i)
-    js << "  " << json_escape(fields_[i].first) << ": " << fields_[i].second << (i + 1 < fields_.size() ? ",\n" : "\n");
-  js << "}\n";
-  if (!out_dir_.empty()) printf("outputs: %s\n", out_dir_.c_str());
+  if (!out_dir_.empty()) {  // outputs only where asked: never litter the working directory
+    std::ofstream js(out_path("summary.json"));
+    js << "{\n";
+    for (size_t i = 0; i < fields_.size(); ++i)
+      js << "  " << json_escape(fields_[i].first) << ": " << fields_[i].second << (i + 1 < fields_.size() ? ",\n" : "\n");
+    js << "}\n";
+    printf("outputs: %s\n", out_dir_.c_str());
+  }
   Log::instance().set_file("");
   return clean() ? 0 : 1;
 }
@@ -96,10 +98,14 @@ void ScenarioReport::write_save_file(const std::string& save_name, const std::st
     char cwd[4096];
     if (getcwd(cwd, sizeof cwd)) abs = std::string(cwd) + "/" + abs;
   }
-  size_t p = text.find("[dumpfile]");
+  // Replace the [dumpfile] line itself (a comment may mention the word too).
+  size_t p = text.compare(0, 10, "[dumpfile]") == 0 ? 0 : text.find("\n[dumpfile]");
   if (p != std::string::npos) {
+    if (p) ++p;
     size_t e = text.find('\n', p);
-    text.replace(p, e - p, "[dumpfile] \"" + abs + "\"");
+    text.replace(p, (e == std::string::npos ? text.size() : e) - p, "[dumpfile] \"" + abs + "\"");
+  } else {
+    text = "[dumpfile] \"" + abs + "\"\n" + text;
   }
   std::ofstream(out_path(save_name + ".gtkw")) << text;
 }

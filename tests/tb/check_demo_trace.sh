@@ -7,7 +7,7 @@ rm -rf "$out"
 "$dmacosim" run demo --trace --quiet --out="$out"
 [ -s "$out/demo.fst" ] || { echo "no FST written"; exit 1; }
 [ -s "$out/platform.gtkw" ] || { echo "no save file written"; exit 1; }
-grep -q "demo.fst" "$out/platform.gtkw" || { echo "save file does not name the trace"; exit 1; }
+grep -q '^\[dumpfile\] ".*/demo.fst"$' "$out/platform.gtkw" || { echo "save file does not name the trace"; exit 1; }
 "$src/scripts/render_trace.sh" "$out/demo.fst" "$out/platform.gtkw" "$out/demo.png"
 python3 - "$out/demo.png" <<'PY'
 import struct, sys

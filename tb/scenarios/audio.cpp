@@ -1,0 +1,675 @@
+// Scenario "audio": ALSA playback over cyclic DMA through the RTL, with
+// repeated start/stop, pause/resume and suspend/resume triggers, checked
+// bit-exact at the codec, under the lock validator.
+//
+// Software (all on the modelled CPU, in modelled Linux contexts):
+//   init        probes the DMA controller (dmacosim-dmac, lock policy from
+//               --driver), maps the I2S port's "tx" DMA channel to the audio
+//               request line, probes the I2S card, opens the PCM, hw_params.
+//   aplay       (process context) the application: fills the ring buffer
+//               ahead of the hardware pointer with snd_pcm_lib_write().
+//   alsa-ctl    (process context) the control thread: per cycle prepare
+//               (sync_stop -> dmaengine_synchronize), wait for the prefill,
+//               START, optional PAUSE_PUSH/PAUSE_RELEASE and SUSPEND/RESUME,
+//               then STOP (snd_pcm_drop) after N period callbacks.
+//   The period callback (dmaengine_pcm_dma_complete -> snd_pcm_period_elapsed)
+//   runs where the DMA driver invokes callbacks (its tasklet).
+//
+// The signal and "bit-exact": run r (0-based) writes frame n (0-based frame
+// counter of the run, n = appl_ptr at write time) as
+//   left  = (1 kHz sine, amplitude 8000, 48-sample period) with its low 4 bits
+//           replaced by bits 19..16 of n;   right = bits 15..0 of n.
+// so every frame of a run is unique for 2^20 frames and a gap, repeat or
+// corruption changes the value. The codec (the audio port) records every
+// frame it plays while its transmitter is enabled; it plays nothing while the
+// transmitter is disabled (stopped, paused, suspended). The run is bit-exact
+// when the codec output is exactly the concatenation, over the runs in order,
+// of a prefix f(r, 0..len_r-1) of each run's signal (pause and suspend are
+// seamless: the frames continue with no gap or repeat), with len_r >= 1, no
+// underrun (silence) frame anywhere, and each len_r consistent with the DMA's
+// pointer at the stop (len_r <= hw_ptr + 2 and hw_ptr - len_r <= FIFO depth
+// + burst: the frames the DMA moved but the codec did not play are only the
+// ones in flight / in the FIFO, flushed at the next START).
+//   frames_expected = sample ticks while the transmitter was enabled (a frame
+//   is due at every tick); frames_played = ticks that played the expected
+//   frame. bit_exact <=> the check above holds (then the two are equal).
+// Period accounting: the control thread stops a run a random time (< 1/3
+// period) after its N-th period callback, so the DMA's own position at the
+// stop (hw_ptr, from the residue) says exactly how many periods elapsed:
+// period_irqs (period callbacks delivered) must equal periods_elapsed
+// (sum over runs of floor(hw_ptr_at_stop / period_size)).
+//
+// Options: --driver, --seconds (streaming time, split over the cycles: each
+// run lasts max(2, seconds * rate / period_frames / cycles) periods),
+// --period-bytes, --periods, --start-stop N (cycles), --trace, --out, --seed,
+// --quiet; extra: --alsa=2.6.33|6.8 (stream-lock model, default 2.6.33),
+// --pause=0|1 (PAUSE_PUSH/RELEASE in every odd run, default 1),
+// --suspend=0|1 (SUSPEND/RESUME in every run r % 5 == 2, default 1),
+// --xrun-at=R (the application stops writing in run R after the prefill:
+// the period callback detects the xrun and stops the stream from inside the
+// callback; expected, not a failure).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "driver/dmaengine/dmacosim-dmac.h"
+#include "driver/dmaengine/dmaengine.h"
+#include "driver/dmaengine/dmatest.h"
+#include "driver/kernel/sched.h"
+#include "driver/sound/dmacosim_i2s.h"
+#include "driver/sound/pcm.h"
+#include "models/log.h"
+#include "tb/scenario.h"
+#include "tb/scenario_report.h"
+#include "tb/system.h"
+
+namespace dmacosim {
+namespace {
+
+using namespace kernel;
+using namespace platform;
+using namespace sound;
+namespace de = dmaengine;
+
+constexpr unsigned kRate = 48000;
+
+uint32_t audio_frame(unsigned /*run*/, uint64_t n) {
+  static int16_t sine[48];
+  static bool init = false;
+  if (!init) {
+    for (int i = 0; i < 48; ++i) sine[i] = int16_t(std::lround(8000.0 * std::sin(2 * M_PI * i / 48.0)));
+    init = true;
+  }
+  const uint16_t left = uint16_t((uint16_t(sine[n % 48]) & ~0xFu) | ((n >> 16) & 0xFu));
+  const uint16_t right = uint16_t(n & 0xFFFFu);
+  return uint32_t(left) | (uint32_t(right) << 16);
+}
+
+struct Stats {
+  std::vector<double> v;
+  void add(double x) { v.push_back(x); }
+  double min() const { return v.empty() ? 0 : *std::min_element(v.begin(), v.end()); }
+  double max() const { return v.empty() ? 0 : *std::max_element(v.begin(), v.end()); }
+  double median() const {
+    if (v.empty()) return 0;
+    std::vector<double> s = v;
+    std::sort(s.begin(), s.end());
+    return s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2;
+  }
+  std::string json() const { return strfmt("{\"min\": %.0f, \"median\": %.0f, \"max\": %.0f, \"samples\": %zu}", min(), median(), max(), v.size()); }
+  std::string text() const { return v.empty() ? "n/a" : strfmt("%.0f / %.0f / %.0f ns (min/median/max, %zu samples)", min(), median(), max(), v.size()); }
+};
+
+struct Run {
+  unsigned index = 0;
+  size_t codec_start = 0, codec_end = 0;  // indices into played_frames()
+  bool started = false, stopped = false, xrun = false;
+  sc_core::sc_time t_trigger, t_enable;
+  snd_pcm_uframes_t hw_ptr_at_stop = 0;
+  uint64_t callbacks = 0;
+  unsigned pauses = 0, suspends = 0;
+  int start_err = 0;
+  bool ram_stall = false;  // injected memory stall in this run
+};
+
+struct Ctl {
+  wait_queue_head_t ctl_wq, app_wq;
+  bool quit = false;
+  unsigned gen = 0;  // bumped at each prepare: the app starts a new run
+  unsigned run = 0;
+  unsigned app_ended = 0;  // last gen whose writes the application finished
+  bool app_done = false;
+  std::string app_error;
+  int xrun_at = -1;
+  int ram_stall_at = -1;
+};
+
+// Sleep until pred() or timeout (process context). False on timeout.
+template <typename Pred>
+bool wait_until(wait_queue_head_t& wq, Pred pred, const sc_core::sc_time& timeout) {
+  const sc_core::sc_time deadline = sc_core::sc_time_stamp() + timeout;
+  while (!pred()) {
+    if (sc_core::sc_time_stamp() >= deadline) return false;
+    __wait_prepare(&wq, TASK_UNINTERRUPTIBLE);
+    if (pred()) {
+      __wait_finish(&wq);
+      break;
+    }
+    this_kernel().schedule_timeout(deadline - sc_core::sc_time_stamp());
+    __wait_finish(&wq);
+  }
+  return true;
+}
+
+std::string json_reports(const std::vector<LockReport>& reps) {
+  std::string s = "[";
+  for (size_t i = 0; i < reps.size(); ++i) {
+    const LockReport& r = reps[i];
+    std::string locks = "[", ctxs = "[";
+    for (size_t j = 0; j < r.locks.size(); ++j) locks += (j ? ", " : "") + ScenarioReport::json_escape(r.locks[j]);
+    for (size_t j = 0; j < r.contexts.size(); ++j) ctxs += (j ? ", " : "") + ScenarioReport::json_escape(r.contexts[j]);
+    s += std::string(i ? ",\n    " : "\n    ") + "{\"rule\": " + ScenarioReport::json_escape(r.rule) +
+         ", \"headline\": " + ScenarioReport::json_escape(r.headline) + ", \"message\": " +
+         ScenarioReport::json_escape(r.message) + ", \"locks\": " + locks + "], \"contexts\": " + ctxs +
+         "], \"time_ns\": " + strfmt("%.0f", r.time.to_seconds() * 1e9) + "}";
+  }
+  return s + (reps.empty() ? "]" : "\n  ]");
+}
+
+unsigned opt_uint(const ScenarioOptions& opt, const char* key, unsigned def) {
+  auto it = opt.extra.find(key);
+  return it == opt.extra.end() ? def : unsigned(std::stoul(it->second));
+}
+
+int run_audio(const ScenarioOptions& opt) {
+  ScenarioReport report("audio", opt);
+  report.add("driver", opt.driver);
+
+  // ---- options ----
+  de::DmacLockPolicy policy;
+  if (!de::dmac_lock_policy_from_string(opt.driver, &policy)) {
+    fprintf(stderr, "audio: unknown driver '%s'\n", opt.driver.c_str());
+    return 2;
+  }
+  PcmLockModel lock_model = PcmLockModel::Linux2_6_33;
+  if (opt.extra.count("alsa")) {
+    const std::string& a = opt.extra.at("alsa");
+    if (a == "6.8") lock_model = PcmLockModel::Linux6_8;
+    else if (a != "2.6.33") {
+      fprintf(stderr, "audio: --alsa must be 2.6.33 or 6.8\n");
+      return 2;
+    }
+  }
+  const unsigned frame_bytes = 4;
+  if (opt.period_bytes < 64 || opt.period_bytes % 32 || opt.periods < 2 || opt.periods > 64 ||
+      opt.period_bytes * opt.periods > (512u << 10)) {
+    fprintf(stderr, "audio: --period-bytes must be a multiple of 32 (>= 64), --periods 2..64, buffer <= 512 KiB\n");
+    return 2;
+  }
+  const unsigned period_frames = opt.period_bytes / frame_bytes;
+  const unsigned cycles = std::max(1u, opt.start_stop);
+  const unsigned run_periods =
+      std::max(2u, unsigned(std::lround(opt.seconds * kRate / period_frames / cycles)));
+  const bool do_pause = opt_uint(opt, "pause", 1) != 0;
+  const bool do_suspend = opt_uint(opt, "suspend", 1) != 0;
+  const sc_core::sc_time period_time(double(period_frames) / kRate, sc_core::SC_SEC);
+  const sc_core::sc_time sample_period(1.0 / kRate, sc_core::SC_SEC);
+
+  PlatformConfig cfg;
+  cfg.idle_skipping = opt.idle_skipping;
+  if (opt.trace) cfg.fst_path = report.out_path("audio.fst");
+  cfg.audio.fifo_depth = opt_uint(opt, "fifo-depth", 16);
+  // Default watermark depth/4 (4 of 16) with 8-frame bursts: depth/2 with 8-frame
+  // bursts stalls the DMA under idle skipping (see the report: DmacHost issue).
+  cfg.audio.watermark = int(opt_uint(opt, "watermark", cfg.audio.fifo_depth / 4));
+  cfg.audio.single_requests = opt_uint(opt, "single-requests", 0) != 0;
+  const unsigned maxburst = opt_uint(opt, "burst", cfg.audio.fifo_depth / 2);
+  System sys("sys", cfg);
+  AudioPort& port = sys.hw.audio;
+  const unsigned fifo_depth = port.config().fifo_depth;
+
+  Ctl ctl;
+  if (opt.extra.count("xrun-at")) ctl.xrun_at = int(std::stol(opt.extra.at("xrun-at")));
+  if (opt.extra.count("ram-stall-at")) ctl.ram_stall_at = int(std::stol(opt.extra.at("ram-stall-at")));
+  const bool memcpy_client = opt_uint(opt, "memcpy-client", 1) != 0;
+  de::dmatest_info dt_info;
+  bool dt_done = !memcpy_client;
+  int dt_ret = 0;
+  std::vector<Run> runs;
+  runs.reserve(cycles);
+  Stats trig_lat, resume_lat, irq_lat;
+  sc_core::sc_time last_irq_rise;
+  bool irq_rise_unused = false;
+  std::mt19937 rng(opt.seed);
+  bool finished = false;
+  std::string setup_error;
+  dmacosim_i2s* i2s = nullptr;
+  snd_pcm_substream* ss = nullptr;
+  uint64_t total_pauses = 0, total_suspends = 0;
+  sc_core::sc_time t_resume_trigger;
+  bool resume_pending = false;
+
+  sys.hw.dmac.irq.on_change([&](bool level) {
+    if (level) {
+      last_irq_rise = sc_core::sc_time_stamp();
+      irq_rise_unused = true;
+    }
+  });
+
+  auto rand_time = [&](const sc_core::sc_time& lo, const sc_core::sc_time& hi) {
+    std::uniform_real_distribution<double> d(0.0, 1.0);
+    return lo + (hi - lo) * d(rng);
+  };
+
+  // ---- the application (aplay) ----
+  auto app = [&]() -> int {
+    std::vector<uint32_t> buf;
+    unsigned gen_done = 0;
+    for (;;) {
+      wait_event(ctl.app_wq, ctl.quit || ctl.gen != gen_done);
+      if (ctl.quit) break;
+      gen_done = ctl.gen;
+      const unsigned run = ctl.run;
+      uint64_t written = 0;
+      snd_pcm_runtime* rt = ss->runtime;
+      for (;;) {
+        if (int(run) == ctl.xrun_at && written >= rt->buffer_size) {
+          // The application stalls: wait until the stream is no longer running.
+          wait_event(ctl.app_wq, ctl.quit || ctl.gen != gen_done ||
+                                     (rt->state != SNDRV_PCM_STATE_RUNNING && rt->state != SNDRV_PCM_STATE_PREPARED &&
+                                      rt->state != SNDRV_PCM_STATE_PAUSED));
+          break;
+        }
+        const snd_pcm_uframes_t n = period_frames;
+        buf.resize(n);
+        for (snd_pcm_uframes_t i = 0; i < n; ++i) buf[i] = audio_frame(run, written + i);
+        snd_pcm_sframes_t ret = snd_pcm_lib_write(ss, buf.data(), n);
+        if (ret > 0) {
+          written += uint64_t(ret);
+          wake_up(&ctl.ctl_wq);
+          continue;
+        }
+        if (ret == -PCM_ESTRPIPE) {  // suspended: wait for the resume (the control thread does it)
+          wait_event(ctl.app_wq, ctl.quit || rt->state != SNDRV_PCM_STATE_SUSPENDED);
+          if (ctl.quit) break;
+          continue;
+        }
+        if (ret == -PCM_EIO) ctl.app_error = "snd_pcm_lib_write timed out: playback write error (DMA or IRQ trouble?)";
+        break;  // -EBADFD (stopped), -EPIPE (xrun): this run is over
+      }
+      ctl.app_ended = gen_done;
+      wake_up(&ctl.ctl_wq);
+    }
+    ctl.app_done = true;
+    wake_up(&ctl.ctl_wq);
+    return 0;
+  };
+
+  // ---- the control thread (alsa-ctl) ----
+  auto control = [&]() -> int {
+    snd_pcm_runtime* rt = ss->runtime;
+    const sc_core::sc_time guard = period_time * double(opt.periods + 4) + sc_core::sc_time(50, sc_core::SC_MS);
+    const unsigned progress_every = std::max(1u, cycles / 10);
+    for (unsigned r = 0; r < cycles && setup_error.empty(); ++r) {
+      runs.push_back(Run{});
+      Run& run = runs.back();
+      run.index = r;
+      int err = snd_pcm_prepare(ss);
+      if (err < 0) {
+        setup_error = strfmt("snd_pcm_prepare failed (%d) in run %u", err, r);
+        break;
+      }
+      ctl.run = r;
+      ctl.gen++;
+      wake_up(&ctl.app_wq);
+      if (!wait_until(ctl.ctl_wq, [&] { return rt->appl_ptr >= rt->buffer_size || !ctl.app_error.empty(); }, guard)) {
+        setup_error = strfmt("run %u: the application did not prefill the buffer", r);
+        break;
+      }
+      run.t_trigger = sc_core::sc_time_stamp();
+      err = snd_pcm_start(ss);
+      if (err < 0) {
+        run.start_err = err;
+        setup_error = strfmt("run %u: snd_pcm_start failed (%d)", r, err);
+        break;
+      }
+      run.started = true;
+      // Pause and suspend plans (period index after which they happen).
+      std::uniform_int_distribution<unsigned> pick(1, run_periods - 1);
+      const unsigned pause_after = do_pause && r % 2 == 1 ? pick(rng) : ~0u;
+      const unsigned suspend_after = do_suspend && r % 5 == 2 ? pick(rng) : ~0u;
+      for (unsigned p = 1; p <= run_periods; ++p) {
+        bool ok = wait_until(ctl.ctl_wq,
+                             [&] { return run.callbacks >= p || rt->state == SNDRV_PCM_STATE_XRUN || !ctl.app_error.empty(); },
+                             guard);
+        if (!ok) {
+          setup_error = strfmt("run %u: no period callback %u within %.1f ms (hang)", r, p, guard.to_seconds() * 1e3);
+          break;
+        }
+        if (rt->state == SNDRV_PCM_STATE_XRUN || !ctl.app_error.empty()) break;
+        if (int(r) == ctl.ram_stall_at && p == 1) {
+          // Memory stall: every RAM access takes 2 ms. The DMA cannot refill
+          // the 16-frame FIFO (333 us), the port underruns, its IRQ handler
+          // stops the stream with XRUN (hardirq). Then the memory recovers.
+          run.ram_stall = true;
+          const RamTiming normal = cfg.ram_timing;
+          RamTiming slow = normal;
+          slow.first_beat = sc_core::sc_time(2, sc_core::SC_MS);
+          sys.hw.ram.set_timing(slow);
+          wait_until(ctl.ctl_wq, [&] { return rt->state == SNDRV_PCM_STATE_XRUN; }, sc_core::sc_time(20, sc_core::SC_MS));
+          sys.hw.ram.set_timing(normal);
+          break;
+        }
+        if (p == pause_after || p == suspend_after) {
+          const bool susp = p == suspend_after;
+          sleep_for(rand_time(sc_core::SC_ZERO_TIME, period_time / 3));
+          err = susp ? snd_pcm_suspend(ss) : snd_pcm_pause(ss, true);
+          if (err < 0) {
+            setup_error = strfmt("run %u: %s failed (%d)", r, susp ? "suspend" : "pause push", err);
+            break;
+          }
+          sleep_for(rand_time(sc_core::sc_time(100, sc_core::SC_US), sc_core::sc_time(2, sc_core::SC_MS)));
+          t_resume_trigger = sc_core::sc_time_stamp();
+          resume_pending = true;
+          err = susp ? snd_pcm_resume(ss) : snd_pcm_pause(ss, false);
+          if (err < 0) {
+            setup_error = strfmt("run %u: %s failed (%d)", r, susp ? "resume" : "pause release", err);
+            break;
+          }
+          wake_up(&ctl.app_wq);  // an application waiting out a suspend retries now
+          (susp ? run.suspends : run.pauses)++;
+          (susp ? total_suspends : total_pauses)++;
+        }
+      }
+      if (!setup_error.empty()) break;
+      if (rt->state == SNDRV_PCM_STATE_RUNNING) {
+        sleep_for(rand_time(sc_core::SC_ZERO_TIME, period_time / 3));
+        snd_pcm_sframes_t avail = snd_pcm_avail(ss);  // updates hw_ptr from the residue
+        (void)avail;
+        run.hw_ptr_at_stop = rt->hw_ptr;
+      } else {
+        run.xrun = rt->state == SNDRV_PCM_STATE_XRUN;
+        run.hw_ptr_at_stop = rt->hw_ptr;
+      }
+      snd_pcm_drop(ss);
+      run.stopped = true;
+      wake_up(&ctl.app_wq);
+      // The application must have left its write of this run before the next
+      // prepare (one writer, two threads: the app's own synchronisation).
+      if (!wait_until(ctl.ctl_wq, [&] { return ctl.app_ended == ctl.gen || !ctl.app_error.empty(); }, guard)) {
+        setup_error = strfmt("run %u: the application did not return from its write after the stop", r);
+        break;
+      }
+      if (!opt.quiet && (r + 1) % progress_every == 0)
+        printf("[audio] cycle %u/%u  sim %.4f s  codec frames %zu  period callbacks %llu\n", r + 1, cycles,
+               sc_core::sc_time_stamp().to_seconds(), port.played_frames().size(),
+               (unsigned long long)rt->period_elapsed_calls),
+            fflush(stdout);
+    }
+    return 0;
+  };
+
+  sys.start_init([&]() -> int {
+    KFUNC("audio_init");
+    de::dmac_platform_data pd;
+    pd.name = "dmac";
+    pd.regs = kDmaRegsBase;
+    pd.irq = kIrqDma;
+    pd.coherent_base = kRamBase + (8u << 20);
+    pd.coherent_size = 2u << 20;
+    pd.policy = policy;
+    if (!de::dmac_probe(pd)) {
+      setup_error = "dmac_probe failed";
+      sc_core::sc_stop();
+      return 1;
+    }
+    de::of_phandle_args spec;
+    spec.controller = "dmac";
+    spec.chan_index = -1;
+    spec.request_line = kDreqAudioTx;
+    de::dma_platform_add_slave_map("i2s", "tx", spec);
+    dmacosim_i2s_platform_data ip;
+    ip.name = "i2s";
+    ip.regs = kAudioBase;
+    ip.irq = kIrqAudio;
+    ip.fifo_depth = fifo_depth;
+    ip.watermark = unsigned(cfg.audio.watermark);
+    ip.maxburst = maxburst;
+    ip.lock_model = lock_model;
+    i2s = dmacosim_i2s_probe(ip);
+    if (!i2s) {
+      setup_error = "dmacosim_i2s_probe failed";
+      sc_core::sc_stop();
+      return 1;
+    }
+    int err = snd_pcm_open_substream(i2s->pcm, SNDRV_PCM_STREAM_PLAYBACK, &ss);
+    struct snd_pcm_hw_params hp;
+    hp.period_bytes = opt.period_bytes;
+    hp.periods = opt.periods;
+    if (!err) err = snd_pcm_hw_params(ss, &hp);
+    if (err) {
+      setup_error = strfmt("PCM open/hw_params failed (%d)", err);
+      sc_core::sc_stop();
+      return 1;
+    }
+    // Instrumentation: trigger markers, codec indices, latencies.
+    ss->on_trigger = [&](snd_pcm_substream*, int cmd, int) { sys.hw.set_marker(uint8_t(0x10 | cmd)); };
+    i2s->on_dai_trigger = [&](int cmd) {
+      if (runs.empty()) return;
+      Run& run = runs.back();
+      const sc_core::sc_time now = sc_core::sc_time_stamp();
+      if (cmd == SNDRV_PCM_TRIGGER_START) {
+        run.codec_start = port.played_frames().size();
+        run.t_enable = now;
+        trig_lat.add((now + sample_period - run.t_trigger).to_seconds() * 1e9);
+      } else if (cmd == SNDRV_PCM_TRIGGER_STOP) {
+        run.codec_end = port.played_frames().size();
+      } else if ((cmd == SNDRV_PCM_TRIGGER_PAUSE_RELEASE || cmd == SNDRV_PCM_TRIGGER_RESUME) && resume_pending) {
+        resume_lat.add((now + sample_period - t_resume_trigger).to_seconds() * 1e9);
+        resume_pending = false;
+      }
+    };
+    ss->on_period_elapsed = [&](snd_pcm_substream*) {
+      const sc_core::sc_time now = sc_core::sc_time_stamp();
+      if (irq_rise_unused) {  // merged periods (no new interrupt) are not sampled
+        irq_lat.add((now - last_irq_rise).to_seconds() * 1e9);
+        irq_rise_unused = false;
+      }
+      if (!runs.empty()) runs.back().callbacks++;
+      wake_up(&ctl.ctl_wq);
+    };
+    init_waitqueue_head(&ctl.ctl_wq);
+    init_waitqueue_head(&ctl.app_wq);
+    if (memcpy_client) {
+      // A second client of the same DMA controller in process context (IRQs
+      // on): dmatest memcpy on another channel, concurrent with the audio.
+      kthread_run(std::function<int()>([&]() -> int {
+        de::dmatest_params p;
+        p.test_buf_size = 4096;
+        p.iterations = opt_uint(opt, "memcpy-iterations", 50);
+        p.max_channels = 1;
+        p.timeout = 100;
+        p.seed = opt.seed;
+        dt_ret = de::dmatest_run(p, &dt_info);
+        dt_done = true;
+        wake_up(&ctl.ctl_wq);
+        return 0;
+      }), "dmatest");
+    }
+    kthread_run(std::function<int()>(app), "aplay");
+    task_struct* c = kthread_run(std::function<int()>([&]() -> int {
+      control();
+      // Close: drop (nothing running), sync_stop, free the buffer, release the channel.
+      snd_pcm_release(ss);
+      ss = nullptr;
+      ctl.quit = true;
+      wake_up(&ctl.app_wq);
+      wait_until(ctl.ctl_wq, [&] { return ctl.app_done; }, sc_core::sc_time(1, sc_core::SC_SEC));
+      wait_until(ctl.ctl_wq, [&] { return dt_done; }, sc_core::sc_time(1, sc_core::SC_SEC));
+      finished = true;
+      sc_core::sc_stop();
+      return 0;
+    }), "alsa-ctl");
+    (void)c;
+    return 0;
+  });
+
+  // Upper bound of the simulated time: every run plus pauses, with margin.
+  const sc_core::sc_time limit = (period_time * double(run_periods + opt.periods + 2) + sc_core::sc_time(5, sc_core::SC_MS)) *
+                                     double(cycles) + sc_core::sc_time(1, sc_core::SC_SEC);
+  sc_core::sc_start(limit);
+  const double sim_s = sc_core::sc_time_stamp().to_seconds();
+  const double wall = report.wall_seconds();
+  const uint64_t cycles_sim = sys.hw.dmac.cycles();
+
+  // ---- checks ----
+  const auto& played = port.played_frames();
+  bool data_ok = true;
+  std::string first_mismatch;
+  size_t covered = 0, matched = 0;
+  uint64_t periods_elapsed = 0, callbacks = 0;
+  unsigned xruns_seen = 0;
+  size_t cursor = 0;
+  uint64_t injected_underruns = 0, all_callbacks = 0;
+  const std::set<size_t> underrun_idx(port.underrun_frames().begin(), port.underrun_frames().end());
+  for (const Run& run : runs) {
+    all_callbacks += run.callbacks;
+    if (!run.started) continue;
+    if (!run.xrun) callbacks += run.callbacks;
+    size_t end = run.stopped ? run.codec_end : played.size();
+    if (run.xrun) ++xruns_seen;
+    if (run.codec_start != cursor && data_ok) {
+      data_ok = false;
+      first_mismatch = strfmt("run %u: the codec played %zu frames outside any run before it", run.index,
+                              run.codec_start - cursor);
+    }
+    size_t len = end - run.codec_start;
+    if (run.ram_stall) {  // trailing underrun silence of the injected stall is expected
+      while (len > 0 && underrun_idx.count(run.codec_start + len - 1)) {
+        --len;
+        ++injected_underruns;
+      }
+    }
+    covered += len;
+    for (size_t j = 0; j < len; ++j) {
+      if (played[run.codec_start + j] == audio_frame(run.index, j)) {
+        ++matched;
+      } else if (data_ok) {
+        data_ok = false;
+        first_mismatch = strfmt("run %u frame %zu (codec frame %zu): got 0x%08x, expected 0x%08x", run.index, j,
+                                run.codec_start + j, played[run.codec_start + j], audio_frame(run.index, j));
+      }
+    }
+    if (len == 0 && data_ok) {
+      data_ok = false;
+      first_mismatch = strfmt("run %u: the codec played nothing", run.index);
+    }
+    const snd_pcm_uframes_t hw = run.hw_ptr_at_stop;
+    if (run.stopped && !run.xrun && data_ok && (len > hw + 2 || hw > len + fifo_depth + fifo_depth / 2)) {
+      data_ok = false;
+      first_mismatch = strfmt("run %u: codec played %zu frames but the DMA pointer says %lu", run.index, len, hw);
+    }
+    if (!run.xrun) periods_elapsed += hw / period_frames;
+    cursor = end;
+  }
+  if (cursor != played.size() && data_ok) {
+    data_ok = false;
+    first_mismatch = strfmt("the codec played %zu frames after the last stop", played.size() - cursor);
+  }
+  const bool underrun_free = port.underrun_count() == injected_underruns &&
+                             port.underrun_frames().size() == injected_underruns;
+  const bool bit_exact = data_ok && underrun_free && !runs.empty();
+
+  auto& ld = sys.kernel.lockdep();
+  const auto& reps = ld.reports();
+  const uint64_t dma_irqs = sys.kernel.irq_count(kIrqDma);
+  const uint64_t xruns = (i2s && i2s->pcm) ? xruns_seen : 0;
+
+  // ---- verdict ----
+  if (sys.kernel.fatal()) report.fail("kernel: " + sys.kernel.fatal_message());
+  if (!setup_error.empty()) report.fail(setup_error);
+  if (!ctl.app_error.empty()) report.fail(ctl.app_error);
+  if (!finished && setup_error.empty() && !sys.kernel.fatal())
+    report.fail(strfmt("simulation hang: the control thread did not finish within %.3f s simulated", limit.to_seconds()));
+  if (runs.size() < cycles && setup_error.empty() && !sys.kernel.fatal())
+    report.fail(strfmt("only %zu of %u start/stop cycles ran", runs.size(), cycles));
+  if (!data_ok) report.fail("data mismatch: " + first_mismatch);
+  if (!underrun_free) report.fail(strfmt("%u underruns at the codec", port.underrun_count()));
+  if (port.overflow_count()) report.fail(strfmt("%u FIFO overflows", port.overflow_count()));
+  if (callbacks != periods_elapsed)
+    report.fail(strfmt("period callbacks (%llu) != periods elapsed (%llu)", (unsigned long long)callbacks,
+                       (unsigned long long)periods_elapsed));
+  if (ctl.xrun_at >= 0 && int(runs.size()) > ctl.xrun_at && !runs[size_t(ctl.xrun_at)].xrun)
+    report.fail(strfmt("run %d: the requested application stall did not end in an xrun", ctl.xrun_at));
+  unsigned xruns_expected = 0;
+  for (const Run& run : runs) xruns_expected += run.xrun && (int(run.index) == ctl.xrun_at || run.ram_stall);
+  if (xruns_seen > xruns_expected) report.fail(strfmt("%u unexpected xruns", xruns_seen - xruns_expected));
+  if (ctl.ram_stall_at >= 0 && int(runs.size()) > ctl.ram_stall_at && !runs[size_t(ctl.ram_stall_at)].xrun)
+    report.fail(strfmt("run %d: the injected memory stall did not end in an xrun", ctl.ram_stall_at));
+  if (memcpy_client && (dt_ret != 0 || dt_info.total_failures || !dt_info.all_threads_finished))
+    report.fail(strfmt("memcpy client (dmatest): ret %d, %u/%u failures", dt_ret, dt_info.total_failures,
+                       dt_info.total_tests));
+  for (const LockReport& r : reps) {
+    std::string ctxs;
+    for (auto& c : r.contexts) ctxs += (ctxs.empty() ? "" : " | ") + c;
+    report.fail("validator " + r.rule + ": " + r.headline + (ctxs.empty() ? "" : " [" + ctxs + "]"));
+  }
+
+  // ---- outputs ----
+  // The WAV the codec played goes into --out (nothing is written without it).
+  const std::string wav = report.out_path("audio.wav");
+  const bool wav_ok = opt.out_dir.empty() || port.write_wav(wav);
+  if (!wav_ok) report.fail("could not write " + wav);
+
+  const double cyc_per_s = wall > 0 ? double(cycles_sim) / wall : 0;
+  report.row("driver / ALSA lock model", opt.driver + " / " + pcm_lock_model_name(lock_model));
+  report.row("ring", strfmt("%u periods x %u bytes (%u frames), %u periods per run", opt.periods, opt.period_bytes,
+                            period_frames, run_periods));
+  report.row("start/stop cycles", strfmt("%zu of %u (pauses %llu, suspends %llu, xruns %u)", runs.size(), cycles,
+                                         (unsigned long long)total_pauses, (unsigned long long)total_suspends,
+                                         xruns_seen));
+  report.row("frames played / expected", strfmt("%zu / %zu (%s)", matched, played.size(),
+                                                 bit_exact ? "bit-exact" : "NOT bit-exact"));
+  report.row("periods elapsed / callbacks", strfmt("%llu / %llu", (unsigned long long)periods_elapsed,
+                                                   (unsigned long long)callbacks));
+  report.row("DMA IRQs taken", std::to_string(dma_irqs));
+  report.row("underruns", strfmt("%u (%llu injected by the memory stall)", port.underrun_count(),
+                                 (unsigned long long)injected_underruns));
+  if (memcpy_client)
+    report.row("memcpy client (dmatest)", strfmt("%u tests, %u failures on %u channel(s)", dt_info.total_tests,
+                                                 dt_info.total_failures, dt_info.channels));
+  report.row("validator reports", std::to_string(reps.size()));
+  for (const LockReport& r : reps) report.row("  " + r.rule, r.headline);
+  report.row("trigger -> first sample", trig_lat.text());
+  report.row("release/resume -> sample", resume_lat.text());
+  report.row("period IRQ -> callback", irq_lat.text());
+  report.row("simulated time", strfmt("%.6f s", sim_s));
+  report.row("wall time", strfmt("%.2f s (%.2f M simulated DMA cycles/s)", wall, cyc_per_s / 1e6));
+  report.row("WAV", opt.out_dir.empty() ? "not written (no --out)" : wav_ok ? wav : "not written");
+  if (!opt.out_dir.empty()) report.row("log", report.out_path("dmacosim.log"));
+
+  report.add("alsa_lock_model", std::string(pcm_lock_model_name(lock_model)));
+  report.add("period_bytes", uint64_t(opt.period_bytes));
+  report.add("periods", uint64_t(opt.periods));
+  report.add("periods_per_run", uint64_t(run_periods));
+  report.add("start_stop_cycles", uint64_t(runs.size()));
+  report.add("pauses", total_pauses);
+  report.add("suspends", total_suspends);
+  report.add("frames_played", uint64_t(matched));
+  report.add("frames_expected", uint64_t(played.size()));
+  report.add("underruns", uint64_t(port.underrun_count()));
+  report.add("overflows", uint64_t(port.overflow_count()));
+  report.add("xruns", uint64_t(xruns));
+  report.add("period_irqs", callbacks);
+  report.add("period_callbacks_total", all_callbacks);
+  report.add("injected_underruns", injected_underruns);
+  report.add("memcpy_tests", uint64_t(dt_info.total_tests));
+  report.add("memcpy_failures", uint64_t(dt_info.total_failures));
+  report.add("periods_elapsed", periods_elapsed);
+  report.add("dma_irqs", dma_irqs);
+  report.add_raw_json("validator_reports", json_reports(reps));
+  report.add_raw_json("trigger_latency_ns", trig_lat.json());
+  report.add_raw_json("resume_latency_ns", resume_lat.json());
+  report.add_raw_json("period_irq_to_callback_ns", irq_lat.json());
+  report.add_bool("bit_exact", bit_exact);
+  report.add("sim_seconds", sim_s);
+  report.add("cycles", cycles_sim);
+  report.add("wav", wav);
+  if (opt.trace) {
+    report.add("fst", cfg.fst_path);
+    report.write_save_file("audio", cfg.fst_path);
+  }
+  return report.finish();
+}
+
+ScenarioRegistrar reg({"audio",
+                       "ALSA playback over cyclic DMA: start/stop/pause/suspend triggers, bit-exact at the codec, "
+                       "lock validator (--driver=legacy-bh reproduces the 2010 bug)",
+                       run_audio});
+
+}  // namespace
+}  // namespace dmacosim
