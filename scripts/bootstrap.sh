@@ -32,8 +32,8 @@ case "$mode" in
   run)
     install_missing
     build
-    # Until the audio scenario lands, the platform demo is the main scenario.
-    if [ $# -eq 0 ]; then set -- run demo; fi
+    # The main scenario: ALSA playback over cyclic DMA with 100+ start/stop cycles.
+    if [ $# -eq 0 ]; then set -- run audio --start-stop=120 --out=out/audio; fi
     SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 exec build/tb/dmacosim "$@"
     ;;
   test)
