@@ -1,0 +1,431 @@
+// Scenario "faults": bus errors during DMA transfers, reported through the
+// dmaengine API, and recovery; plus a table of bad API calls.
+//
+// init probes the controller (lock policy from --driver), takes a DMA_MEMCPY
+// channel and runs, for each fault:
+//   1. the fault is armed (RAM error-range injection on the source, the
+//      destination, or the descriptor memory = the provider's coherent pool;
+//      or a source / destination at an unmapped bus address);
+//   2. a memcpy is prepared (DMA_PREP_INTERRUPT | DMA_CTRL_ACK) with
+//      callback_result, submitted and issued; for the "queued" fault a second,
+//      good memcpy is submitted behind the failing one;
+//   3. expected: exactly one callback with DMA_TRANS_READ_FAILED (source,
+//      descriptor, unmapped source) or DMA_TRANS_WRITE_FAILED (destination,
+//      unmapped destination), tx_status DMA_ERROR; for "queued" the good
+//      transfer behind it is not started while the channel is halted (no
+//      callback, destination untouched);
+//   4. recovery: injection cleared, dmaengine_terminate_sync() == 0, then a
+//      fresh memcpy on the same channel must complete DMA_TRANS_NOERROR with
+//      the destination bit-exact and the guard bytes around it untouched.
+// Then a table of bad API calls (prep with bad arguments -> NULL,
+// slave_config with bad widths/bursts -> -EINVAL, resume of a running
+// channel, tx_status of bogus cookies, dma_request_chan for an unknown
+// device), each with its expected and actual result.
+// Exit 0 when every fault was reported as expected, the channel recovered
+// each time, every bad call got its expected result, and no validator report.
+//
+// Options: --driver, --seed, --out, --trace, --quiet; extra: --len=BYTES
+// (default 8192).
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "driver/dmaengine/dmacosim-dmac.h"
+#include "driver/dmaengine/dmaengine.h"
+#include "driver/kernel/sched.h"
+#include "models/audio_port.h"
+#include "models/log.h"
+#include "tb/scenario.h"
+#include "tb/scenario_report.h"
+#include "tb/system.h"
+
+namespace dmacosim {
+namespace {
+
+using namespace kernel;
+using namespace platform;
+namespace de = dmaengine;
+
+constexpr uint64_t kUnmapped = 0x5000'0000;  // no target on the bus
+constexpr unsigned kGuard = 64;
+
+const char* result_name(de::dmaengine_tx_result r) {
+  switch (r) {
+    case de::DMA_TRANS_NOERROR: return "NOERROR";
+    case de::DMA_TRANS_READ_FAILED: return "READ_FAILED";
+    case de::DMA_TRANS_WRITE_FAILED: return "WRITE_FAILED";
+    case de::DMA_TRANS_ABORTED: return "ABORTED";
+  }
+  return "?";
+}
+const char* status_name(de::dma_status s) {
+  switch (s) {
+    case de::DMA_COMPLETE: return "COMPLETE";
+    case de::DMA_IN_PROGRESS: return "IN_PROGRESS";
+    case de::DMA_PAUSED: return "PAUSED";
+    case de::DMA_ERROR: return "ERROR";
+    case de::DMA_OUT_OF_ORDER: return "OUT_OF_ORDER";
+  }
+  return "?";
+}
+
+struct Cb {
+  completion done;
+  int calls = 0;
+  de::dmaengine_result res;
+};
+void cb_result(void* p, const de::dmaengine_result* r) {
+  auto* s = static_cast<Cb*>(p);
+  s->calls++;
+  s->res = *r;
+  complete(&s->done);
+}
+
+struct FaultCase {
+  std::string name;
+  de::dmaengine_tx_result expected;
+  // outcome
+  int calls = 0;
+  de::dmaengine_tx_result got = de::DMA_TRANS_NOERROR;
+  uint32_t residue = 0;
+  de::dma_status status = de::DMA_COMPLETE;
+  bool queued_ok = true;  // "queued": the second transfer was held back
+  int terminate_ret = -1;
+  bool recovered = false;  // the next transfer: NOERROR + exact + guards
+  std::string note;
+  bool ok() const {
+    return calls == 1 && got == expected && status == de::DMA_ERROR && queued_ok && terminate_ret == 0 && recovered;
+  }
+};
+
+struct BadCall {
+  std::string call, expected, got;
+  bool ok;
+};
+
+std::vector<uint8_t> pattern(size_t n, uint32_t seed) {
+  std::vector<uint8_t> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = uint8_t((i * 167 + seed * 13 + (i >> 9)) & 0xff);
+  return v;
+}
+
+int run_faults(const ScenarioOptions& opt) {
+  ScenarioReport report("faults", opt);
+  report.add("driver", opt.driver);
+  de::DmacLockPolicy policy;
+  if (!de::dmac_lock_policy_from_string(opt.driver, &policy)) {
+    fprintf(stderr, "faults: unknown driver '%s'\n", opt.driver.c_str());
+    return 2;
+  }
+  const size_t len = opt.extra.count("len") ? std::stoul(opt.extra.at("len"), nullptr, 0) : 8192;
+  if (len < 64 || len > (1u << 20)) {
+    fprintf(stderr, "faults: --len 64..1048576\n");
+    return 2;
+  }
+
+  PlatformConfig cfg;
+  cfg.idle_skipping = opt.idle_skipping;
+  if (opt.trace) cfg.fst_path = report.out_path("faults.fst");
+  System sys("sys", cfg);
+  Cpu& cpu = sys.hw.cpu;
+  Ram& ram = sys.hw.ram;
+
+  const uint64_t coherent_base = kRamBase + (12u << 20), coherent_size = 1u << 20;
+  const uint64_t src = kRamBase + 0x100000 + 3, dst = kRamBase + 0x300000 + 5, dst2 = kRamBase + 0x500000 + 1;
+  std::vector<FaultCase> faults;
+  std::vector<BadCall> bad;
+  bool finished = false;
+  std::string setup_error;
+  uint32_t seed = opt.seed;
+
+  sys.start_init([&]() -> int {
+    KFUNC("faults_init");
+    de::dmac_platform_data pd;
+    pd.name = "dmac";
+    pd.regs = kDmaRegsBase;
+    pd.irq = kIrqDma;
+    pd.coherent_base = coherent_base;
+    pd.coherent_size = coherent_size;
+    pd.policy = policy;
+    if (!de::dmac_probe(pd)) {
+      setup_error = "dmac_probe failed";
+      sc_core::sc_stop();
+      return 1;
+    }
+    de::dma_cap_mask_t mask;
+    de::dma_cap_zero(mask);
+    de::dma_cap_set(de::DMA_MEMCPY, mask);
+    de::dma_chan* chan = de::dma_request_channel(mask, nullptr, nullptr);
+    if (!chan) {
+      setup_error = "no DMA_MEMCPY channel";
+      sc_core::sc_stop();
+      return 1;
+    }
+
+    // Prep + submit one memcpy with a callback; nullptr cookie on prep failure.
+    auto submit = [&](uint64_t d, uint64_t s, size_t n, Cb* cb, de::dma_cookie_t* cookie) -> bool {
+      init_completion(&cb->done);
+      de::dma_async_tx_descriptor* tx =
+          de::dmaengine_prep_dma_memcpy(chan, d, s, n, de::DMA_PREP_INTERRUPT | de::DMA_CTRL_ACK);
+      if (!tx) return false;
+      tx->callback_result = cb_result;
+      tx->callback_param = cb;
+      *cookie = de::dmaengine_submit(tx);
+      return !de::dma_submit_error(*cookie);
+    };
+    // A good copy src -> dst with guards around dst: NOERROR + exact + guards intact.
+    auto good_copy = [&](uint64_t d, std::string* why) -> bool {
+      const auto pat = pattern(len, ++seed);
+      cpu.memcpy_to_bus(src, pat.data(), len);
+      std::vector<uint8_t> poison(len + 2 * kGuard, 0xA5);
+      cpu.memcpy_to_bus(d - kGuard, poison.data(), poison.size());
+      Cb cb;
+      de::dma_cookie_t cookie = 0;
+      if (!submit(d, src, len, &cb, &cookie)) {
+        *why = "prep/submit failed";
+        return false;
+      }
+      de::dma_async_issue_pending(chan);
+      if (!wait_for_completion_timeout(&cb.done, msecs_to_jiffies(50))) {
+        *why = "no callback";
+        return false;
+      }
+      std::vector<uint8_t> got(len + 2 * kGuard);
+      cpu.memcpy_from_bus(got.data(), d - kGuard, got.size());
+      if (cb.calls != 1 || cb.res.result != de::DMA_TRANS_NOERROR) {
+        *why = strfmt("callback %d x %s", cb.calls, result_name(cb.res.result));
+        return false;
+      }
+      if (memcmp(got.data() + kGuard, pat.data(), len) != 0) {
+        *why = "data mismatch";
+        return false;
+      }
+      for (unsigned i = 0; i < kGuard; ++i)
+        if (got[i] != 0xA5 || got[kGuard + len + i] != 0xA5) {
+          *why = "guard bytes written";
+          return false;
+        }
+      if (de::dmaengine_tx_status(chan, cookie, nullptr) != de::DMA_COMPLETE) {
+        *why = "tx_status not COMPLETE";
+        return false;
+      }
+      return true;
+    };
+
+    std::string why;
+    if (!good_copy(dst, &why)) {
+      setup_error = "the first (fault-free) copy failed: " + why;
+      de::dma_release_channel(chan);
+      finished = true;
+      sc_core::sc_stop();
+      return 1;
+    }
+
+    struct Plan {
+      const char* name;
+      de::dmaengine_tx_result expected;
+      uint64_t d, s;
+      uint64_t lo, hi;  // absolute range to inject (0 = none)
+      bool inject_after_submit;  // descriptor memory: armed after prep wrote it
+      bool queued;
+    };
+    const Plan plans[] = {
+        {"source read error (RAM, mid-buffer)", de::DMA_TRANS_READ_FAILED, dst, src, src + len / 2, src + len / 2 + 8, false, false},
+        {"destination write error (RAM)", de::DMA_TRANS_WRITE_FAILED, dst, src, dst + len / 3, dst + len / 3 + 4, false, false},
+        {"descriptor read error (RAM, coherent pool)", de::DMA_TRANS_READ_FAILED, dst, src, coherent_base, coherent_base + coherent_size, true, false},
+        {"source at unmapped address", de::DMA_TRANS_READ_FAILED, dst, kUnmapped, 0, 0, false, false},
+        {"destination at unmapped address", de::DMA_TRANS_WRITE_FAILED, kUnmapped, src, 0, 0, false, false},
+        {"source error with a transfer queued behind", de::DMA_TRANS_READ_FAILED, dst, src, src + 16, src + 24, false, true},
+    };
+    for (const Plan& pl : plans) {
+      faults.push_back(FaultCase{});
+      FaultCase& f = faults.back();
+      f.name = pl.name;
+      f.expected = pl.expected;
+      const auto pat = pattern(len, ++seed);
+      cpu.memcpy_to_bus(src, pat.data(), len);
+      std::vector<uint8_t> poison2(len, 0x5A);
+      if (pl.queued) cpu.memcpy_to_bus(dst2, poison2.data(), len);
+      if (pl.lo && !pl.inject_after_submit) ram.inject_error_range(pl.lo - kRamBase, pl.hi - kRamBase);
+      Cb cb, cb2;
+      de::dma_cookie_t cookie = 0, cookie2 = 0;
+      if (!submit(pl.d, pl.s, len, &cb, &cookie)) {
+        f.note = "prep/submit failed";
+        ram.clear_error_injection();
+        continue;
+      }
+      if (pl.queued && !submit(dst2, src, len, &cb2, &cookie2)) f.note = "second prep/submit failed";
+      if (pl.lo && pl.inject_after_submit) ram.inject_error_range(pl.lo - kRamBase, pl.hi - kRamBase);
+      de::dma_async_issue_pending(chan);
+      if (!wait_for_completion_timeout(&cb.done, msecs_to_jiffies(50))) f.note = "no callback within 50 ms";
+      msleep(2);  // a queued transfer would have run by now
+      f.calls = cb.calls;
+      f.got = cb.res.result;
+      f.residue = cb.res.residue;
+      f.status = de::dmaengine_tx_status(chan, cookie, nullptr);
+      ram.clear_error_injection();
+      if (pl.queued) {
+        std::vector<uint8_t> got2(len);
+        cpu.memcpy_from_bus(got2.data(), dst2, len);
+        f.queued_ok = cb2.calls == 0 && got2 == poison2;
+        if (!f.queued_ok) f.note = strfmt("queued transfer ran while halted (callbacks %d)", cb2.calls);
+      }
+      f.terminate_ret = de::dmaengine_terminate_sync(chan);
+      std::string w;
+      f.recovered = good_copy(dst, &w);
+      if (!f.recovered) f.note += (f.note.empty() ? "" : "; ") + std::string("recovery: ") + w;
+      if (pl.queued && cb2.calls) f.queued_ok = false;  // dropped by terminate: never called back
+    }
+
+    // ---- bad API calls ----
+    auto add = [&](const std::string& call, const std::string& exp, const std::string& got) {
+      bad.push_back(BadCall{call, exp, got, exp == got});
+    };
+    auto ptr = [](const void* p) { return std::string(p ? (de::IS_ERR(p) ? "ERR_PTR" : "descriptor") : "NULL"); };
+    auto err = [](long e) {
+      return e == 0 ? std::string("0") : e == -EINVAL ? std::string("-EINVAL") : e == -ENODEV ? std::string("-ENODEV")
+                                                                                              : std::to_string(e);
+    };
+    add("prep_dma_memcpy(len 0)", "NULL", ptr(de::dmaengine_prep_dma_memcpy(chan, dst, src, 0, 0)));
+    add("prep_dma_memcpy(dst beyond 32-bit bus)", "NULL",
+        ptr(de::dmaengine_prep_dma_memcpy(chan, 0x1'0000'0000ull, src, 16, 0)));
+    add("prep_dma_memcpy(src wraps the bus)", "NULL", ptr(de::dmaengine_prep_dma_memcpy(chan, dst, 0xFFFF'FFF0ull, 64, 0)));
+    add("prep_slave_single(no slave config)", "NULL",
+        ptr(de::dmaengine_prep_slave_single(chan, src, 64, de::DMA_MEM_TO_DEV, 0)));
+    add("prep_dma_cyclic(no slave config)", "NULL",
+        ptr(de::dmaengine_prep_dma_cyclic(chan, src, 1024, 256, de::DMA_MEM_TO_DEV, 0)));
+    add("prep_dma_memset(no memset op)", "NULL", ptr(de::dmaengine_prep_dma_memset(chan, dst, 0, 64, 0)));
+    add("prep_slave_sg(NULL, 0)", "NULL", ptr(de::dmaengine_prep_slave_sg(chan, nullptr, 0, de::DMA_MEM_TO_DEV, 0)));
+    de::dma_slave_config sc;
+    sc.direction = de::DMA_MEM_TO_DEV;
+    sc.dst_addr = kAudioBase + AudioPort::FIFO_DATA;
+    sc.dst_addr_width = de::DMA_SLAVE_BUSWIDTH_3_BYTES;
+    add("slave_config(width 3 bytes)", "-EINVAL", err(de::dmaengine_slave_config(chan, &sc)));
+    sc.dst_addr_width = de::DMA_SLAVE_BUSWIDTH_16_BYTES;
+    add("slave_config(width 16 > data bus)", "-EINVAL", err(de::dmaengine_slave_config(chan, &sc)));
+    sc.dst_addr_width = de::DMA_SLAVE_BUSWIDTH_4_BYTES;
+    sc.dst_maxburst = 1000;
+    add("slave_config(maxburst 1000)", "-EINVAL", err(de::dmaengine_slave_config(chan, &sc)));
+    sc.dst_maxburst = 8;
+    sc.device_fc = true;
+    add("slave_config(device_fc)", "-EINVAL", err(de::dmaengine_slave_config(chan, &sc)));
+    sc.device_fc = false;
+    sc.slave_id = kDreqAudioTx;
+    add("slave_config(valid)", "0", err(de::dmaengine_slave_config(chan, &sc)));
+    add("prep_dma_cyclic(period 0)", "NULL",
+        ptr(de::dmaengine_prep_dma_cyclic(chan, src, 1024, 0, de::DMA_MEM_TO_DEV, 0)));
+    add("prep_dma_cyclic(buf not a period multiple)", "NULL",
+        ptr(de::dmaengine_prep_dma_cyclic(chan, src, 1024, 254, de::DMA_MEM_TO_DEV, 0)));
+    add("prep_slave_single(len not a width multiple)", "NULL",
+        ptr(de::dmaengine_prep_slave_single(chan, src, 6, de::DMA_MEM_TO_DEV, 0)));
+    add("prep_slave_single(DMA_MEM_TO_MEM)", "NULL",
+        ptr(de::dmaengine_prep_slave_single(chan, src, 64, de::DMA_MEM_TO_MEM, 0)));
+    de::scatterlist sgl[2];
+    de::sg_init_table(sgl, 2);
+    de::sg_dma_address(&sgl[0]) = src;
+    de::sg_dma_len(&sgl[0]) = 64;
+    de::sg_dma_address(&sgl[1]) = src + 128;
+    de::sg_dma_len(&sgl[1]) = 0;
+    add("prep_slave_sg(an entry of length 0)", "NULL",
+        ptr(de::dmaengine_prep_slave_sg(chan, sgl, 2, de::DMA_MEM_TO_DEV, 0)));
+    add("resume(channel not paused)", "-EINVAL", err(de::dmaengine_resume(chan)));
+    add("tx_status(cookie -EINVAL)", "ERROR", status_name(de::dmaengine_tx_status(chan, -EINVAL, nullptr)));
+    add("tx_status(cookie 0)", "ERROR", status_name(de::dmaengine_tx_status(chan, 0, nullptr)));
+    de::device nodev{"no-such-device"};
+    de::dma_chan* e = de::dma_request_chan(&nodev, "tx");
+    add("dma_request_chan(unknown device)", "-ENODEV", de::IS_ERR(e) ? err(de::PTR_ERR(e)) : ptr(e));
+    // After all that the channel still works.
+    std::string w;
+    add("memcpy after the bad calls", "exact", good_copy(dst, &w) ? "exact" : w);
+
+    de::dmaengine_terminate_sync(chan);
+    de::dma_release_channel(chan);
+    finished = true;
+    sc_core::sc_stop();
+    return 0;
+  });
+
+  sc_core::sc_start(sc_core::sc_time(5, sc_core::SC_SEC));
+  const double sim_s = sc_core::sc_time_stamp().to_seconds();
+  const double wall = report.wall_seconds();
+  const uint64_t cycles = sys.hw.dmac.cycles();
+  const auto unexpected = sys.kernel.lockdep().unexpected();
+
+  unsigned faults_ok = 0, bad_ok = 0;
+  for (auto& f : faults) faults_ok += f.ok();
+  for (auto& b : bad) bad_ok += b.ok;
+  if (sys.kernel.fatal()) report.fail("kernel: " + sys.kernel.fatal_message());
+  if (!setup_error.empty()) report.fail(setup_error);
+  if (!finished && setup_error.empty()) report.fail("simulation hang: the init thread did not finish");
+  for (auto& f : faults)
+    if (!f.ok())
+      report.fail(strfmt("fault '%s': %d callback(s) %s (expected %s), tx_status %s, terminate %d, %s%s%s",
+                         f.name.c_str(), f.calls, result_name(f.got), result_name(f.expected),
+                         status_name(f.status), f.terminate_ret, f.recovered ? "recovered" : "NOT recovered",
+                         f.note.empty() ? "" : ": ", f.note.c_str()));
+  for (auto& b : bad)
+    if (!b.ok) report.fail("bad call " + b.call + ": expected " + b.expected + ", got " + b.got);
+  if (finished && faults.empty()) report.fail("no fault ran");
+  for (const LockReport& r : unexpected) report.fail("validator " + r.rule + ": " + r.headline);
+
+  // Tables.
+  if (!opt.quiet) {
+    printf("\n%-46s %-13s %-13s %-8s %-9s %s\n", "fault", "expected", "callback", "residue", "tx_status",
+           "terminate_sync -> next transfer");
+    for (auto& f : faults)
+      printf("%-46s %-13s %-13s %-8u %-9s %d -> %s%s\n", f.name.c_str(), result_name(f.expected),
+             f.calls ? result_name(f.got) : "(none)", f.residue, status_name(f.status), f.terminate_ret,
+             f.recovered ? "exact" : "FAILED", f.ok() ? "" : "   <-- NOT AS EXPECTED");
+    printf("\n%-46s %-10s %-10s\n", "bad API call", "expected", "got");
+    for (auto& b : bad)
+      printf("%-46s %-10s %-10s%s\n", b.call.c_str(), b.expected.c_str(), b.got.c_str(), b.ok ? "" : "   <-- WRONG");
+  }
+  report.row("driver", opt.driver);
+  report.row("faults reported as expected", strfmt("%u of %zu", faults_ok, faults.size()));
+  report.row("bad API calls rejected", strfmt("%u of %zu", bad_ok, bad.size()));
+  report.row("RAM errors injected", std::to_string(ram.injected_error_count()));
+  report.row("DMA IRQs taken", std::to_string(sys.kernel.irq_count(kIrqDma)));
+  report.row("validator reports", std::to_string(unexpected.size()));
+  for (const LockReport& r : unexpected) report.row("  " + r.rule, r.headline);
+  report.row("simulated time", strfmt("%.6f s", sim_s));
+  report.row("wall time", strfmt("%.2f s", wall));
+
+  std::string fj = "[";
+  for (size_t i = 0; i < faults.size(); ++i) {
+    const FaultCase& f = faults[i];
+    fj += strfmt("%s\n    {\"fault\": %s, \"expected\": \"%s\", \"result\": \"%s\", \"callbacks\": %d, \"residue\": %u, "
+                 "\"tx_status\": \"%s\", \"terminate_sync\": %d, \"recovered\": %s, \"ok\": %s}",
+                 i ? "," : "", ScenarioReport::json_escape(f.name).c_str(), result_name(f.expected),
+                 result_name(f.got), f.calls, f.residue, status_name(f.status), f.terminate_ret,
+                 f.recovered ? "true" : "false", f.ok() ? "true" : "false");
+  }
+  std::string bj = "[";
+  for (size_t i = 0; i < bad.size(); ++i)
+    bj += strfmt("%s\n    {\"call\": %s, \"expected\": %s, \"got\": %s, \"ok\": %s}", i ? "," : "",
+                 ScenarioReport::json_escape(bad[i].call).c_str(), ScenarioReport::json_escape(bad[i].expected).c_str(),
+                 ScenarioReport::json_escape(bad[i].got).c_str(), bad[i].ok ? "true" : "false");
+  std::string reps = "[";
+  for (size_t i = 0; i < unexpected.size(); ++i)
+    reps += std::string(i ? ", " : "") + "{\"rule\": " + ScenarioReport::json_escape(unexpected[i].rule) +
+            ", \"message\": " + ScenarioReport::json_escape(unexpected[i].headline) + "}";
+  report.add("faults_total", uint64_t(faults.size()));
+  report.add("faults_ok", uint64_t(faults_ok));
+  report.add("bad_calls_total", uint64_t(bad.size()));
+  report.add("bad_calls_ok", uint64_t(bad_ok));
+  report.add_raw_json("faults", fj + (faults.empty() ? "]" : "\n  ]"));
+  report.add_raw_json("bad_calls", bj + (bad.empty() ? "]" : "\n  ]"));
+  report.add_raw_json("validator_reports", reps + "]");
+  report.add("ram_errors_injected", ram.injected_error_count());
+  report.add("sim_seconds", sim_s);
+  report.add("cycles", cycles);
+  if (opt.trace) report.write_save_file("faults", cfg.fst_path);
+  return report.finish();
+}
+
+ScenarioRegistrar reg({"faults", "bus errors on source/destination/descriptors/unmapped -> callback_result, "
+                                 "recovery after terminate_sync; bad API calls",
+                       run_faults});
+
+}  // namespace
+}  // namespace dmacosim

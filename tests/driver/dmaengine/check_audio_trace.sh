@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `dmacosim run audio --trace` writes an FST and waves/audio.gtkw (dump file
+# filled in) that GTKWave opens headless and renders; the PNG must be a real
+# image of sensible size.
+set -euo pipefail
+dmacosim="$1"; src="$2"; out="$3"
+rm -rf "$out"
+"$dmacosim" run audio --trace --start-stop=2 --quiet --out="$out"
+[ -s "$out/audio.fst" ] || { echo "no FST written"; exit 1; }
+[ -s "$out/audio.gtkw" ] || { echo "no save file written"; exit 1; }
+grep -q '^\[dumpfile\] ".*/audio.fst"$' "$out/audio.gtkw" || { echo "save file does not name the trace"; exit 1; }
+"$src/scripts/render_trace.sh" "$out/audio.fst" "$out/audio.gtkw" "$out/audio.png"
+python3 - "$out/audio.png" <<'PY'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+assert data[:8] == b'\x89PNG\r\n\x1a\n', 'not a PNG'
+w, h = struct.unpack('>II', data[16:24])
+assert w >= 400 and h >= 400 and len(data) > 5000, f'implausible PNG {w}x{h} {len(data)} bytes'
+print(f'PNG ok: {w}x{h}, {len(data)} bytes')
+PY
