@@ -91,6 +91,10 @@ int sc_main(int argc, char** argv) {
       return 2;
     }
   }
+  if (opt.png && !opt.trace) {
+    fprintf(stderr, "dmacosim: --png renders the trace: it needs --trace\n");
+    return 2;
+  }
   for (auto& s : scenario_registry())
     if (s.name == argv[2]) return s.run(opt);
   fprintf(stderr, "dmacosim: unknown scenario '%s'; try 'dmacosim list'\n", argv[2]);

@@ -2,11 +2,19 @@
 
 #include <verilated_fst_c.h>
 
+#include <algorithm>
+
 #include "models/log.h"
 
 namespace dmacosim {
 
 using namespace platform;
+
+// Platforms that trace, by FST path (see tracing_to()).
+static std::vector<Platform*>& tracing_platforms() {
+  static std::vector<Platform*> v;
+  return v;
+}
 
 // Tracing must be switched on before the Verilated model is constructed.
 static bool enable_tracing(const PlatformConfig& cfg) {
@@ -51,6 +59,7 @@ Platform::Platform(sc_core::sc_module_name name, PlatformConfig cfg)
     for (Wire* w : {&intc.irq_out(), &audio.irq_out(), &audio.dreq_burst(), &dmac.irq})
       w->on_change([this](bool) { trace_now(); });
     SC_THREAD(trace_sampler);
+    tracing_platforms().push_back(this);
     log_info(basename(), "tracing the DMA RTL and platform probes to " + cfg_.fst_path);
   }
 }
@@ -66,12 +75,14 @@ void Platform::sample_probes(Vplatform_top& m) {
   m.probe_audio_underruns = audio.underrun_count();
   m.probe_validator_reports = uint16_t(probe_validator_reports ? probe_validator_reports() : 0);
   m.probe_marker = marker_;
+  m.probe_validator_rule = validator_rule_;
 }
 
 // The RTL host dumps at its own (possibly run-ahead) cycle times and other
 // processes at the current time; both are later than any earlier dump (the
 // host never runs ahead past another process's activity), max() only guards.
 void Platform::trace_dump(uint64_t time_ps) {
+  if (!fst_) return;  // closed (close_trace())
   Vplatform_top& m = dmac.model();
   sample_probes(m);
   m.eval();  // probes feed no logic: this only settles them for the dump
@@ -88,6 +99,27 @@ void Platform::set_marker(uint8_t m) {
   trace_now();
 }
 
+void Platform::validator_report(const std::string& rule) {
+  const uint64_t now = uint64_t(sc_core::sc_time_stamp().value());
+  marks_.push_back({rule, now});
+  validator_rule_ = 0;
+  for (size_t i = 0; i < 8; ++i)
+    validator_rule_ = (validator_rule_ << 8) | (i < rule.size() ? uint8_t(rule[i]) : uint8_t(' '));
+  trace_now();
+}
+
+void Platform::close_trace() {
+  if (!fst_) return;
+  fst_->close();
+  fst_.reset();
+}
+
+Platform* Platform::tracing_to(const std::string& fst_path) {
+  for (Platform* p : tracing_platforms())
+    if (p->cfg_.fst_path == fst_path) return p;
+  return nullptr;
+}
+
 void Platform::trace_sampler() {
   for (;;) {
     wait(audio.sample_period());
@@ -96,7 +128,9 @@ void Platform::trace_sampler() {
 }
 
 Platform::~Platform() {
-  if (fst_) fst_->close();
+  auto& v = tracing_platforms();
+  v.erase(std::remove(v.begin(), v.end(), this), v.end());
+  close_trace();
 }
 
 void Platform::end_of_simulation() {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tb/verilated_sc.h"  // first: see the file
 
@@ -46,6 +47,24 @@ public:
   void set_marker(uint8_t m);
   // Record the current platform state in the trace now (no-op when not tracing).
   void trace_now();
+  // A lock validator report happened now: the trace shows its rule (ASCII, in
+  // probe_validator_rule) from this time on, and the time is kept as a mark.
+  void validator_report(const std::string& rule);
+
+  // Named times of the run (validator reports), for GTKWave markers and for
+  // zooming a rendered PNG. Kept whether or not tracing.
+  struct TraceMark {
+    std::string label;
+    uint64_t time_ps;
+  };
+  const std::vector<TraceMark>& trace_marks() const { return marks_; }
+  // Time of the last trace sample (ps).
+  uint64_t trace_end_ps() const { return last_dump_ps_; }
+  // Finish the FST now (so it can be read while the platform still exists);
+  // later samples are dropped. No-op when not tracing.
+  void close_trace();
+  // The live platform tracing to `fst_path`, or nullptr.
+  static Platform* tracing_to(const std::string& fst_path);
 
 private:
   PlatformConfig cfg_;
@@ -68,6 +87,8 @@ private:
   std::unique_ptr<VerilatedFstC> fst_;
   uint64_t last_dump_ps_ = 0;
   uint8_t marker_ = 0;
+  uint64_t validator_rule_ = 0;  // ASCII, first character in the top byte
+  std::vector<TraceMark> marks_;
 };
 
 }  // namespace dmacosim

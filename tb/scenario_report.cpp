@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "models/log.h"
+#include "tb/platform.h"
 
 #ifndef DMACOSIM_SOURCE_DIR
 #define DMACOSIM_SOURCE_DIR "."
@@ -98,6 +100,15 @@ void ScenarioReport::write_save_file(const std::string& save_name, const std::st
     char cwd[4096];
     if (getcwd(cwd, sizeof cwd)) abs = std::string(cwd) + "/" + abs;
   }
+  // The primary marker (second field of the '*' line) on the first validator report.
+  if (const Platform* hw = Platform::tracing_to(fst_path); hw && !hw->trace_marks().empty()) {
+    size_t z = text.compare(0, 1, "*") == 0 ? 0 : text.find("\n*");
+    if (z != std::string::npos) {
+      if (z) ++z;
+      size_t a = text.find(' ', z), b = a == std::string::npos ? a : text.find(' ', a + 1);
+      if (b != std::string::npos) text.replace(a + 1, b - a - 1, std::to_string(hw->trace_marks().front().time_ps));
+    }
+  }
   // Replace the [dumpfile] line itself (a comment may mention the word too).
   size_t p = text.compare(0, 10, "[dumpfile]") == 0 ? 0 : text.find("\n[dumpfile]");
   if (p != std::string::npos) {
@@ -108,6 +119,40 @@ void ScenarioReport::write_save_file(const std::string& save_name, const std::st
     text = "[dumpfile] \"" + abs + "\"\n" + text;
   }
   std::ofstream(out_path(save_name + ".gtkw")) << text;
+}
+
+static std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+void ScenarioReport::render_png(const std::string& save_name, const std::string& fst_path) {
+  const std::string src = DMACOSIM_SOURCE_DIR;
+  std::string save = src + "/waves/png/" + save_name + ".gtkw";
+  if (!std::ifstream(save)) save = src + "/waves/" + save_name + ".gtkw";
+  const std::string png = out_path(scenario_ + ".png");
+  std::string window;
+  if (Platform* hw = Platform::tracing_to(fst_path)) {
+    hw->close_trace();  // the FST is only readable once finished
+    if (!hw->trace_marks().empty()) {
+      // Zoom on the first validator report: 10 us before it (what led
+      // there) and 60 us after (what the hardware did next), clipped to the trace.
+      const uint64_t t = hw->trace_marks().front().time_ps, end = hw->trace_end_ps();
+      const uint64_t before = 10000000ull, after = 60000000ull;
+      window = strfmt(" %llu %llu %llu", (unsigned long long)(t > before ? t - before : 0),
+                      (unsigned long long)std::min(end, t + after), (unsigned long long)t);
+    }
+  }
+  const std::string cmd = shell_quote(src + "/scripts/render_trace.sh") + " " + shell_quote(fst_path) + " " +
+                          shell_quote(save) + " " + shell_quote(png) + window + " >/dev/null";
+  const int rc = std::system(cmd.c_str());
+  if (rc != 0) {
+    fail("--png: rendering the trace failed (scripts/render_trace.sh; needs gtkwave, xvfb-run, ghostscript)");
+    return;
+  }
+  add("png", png);
+  row("PNG", png);
 }
 
 }  // namespace dmacosim

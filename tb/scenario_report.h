@@ -35,7 +35,14 @@ public:
   int finish();
 
   // Copies waves/<name>.gtkw next to the trace with the dump file path filled in.
+  // The copy's primary marker is set to the first validator report, if any.
   void write_save_file(const std::string& save_name, const std::string& fst_path) const;
+  // --png: renders the trace to <scenario>.png (in --out) with
+  // scripts/render_trace.sh and waves/png/<save_name>.gtkw (the key signals;
+  // waves/<save_name>.gtkw if there is none). Finishes the FST first (call it
+  // after the simulation). With a validator report the picture is zoomed
+  // around the first one and the marker sits on it. A failure fails the run.
+  void render_png(const std::string& save_name, const std::string& fst_path);
 
   static std::string json_escape(const std::string& s);
 

@@ -16,6 +16,9 @@ System::System(sc_core::sc_module_name name, PlatformConfig cfg)
     return 0;
   };
   hw.probe_validator_reports = [this]() { return unsigned(kernel.lockdep().reports().size()); };
+  // Each report is an event in the trace at the moment it is made: the report
+  // counter steps and probe_validator_rule shows the rule from then on.
+  kernel.lockdep().on_report = [this](const kernel::LockReport& r) { hw.validator_report(r.rule); };
 }
 
 kernel::task_struct* System::start_init(std::function<int()> fn, const std::string& name) {

@@ -87,6 +87,7 @@ bool Lockdep::report(const std::string& key, LockReport r) {
   r.expected = expected_rules_.count(r.rule) != 0;
   log_warn("lockdep", "[" + r.rule + "]\n" + r.message);
   reports_.push_back(std::move(r));
+  if (on_report) on_report(reports_.back());
   return true;
 }
 

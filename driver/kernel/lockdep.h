@@ -12,6 +12,7 @@
 // locks, contexts, time) kept in a list; the kernel-style text also goes to
 // the log. Nothing aborts except a deadlock (the kernel layer sc_stop()s).
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -86,6 +87,8 @@ public:
   // Adds a report unless one with the same key was already made.
   // Returns true if added.
   bool report(const std::string& key, LockReport r);
+  // Called with each report as it is added (e.g. to mark it in a trace).
+  std::function<void(const LockReport&)> on_report;
   const std::vector<LockReport>& reports() const { return reports_; }
   void clear() { reports_.clear(); keys_.clear(); }
   // Mark reports of `rule` as expected by the test (past and future).

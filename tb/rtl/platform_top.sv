@@ -73,6 +73,7 @@ module platform_top (
   input  logic [31:0]         probe_audio_frames,       // frames played
   input  logic [31:0]         probe_audio_underruns,    // underruns counted
   input  logic [15:0]         probe_validator_reports,  // lock validator reports so far
+  input  logic [63:0]         probe_validator_rule,     // rule of the last report, ASCII ("V-BH-1", "L-2", ...)
   input  logic [7:0]          probe_marker              // scenario marker (trigger commands etc.)
 );
   dmac_top u_dmac (.*);
@@ -80,5 +81,5 @@ module platform_top (
   // Probes exist to be traced.
   wire unused_probes = &{1'b0, probe_cpu_irqs_disabled, probe_cpu_context, probe_intc_irq, probe_irq_lines,
                          probe_audio_fifo_level, probe_audio_dreq, probe_audio_frames, probe_audio_underruns,
-                         probe_validator_reports, probe_marker};
+                         probe_validator_reports, probe_validator_rule, probe_marker};
 endmodule

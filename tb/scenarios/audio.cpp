@@ -671,6 +671,7 @@ int run_audio(const ScenarioOptions& opt) {
   if (opt.trace) {
     report.add("fst", cfg.fst_path);
     report.write_save_file("audio", cfg.fst_path);
+    if (opt.png) report.render_png("audio", cfg.fst_path);
   }
   return report.finish();
 }

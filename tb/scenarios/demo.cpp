@@ -131,6 +131,7 @@ int run_demo(const ScenarioOptions& opt) {
   report.add("sim_seconds", sim_s);
   report.add("cycles", cycles);
   if (opt.trace) report.write_save_file("platform", cfg.fst_path);
+  if (opt.png) report.render_png("platform", cfg.fst_path);
   return report.finish();
 }
 
