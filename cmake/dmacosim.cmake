@@ -3,6 +3,9 @@
 # Warnings for our own C++ (not for Verilator's generated code).
 function(dmacosim_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+  if(DMACOSIM_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
+  endif()
 endfunction()
 
 # dmacosim_add_gtest(NAME <exe> SOURCES <...> LIBS <...> [TIMEOUT <s>])
