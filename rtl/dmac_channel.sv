@@ -109,15 +109,29 @@ module dmac_channel
   // latency). Same-ID write responses arrive in order, so every response goes
   // to the retiring descriptor first; CUR_DESC/REMAINING show the oldest
   // descriptor with unacknowledged bytes, which keeps the residue exact.
+  // ret_valid_q routes responses: it stays set until every burst of the
+  // retiring descriptor has been answered (ret_out_q), whatever the response.
+  // ret_rem_q is the residue (OKAY responses only). If one of its responses is
+  // an error (ret_err_q), CUR_DESC/REMAINING keep showing it (the channel stops
+  // there) although later responses go to the current descriptor.
   logic        ret_valid_q;
   logic [31:0] ret_addr_q;
   logic [23:0] ret_rem_q;
+  logic [23:0] ret_out_q;          // bytes whose write response (any) has not arrived
+  logic        ret_err_q;
   logic        ret_tc_q;           // raise TC when it completes
   // An abort or error drain kills every pending write of the channel, the
   // retiring descriptor's included: a response to a burst with a killed beat
   // still retires its bytes from the bookkeeping, but that descriptor did not
   // reach memory and must never raise TC / count in TC_COUNT.
   logic        ret_lost_q;
+  // The current descriptor's own bookkeeping for an abort: cur_lost_q = one of
+  // its bursts had a killed beat or a non-OKAY response; cur_pend_tc_q = the
+  // abort arrived after all of its bytes were issued and before its TC was
+  // raised. Such a descriptor still completes (TC / TC_COUNT) at the end of the
+  // abort drain if every one of its bytes got an OKAY response un-killed.
+  logic        cur_lost_q;
+  logic        cur_pend_tc_q;
   // Prefetch of the next descriptor while this one is issuing (memory-to-
   // memory chains only), so the next descriptor can start without a fetch
   // round trip. A read error is held until the chain actually gets there.
@@ -313,10 +327,14 @@ module dmac_channel
   assign idle_like = (state_q == S_IDLE) || (state_q == S_ERROR);
 
   logic tc_event, err_event, abort_event;
-  logic tc_drain, tc_handoff, tc_retire, handoff;
+  logic tc_drain, tc_handoff, tc_retire, tc_abort, handoff;
+  logic b_data;                 // a data write response for this channel (any response)
   logic b_good;                 // a good data write response for this channel
+  logic b_lost;                 // ... that says its bytes did not (all) reach memory
   logic [23:0] rem_done_next;
-  assign b_good        = bresp_i && !bresp_wb_i && bresp_resp_i == 2'b00;
+  assign b_data        = bresp_i && !bresp_wb_i;
+  assign b_good        = b_data && bresp_resp_i == 2'b00;
+  assign b_lost        = b_data && (bresp_killed_i || bresp_resp_i != 2'b00);
   assign rem_done_next = rem_done_q - ((b_good && !ret_valid_q) ? 24'(bresp_len_i) : 24'd0);
 
   always_ff @(posedge clk) begin
@@ -333,8 +351,12 @@ module dmac_channel
       ret_valid_q   <= 1'b0;
       ret_addr_q    <= '0;
       ret_rem_q     <= '0;
+      ret_out_q     <= '0;
+      ret_err_q     <= 1'b0;
       ret_tc_q      <= 1'b0;
       ret_lost_q    <= 1'b0;
+      cur_lost_q    <= 1'b0;
+      cur_pend_tc_q <= 1'b0;
       pf_q          <= PF_NONE;
       pf_raw_q      <= '0;
       pf_err_q      <= 1'b0;
@@ -355,16 +377,21 @@ module dmac_channel
       dtc_pulse_q <= 1'b0;
       // Event wins over a same-cycle clear.
       irq_raw_q <= (irq_raw_q & ~irq_clr_i) | {abort_event, err_event, tc_event};
-      tc_count_q <= tc_count_q + 32'(tc_drain) + 32'(tc_handoff) + 32'(tc_retire);
+      tc_count_q <= tc_count_q + 32'(tc_drain) + 32'(tc_handoff) + 32'(tc_retire) + 32'(tc_abort);
 
       // Residue: every good data write response retires its bytes, oldest
-      // descriptor first.
+      // descriptor first. Every data write response (error included) answers
+      // its bytes: responses go to the retiring descriptor until all of its
+      // bursts are answered, then to the current one.
       rem_done_q <= rem_done_next;
-      if (b_good && ret_valid_q) begin
-        ret_rem_q <= ret_rem_q - 24'(bresp_len_i);
-        if (ret_rem_q == 24'(bresp_len_i)) ret_valid_q <= 1'b0;
-        if (bresp_killed_i) ret_lost_q <= 1'b1;
+      if (b_data && ret_valid_q) begin
+        if (b_good) ret_rem_q <= ret_rem_q - 24'(bresp_len_i);
+        ret_out_q <= ret_out_q - 24'(bresp_len_i);
+        if (ret_out_q == 24'(bresp_len_i)) ret_valid_q <= 1'b0;
+        if (b_lost) ret_lost_q <= 1'b1;
+        if (bresp_resp_i != 2'b00) ret_err_q <= 1'b1;
       end
+      if (b_lost && !ret_valid_q) cur_lost_q <= 1'b1;
 
       // Descriptor beats land in the raw image (bytes 0x00..0x13 are used).
       if (desc_beat_i && pf_q == PF_INFLIGHT) begin
@@ -382,8 +409,11 @@ module dmac_channel
         end
       end
 
-      if (doorbell_i) begin
-        if (idle_like) begin
+      // A doorbell while busy only sets BUSY_ERR; it must not mask a
+      // same-cycle bus error or the state machine.
+      if (doorbell_i && !idle_like) busy_err_q <= 1'b1;
+      if (doorbell_i && idle_like) begin
+        begin
           busy_err_q  <= 1'b0;
           aborted_q   <= 1'b0;
           err_code_q  <= DMAC_ERR_NONE;
@@ -393,6 +423,8 @@ module dmac_channel
           desc_addr_q <= doorbell_addr_i;
           desc_loaded_q <= 1'b0;
           ret_valid_q <= 1'b0;
+          ret_err_q   <= 1'b0;
+          cur_pend_tc_q <= 1'b0;
           pf_q        <= PF_NONE;
           if (doorbell_addr_i[4:0] != '0) begin
             err_code_q <= DMAC_ERR_DESC_ALIGN;
@@ -401,8 +433,6 @@ module dmac_channel
           end else begin
             state_q    <= S_FETCH;
           end
-        end else begin
-          busy_err_q <= 1'b1;
         end
       end else if (bus_err && state_q != S_IDLE && state_q != S_ERROR) begin
         // First error wins; later ones (during the drain) are not recorded.
@@ -419,9 +449,15 @@ module dmac_channel
           state_q     <= S_IDLE;     // leave ERROR: the channel is idle again
           aborted_q   <= 1'b1;
           desc_addr_q <= '0;
+          ret_valid_q <= 1'b0;
+          ret_err_q   <= 1'b0;
         end else begin
           drain_err_q <= 1'b0;
           drain_keep_q <= 1'b0;
+          // All of the current descriptor issued, its TC not raised yet.
+          cur_pend_tc_q <= desc_loaded_q && rem_issue_q == '0 && (c_irq || d_next == '0) &&
+                           (state_q == S_REQ_DRAIN || state_q == S_DCLR ||
+                            state_q == S_DESC_DRAIN || state_q == S_WB);
           state_q     <= S_DRAIN;
         end
       end else begin
@@ -444,6 +480,7 @@ module dmac_channel
               rem_issue_q   <= d_len[23:0];
               rem_done_q    <= d_len[23:0];
               desc_loaded_q <= 1'b1;
+              cur_lost_q    <= 1'b0;
               wb_done_q     <= 1'b0;
               pf_q          <= (!periph && d_next != '0 && !wb_en_i) ? PF_WANT : PF_NONE;
               pf_err_q      <= 1'b0;
@@ -487,6 +524,8 @@ module dmac_channel
             ret_valid_q   <= (rem_done_next != '0);
             ret_addr_q    <= desc_addr_q;
             ret_rem_q     <= rem_done_next;
+            ret_out_q     <= rem_done_next;
+            ret_err_q     <= 1'b0;
             ret_tc_q      <= c_irq;
             ret_lost_q    <= 1'b0;
             desc_addr_q   <= d_next;
@@ -536,6 +575,8 @@ module dmac_channel
               desc_addr_q   <= '0;
               desc_loaded_q <= 1'b0;
               ret_valid_q   <= 1'b0;
+              ret_err_q     <= 1'b0;
+              cur_pend_tc_q <= 1'b0;
             end
           end
           default: state_q <= S_IDLE;
@@ -546,7 +587,9 @@ module dmac_channel
 
   // Interrupt events, derived from the transitions above.
   logic fsm_step;   // the state machine's case statement runs this cycle
-  assign fsm_step = !doorbell_i && !bus_err && !(abort_i && state_q != S_IDLE && state_q != S_DRAIN);
+  logic db_start;   // accepted doorbell
+  assign db_start = doorbell_i && idle_like;
+  assign fsm_step = !db_start && !bus_err && !(abort_i && state_q != S_IDLE && state_q != S_DRAIN);
   // Handoff needs: no write-back (it must follow the data), a next
   // descriptor, memory-to-memory (peripheral flows drain per request anyway)
   // and no other descriptor still retiring.
@@ -558,17 +601,27 @@ module dmac_channel
   // A retiring descriptor completes with its last good write response. During
   // an abort/error drain that counts only if none of its bursts had a beat
   // killed (all of its bytes did reach memory).
-  assign tc_retire  = b_good && ret_valid_q && ret_rem_q == 24'(bresp_len_i) && ret_tc_q &&
+  assign tc_retire  = b_good && ret_valid_q && ret_out_q == 24'(bresp_len_i) && ret_tc_q &&
                       !ret_lost_q && !bresp_killed_i;
-  assign tc_event   = tc_drain || tc_handoff || tc_retire;
+  // End of an abort drain: the current descriptor, fully issued before the
+  // abort, completes if all of its bytes were acknowledged OKAY, none killed.
+  assign tc_abort   = fsm_step && state_q == S_DRAIN && !drain_err_q && !busy_i && cur_pend_tc_q &&
+                      !cur_lost_q && rem_done_q == '0;
+  assign tc_event   = tc_drain || tc_handoff || tc_retire || tc_abort;
   assign err_event = (doorbell_i && idle_like && doorbell_addr_i[4:0] != '0) ||
-                     (!doorbell_i && state_q == S_DRAIN && drain_err_q && !busy_i && !bus_err);
-  assign abort_event = !doorbell_i && !bus_err &&
+                     (!db_start && state_q == S_DRAIN && drain_err_q && !busy_i && !bus_err);
+  assign abort_event = !db_start && !bus_err &&
                        ((state_q == S_DRAIN && !drain_err_q && !busy_i) ||
                         (abort_i && state_q == S_ERROR));
 
   // ------------------------------------------------------------- outputs
-  assign kill_o = (state_q == S_DRAIN) && !drain_keep_q;
+  // Kill from the cycle the abort or data error is seen (a beat loaded in that
+  // cycle would otherwise still leave with its strobes after the error).
+  logic kill_now;
+  assign kill_now = !db_start && state_q != S_IDLE && state_q != S_ERROR &&
+                    ((bus_err && bus_err_code != DMAC_ERR_DESC_READ) ||
+                     (abort_i && state_q != S_DRAIN));
+  assign kill_o = ((state_q == S_DRAIN) && !drain_keep_q) || kill_now;
 
   always_comb begin
     dclr_o = '0;
@@ -594,8 +647,10 @@ module dmac_channel
   assign err_code_o  = err_code_q;
   assign err_resp_o  = err_resp_q;
   assign err_addr_o  = err_addr_q;
-  assign cur_desc_o  = ret_valid_q ? ret_addr_q : desc_addr_q;
-  assign remaining_o = ret_valid_q ? 32'(ret_rem_q) :
+  logic ret_show;   // CUR_DESC/REMAINING show the retiring descriptor
+  assign ret_show    = ret_valid_q || ret_err_q;
+  assign cur_desc_o  = ret_show ? ret_addr_q : desc_addr_q;
+  assign remaining_o = ret_show ? 32'(ret_rem_q) :
                        (state_q == S_IDLE) ? 32'd0 : (desc_loaded_q ? 32'(rem_done_q) : 32'hFFFF_FFFF);
   assign irq_raw_o   = irq_raw_q;
   assign tc_count_o  = tc_count_q;
@@ -613,9 +668,12 @@ module dmac_channel
   // ---------------------------------------------------------- invariants
   always_ff @(posedge clk) begin
     if (rst_n) begin
-      if (b_good)
-        assert (24'(bresp_len_i) <= (ret_valid_q ? ret_rem_q : rem_done_q)) else $error("dmac_channel: residue underflow");
+      if (b_data && ret_valid_q)
+        assert (24'(bresp_len_i) <= ret_out_q && ret_out_q <= ret_rem_q) else $error("dmac_channel: residue underflow");
+      if (b_good && !ret_valid_q)
+        assert (24'(bresp_len_i) <= rem_done_q) else $error("dmac_channel: residue underflow");
       assert (!(tc_drain && tc_retire)) else $error("dmac_channel: two completions in one cycle");
+      assert (!(tc_abort && (tc_drain || tc_handoff || tc_retire))) else $error("dmac_channel: two completions in one cycle");
       if (grant_i && state_q == S_XFER)
         assert (chunk_len != '0 && 24'(chunk_len) <= rem_issue_q) else $error("dmac_channel: bad chunk");
       if (grant_i)
