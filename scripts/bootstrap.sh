@@ -39,9 +39,16 @@ case "$mode" in
   test)
     install_missing
     build
-    cd build
     export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
-    exec ctest -j"$(nproc)" --output-on-failure --timeout 600 "$@"
+    (cd build && ctest -j"$(nproc)" --output-on-failure --timeout 600 "$@")
+    # DMACOSIM_SANITIZE_TESTS=1: the whole suite again under ASan + UBSan
+    # (docs/verification.md, Sanitizers; not yet on by default in CI: build time).
+    if [ "${DMACOSIM_SANITIZE_TESTS:-0}" = 1 ]; then
+      cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDMACOSIM_SANITIZE=ON
+      cmake --build build-asan -j"$(nproc)"
+      (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+         ctest -j"$(nproc)" --output-on-failure --timeout 1200 "$@")
+    fi
     ;;
   *)
     echo "usage: scripts/bootstrap.sh run|test [args...]" >&2

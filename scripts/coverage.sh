@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# RTL coverage (issue 7): Verilator line + toggle coverage of dmac_top over the
+# RTL test suite (tests/rtl, the same sources as test_dmac), with a report.
+#
+#   scripts/coverage.sh [BUILD_DIR]        default BUILD_DIR: build-cov
+#
+# Environment:
+#   COV_FILTER=<gtest filter>  run a subset (default: every test of test_dmac_cov)
+#   COV_JOBS=N                 tests run in parallel and build jobs (default 2)
+#   COV_TEST_TIMEOUT=S         per-test time limit in seconds (default 900)
+#
+# Not part of ctest: test_dmac_cov is EXCLUDE_FROM_ALL. Every TEST runs in its
+# own process (as under ctest) and writes coverage-<pid>.dat at its end (the
+# counts of every model it created: tests/rtl/coverage_shim.h); the files are
+# merged with verilator_coverage. A test that crashes writes nothing. Outputs in BUILD_DIR/coverage/:
+#   merged.dat      all points, summed over every test
+#   annotated/      the RTL sources with per-line counts (verilator_coverage --annotate)
+#   summary.md      line / toggle / user % per module, and the runs
+#   logs/           one log per test
+# Exit status: 1 if a test failed or timed out (the report is still written).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BUILD="$(realpath -m "${1:-$ROOT/build-cov}")"
+FILTER="${COV_FILTER:-*}"
+JOBS="${COV_JOBS:-2}"
+TIMEOUT="${COV_TEST_TIMEOUT:-900}"
+OUT="$BUILD/coverage"
+
+[ -f "$BUILD/CMakeCache.txt" ] || cmake -S "$ROOT" -B "$BUILD"
+cmake --build "$BUILD" -j"$JOBS" --target test_dmac_cov
+EXE="$BUILD/tests/rtl/test_dmac_cov"
+
+rm -rf "$OUT"
+mkdir -p "$OUT/run" "$OUT/logs"
+
+# gtest's listing: "Suite." lines, then indented test names (param comments dropped).
+mapfile -t TESTS < <("$EXE" --gtest_list_tests --gtest_filter="$FILTER" |
+  awk '/^[^ ]/ {suite=$1; next} /^  / {print suite $1}')
+[ ${#TESTS[@]} -gt 0 ] || { echo "coverage: no test matches '$FILTER'" >&2; exit 1; }
+echo "coverage: ${#TESTS[@]} tests, $JOBS at a time, timeout ${TIMEOUT}s each"
+
+run_one() {  # $1 = test name; prints "<status> <seconds> <name>"
+  local t="$1" log="$OUT/logs/${1//\//_}.log" dir="$OUT/run/${1//\//_}" start rc=0
+  start=$(date +%s)
+  mkdir -p "$dir"  # one directory per test: a reused pid cannot overwrite a file
+  (cd "$dir" && timeout "$TIMEOUT" "$EXE" --gtest_filter="$t" >"$log" 2>&1) || rc=$?
+  local status=PASS
+  [ $rc -eq 124 ] && status=TIMEOUT
+  [ $rc -ne 0 ] && [ $rc -ne 124 ] && status=FAIL
+  echo "$status $(( $(date +%s) - start )) $t"
+}
+export -f run_one
+export OUT EXE TIMEOUT
+printf '%s\n' "${TESTS[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_one "$@"' _ {} | tee "$OUT/runs.txt"
+
+shopt -s nullglob
+DATS=("$OUT"/run/*/coverage-*.dat)
+[ ${#DATS[@]} -gt 0 ] || { echo "coverage: no coverage-*.dat written" >&2; exit 1; }
+verilator_coverage --write "$OUT/merged.dat" "${DATS[@]}"
+verilator_coverage --annotate "$OUT/annotated" --annotate-min 1 "$OUT/merged.dat" | tee "$OUT/annotate.txt"
+
+NOFILE=$(for d in "$OUT"/run/*/; do f=("$d"coverage-*.dat); [ ${#f[@]} -gt 0 ] || basename "$d"; done | tr '\n' ' ')
+python3 - "$OUT/merged.dat" "$OUT/runs.txt" "$FILTER" "${#DATS[@]}" "$NOFILE" >"$OUT/summary.md" <<'EOF'
+import collections, re, sys
+dat, runs, filt, nfiles, nofile = sys.argv[1:6]
+# coverage.dat: C '<\001key\002value...>' count
+pts = collections.defaultdict(lambda: [0, 0])  # (kind, module) -> [hit, total]
+for line in open(dat, encoding="latin-1"):
+    m = re.match(r"C '(.*)' (\d+)$", line.rstrip("\n"))
+    if not m:
+        continue
+    kv = dict(f.split("\x02", 1) for f in m.group(1).split("\x01") if "\x02" in f)
+    page = kv.get("page", "?")                    # e.g. v_line/dmac_channel
+    kind, _, mod = page.partition("/")
+    kind = kind[2:] if kind.startswith("v_") else kind
+    for key in ((kind, mod or "?"), (kind, "(all)")):
+        pts[key][1] += 1
+        pts[key][0] += int(m.group(2)) > 0
+kinds = sorted({k for k, _ in pts})
+mods = sorted({m for _, m in pts if m != "(all)"}) + ["(all)"]
+print("| module | " + " | ".join(f"{k} % (hit/points)" for k in kinds) + " |")
+print("|---|" + "---|" * len(kinds))
+for mod in mods:
+    cells = []
+    for k in kinds:
+        h, t = pts.get((k, mod), (0, 0))
+        cells.append(f"{100.0 * h / t:.1f} ({h}/{t})" if t else "-")
+    print(f"| {mod} | " + " | ".join(cells) + " |")
+st = collections.Counter(l.split()[0] for l in open(runs) if l.strip())
+secs = sum(int(l.split()[1]) for l in open(runs) if l.strip())
+print(f"\nTests (filter `{filt}`): {sum(st.values())} run, {st['PASS']} passed, "
+      f"{st['FAIL']} failed, {st['TIMEOUT']} timed out; {secs} s of test wall time; "
+      f"{nfiles} coverage files merged.")
+if nofile.strip():
+    print(f"\nTests that created no RTL model (no coverage file): {nofile.strip()}")
+EOF
+cat "$OUT/summary.md"
+echo "coverage: report in $OUT (summary.md, annotated/, merged.dat)"
+! grep -qv '^PASS ' "$OUT/runs.txt"
