@@ -102,10 +102,17 @@ void Platform::set_marker(uint8_t m) {
 void Platform::validator_report(const std::string& rule) {
   const uint64_t now = uint64_t(sc_core::sc_time_stamp().value());
   marks_.push_back({rule, now});
+  mark_first("validator " + rule, now);
   validator_rule_ = 0;
   for (size_t i = 0; i < 8; ++i)
     validator_rule_ = (validator_rule_ << 8) | (i < rule.size() ? uint8_t(rule[i]) : uint8_t(' '));
   trace_now();
+}
+
+void Platform::mark_first(const std::string& label, uint64_t time_ps) {
+  for (const TraceMark& m : named_marks_)
+    if (m.label == label) return;
+  named_marks_.push_back({label, time_ps == ~0ull ? uint64_t(sc_core::sc_time_stamp().value()) : time_ps});
 }
 
 void Platform::close_trace() {

@@ -58,6 +58,11 @@ public:
     uint64_t time_ps;
   };
   const std::vector<TraceMark>& trace_marks() const { return marks_; }
+  // Named events for GTKWave's named markers (A, B, ...): the first time each
+  // label happens (first START trigger, first period IRQ, first report of each
+  // validator rule). `time_ps` defaults to now. Kept in call order.
+  void mark_first(const std::string& label, uint64_t time_ps = ~0ull);
+  const std::vector<TraceMark>& named_marks() const { return named_marks_; }
   // Time of the last trace sample (ps).
   uint64_t trace_end_ps() const { return last_dump_ps_; }
   // Finish the FST now (so it can be read while the platform still exists);
@@ -89,6 +94,7 @@ private:
   uint8_t marker_ = 0;
   uint64_t validator_rule_ = 0;  // ASCII, first character in the top byte
   std::vector<TraceMark> marks_;
+  std::vector<TraceMark> named_marks_;
 };
 
 }  // namespace dmacosim

@@ -3,10 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "models/log.h"
 #include "tb/platform.h"
@@ -85,6 +87,39 @@ int ScenarioReport::finish() {
   return clean() ? 0 : 1;
 }
 
+// The '*' line of a save file: zoom, primary marker, then the 26 named
+// markers A..Z. The primary marker goes on the first validator report; the
+// named markers on the run's first events (Platform::mark_first), in time
+// order, each with a [markername] line. GTKWave wants distinct times, so ties
+// move 1 ps later.
+static std::string with_trace_marks(std::string text, const Platform* hw) {
+  if (!hw) return text;
+  size_t z = text.compare(0, 1, "*") == 0 ? 0 : text.find("\n*");
+  if (z == std::string::npos) return text;
+  if (z) ++z;
+  const size_t e = std::min(text.find('\n', z), text.size());
+  std::istringstream fields(text.substr(z + 1, e - z - 1));
+  std::string zoom = "-22", primary = "-1";
+  fields >> zoom >> primary;
+  if (!hw->trace_marks().empty()) primary = std::to_string(hw->trace_marks().front().time_ps);
+  std::vector<Platform::TraceMark> named = hw->named_marks();
+  std::stable_sort(named.begin(), named.end(), [](const auto& a, const auto& b) { return a.time_ps < b.time_ps; });
+  if (named.size() > 26) named.resize(26);
+  for (size_t i = 1; i < named.size(); ++i) named[i].time_ps = std::max(named[i].time_ps, named[i - 1].time_ps + 1);
+  std::string line = "*" + zoom + " " + primary, names;
+  for (size_t i = 0; i < 26; ++i) {
+    line += " " + (i < named.size() ? std::to_string(named[i].time_ps) : std::string("-1"));
+    if (i < named.size()) names += "\n[markername] " + std::string(1, char('A' + i)) + named[i].label;
+  }
+  // Named markers of the template are replaced, not kept.
+  std::string rest = text.substr(e);
+  for (size_t m; (m = rest.find("\n[markername] ")) != std::string::npos;) {
+    const size_t next = rest.find('\n', m + 1);
+    rest.erase(m, next == std::string::npos ? std::string::npos : next - m);
+  }
+  return text.substr(0, z) + line + names + rest;
+}
+
 void ScenarioReport::write_save_file(const std::string& save_name, const std::string& fst_path) const {
   std::ifstream in(std::string(DMACOSIM_SOURCE_DIR) + "/waves/" + save_name + ".gtkw");
   if (!in) {
@@ -100,15 +135,7 @@ void ScenarioReport::write_save_file(const std::string& save_name, const std::st
     char cwd[4096];
     if (getcwd(cwd, sizeof cwd)) abs = std::string(cwd) + "/" + abs;
   }
-  // The primary marker (second field of the '*' line) on the first validator report.
-  if (const Platform* hw = Platform::tracing_to(fst_path); hw && !hw->trace_marks().empty()) {
-    size_t z = text.compare(0, 1, "*") == 0 ? 0 : text.find("\n*");
-    if (z != std::string::npos) {
-      if (z) ++z;
-      size_t a = text.find(' ', z), b = a == std::string::npos ? a : text.find(' ', a + 1);
-      if (b != std::string::npos) text.replace(a + 1, b - a - 1, std::to_string(hw->trace_marks().front().time_ps));
-    }
-  }
+  text = with_trace_marks(text, Platform::tracing_to(fst_path));
   // Replace the [dumpfile] line itself (a comment may mention the word too).
   size_t p = text.compare(0, 10, "[dumpfile]") == 0 ? 0 : text.find("\n[dumpfile]");
   if (p != std::string::npos) {
@@ -144,9 +171,17 @@ void ScenarioReport::render_png(const std::string& save_name, const std::string&
                       (unsigned long long)std::min(end, t + after), (unsigned long long)t);
     }
   }
+  // The PNG view with this run's markers: a temporary copy next to the PNG.
+  const std::string marked = out_path(scenario_ + ".png.gtkw");
+  {
+    std::stringstream ss;
+    ss << std::ifstream(save).rdbuf();
+    std::ofstream(marked) << with_trace_marks(ss.str(), Platform::tracing_to(fst_path));
+  }
   const std::string cmd = shell_quote(src + "/scripts/render_trace.sh") + " " + shell_quote(fst_path) + " " +
-                          shell_quote(save) + " " + shell_quote(png) + window + " >/dev/null";
+                          shell_quote(marked) + " " + shell_quote(png) + window + " >/dev/null";
   const int rc = std::system(cmd.c_str());
+  std::remove(marked.c_str());
   if (rc != 0) {
     fail("--png: rendering the trace failed (scripts/render_trace.sh; needs gtkwave, xvfb-run, ghostscript)");
     return;

@@ -147,6 +147,7 @@ bool snd_pcm_running(const snd_pcm_substream* s) {
 // ---------------------------------------------------------------- pointer update
 
 static int do_trigger(snd_pcm_substream* s, int cmd) {
+  if (s->on_trigger_begin) s->on_trigger_begin(s, cmd);
   int ret = s->ops && s->ops->trigger ? s->ops->trigger(s, cmd) : 0;
   if (s->on_trigger) s->on_trigger(s, cmd, ret);
   return ret;

@@ -157,9 +157,10 @@ struct snd_pcm_substream {
   void* private_data = nullptr;  // the card/DAI driver's
   bool hw_opened = false;
   // dmacosim instrumentation (not in Linux): called at the entry of
-  // snd_pcm_period_elapsed() and after every trigger() with its result.
+  // snd_pcm_period_elapsed(), and before and after every trigger() (with its result).
   std::function<void(snd_pcm_substream*)> on_period_elapsed;
-  std::function<void(snd_pcm_substream*, int cmd, int ret)> on_trigger;
+  std::function<void(snd_pcm_substream*, int cmd)> on_trigger_begin;  // before ops->trigger
+  std::function<void(snd_pcm_substream*, int cmd, int ret)> on_trigger;  // after it returned
 };
 
 struct snd_pcm {

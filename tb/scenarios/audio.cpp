@@ -246,7 +246,11 @@ int run_audio(const ScenarioOptions& opt) {
     if (level) {
       last_irq_rise = sc_core::sc_time_stamp();
       irq_rise_unused = true;
+      sys.hw.mark_first("DMA IRQ");
     }
+  });
+  sys.hw.audio.irq_out().on_change([&](bool level) {
+    if (level) sys.hw.mark_first("I2S underrun IRQ");
   });
 
   auto rand_time = [&](const sc_core::sc_time& lo, const sc_core::sc_time& hi) {
@@ -446,6 +450,11 @@ int run_audio(const ScenarioOptions& opt) {
       return 1;
     }
     // Instrumentation: trigger markers, codec indices, latencies.
+    // GTKWave named markers: the first trigger of each kind, the first sample
+    // at the codec, the first period interrupt and callback, the first underrun.
+    ss->on_trigger_begin = [&](snd_pcm_substream*, int cmd) {
+      sys.hw.mark_first(std::string("trigger ") + snd_pcm_trigger_name(cmd));
+    };
     ss->on_trigger = [&](snd_pcm_substream*, int cmd, int) { sys.hw.set_marker(uint8_t(0x10 | cmd)); };
     i2s->on_dai_trigger = [&](int cmd) {
       if (runs.empty()) return;
@@ -454,6 +463,7 @@ int run_audio(const ScenarioOptions& opt) {
       if (cmd == SNDRV_PCM_TRIGGER_START) {
         run.codec_start = port.played_frames().size();
         run.t_enable = now;
+        sys.hw.mark_first("first sample", uint64_t((now + sample_period).value()));
         trig_lat.add((now + sample_period - run.t_trigger).to_seconds() * 1e9);
       } else if (cmd == SNDRV_PCM_TRIGGER_STOP) {
         run.codec_end = port.played_frames().size();
@@ -469,6 +479,7 @@ int run_audio(const ScenarioOptions& opt) {
         irq_rise_unused = false;
       }
       if (!runs.empty()) runs.back().callbacks++;
+      sys.hw.mark_first("period_elapsed");
       wake_up(&ctl.ctl_wq);
     };
     init_waitqueue_head(&ctl.ctl_wq);

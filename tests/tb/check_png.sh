@@ -28,6 +28,9 @@ rc=0; "$dmacosim" run audio --driver=legacy-bh --trace --png --quiet --out="$out
 check_png "$out/seed-bug/audio.png"
 first_ps=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['validator_reports']; print(int(r[0]['time_ns'])*1000)" "$out/seed-bug/summary.json")
 grep -q "^\*-22.000000 $first_ps " "$out/seed-bug/audio.gtkw" || { echo "save file marker not at the first report ($first_ps ps)"; exit 1; }
+# Named markers: the first trigger, the first report of each rule the run shows.
+python3 "$(dirname "$0")/../driver/dmaengine/check_trace_markers.py" "$out/seed-bug/audio.gtkw" "$out/seed-bug/audio.fst" \
+  "trigger START" "validator V-BH-1" "validator L-1" "validator L-2" "I2S underrun IRQ"
 # The demo renders too.
 "$dmacosim" run demo --trace --png --quiet --out="$out/demo" > "$out.demo.txt"
 check_png "$out/demo/demo.png"

@@ -9,6 +9,8 @@ rm -rf "$out"
 [ -s "$out/audio.fst" ] || { echo "no FST written"; exit 1; }
 [ -s "$out/audio.gtkw" ] || { echo "no save file written"; exit 1; }
 grep -q '^\[dumpfile\] ".*/audio.fst"$' "$out/audio.gtkw" || { echo "save file does not name the trace"; exit 1; }
+python3 "$src/tests/driver/dmaengine/check_trace_markers.py" "$out/audio.gtkw" "$out/audio.fst" \
+  "trigger START" "trigger STOP" "first sample" "DMA IRQ" "period_elapsed"
 "$src/scripts/render_trace.sh" "$out/audio.fst" "$out/audio.gtkw" "$out/audio.png"
 python3 - "$out/audio.png" <<'PY'
 import struct, sys
