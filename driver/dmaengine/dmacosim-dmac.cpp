@@ -263,6 +263,7 @@ static dma_async_tx_descriptor* dmac_prep_common(dmac_chan* c, dmac_desc* d, uns
   }
   dma_async_tx_descriptor* tx = vchan_tx_prep(&c->vc, &d->vd, flags);
   tx->tx_submit = dmac_tx_submit;
+  tx->phys = d->hw[0].phys;  // bus address of the first hardware descriptor
   return tx;
 }
 
@@ -559,6 +560,88 @@ static dma_chan* dmac_of_xlate(dma_device* ddev, const of_phandle_args* spec) {
 static void dmac_caps(dma_chan* chan, dma_slave_caps* caps) {
   (void)chan;
   (void)caps;
+}
+
+// ---------------------------------------------------------------- debug summary
+
+static const char* dmac_state_name(uint32_t st) {
+  switch (st) {
+    case DMAC_STATE_IDLE: return "IDLE";
+    case DMAC_STATE_ACTIVE: return "ACTIVE";
+    case DMAC_STATE_PAUSED: return "PAUSED";
+    default: return "ERROR";
+  }
+}
+
+static std::string cookie_list(const std::list<virt_dma_desc*>& l) {
+  std::string s = "[";
+  for (virt_dma_desc* vd : l) s += (s.size() > 1 ? " " : "") + std::to_string(vd->tx.cookie);
+  return s + "]";
+}
+
+static void dmac_dbg_chan_show(std::string* s, dmac_chan* c, bool read_hw) {
+  const dma_chan& ch = c->vc.chan;
+  char buf[320];
+  snprintf(buf, sizeof buf, " %-10s | %s", ch.name.c_str(),
+           ch.client_count ? (ch.dbg_client_name ? ch.dbg_client_name : "in-use") : "free");
+  *s += buf;
+  unsigned long flags = 0;
+  if (read_hw) {
+    spin_lock_irqsave(&c->vc.lock, flags);
+    const uint32_t status = chan_readl(c, DMAC_CH_STATUS);
+    const uint32_t ctrl = chan_readl(c, DMAC_CH_CTRL);
+    const uint32_t cur = chan_readl(c, DMAC_CH_CUR_DESC);  // latches REMAINING
+    const uint32_t rem = chan_readl(c, DMAC_CH_REMAINING);
+    const uint32_t tc = chan_readl(c, DMAC_CH_TC_COUNT);
+    const uint32_t raw = chan_readl(c, DMAC_CH_IRQ_RAW);
+    const uint32_t err_addr = chan_readl(c, DMAC_CH_ERR_ADDR);
+    snprintf(buf, sizeof buf,
+             "\n    hw: STATUS 0x%08x (%s%s%s%s, ERR_CODE %u) CTRL 0x%08x CUR_DESC 0x%08x REMAINING 0x%08x TC_COUNT %u "
+             "IRQ_RAW 0x%x ERR_ADDR 0x%08x",
+             status, dmac_state_name((status & DMAC_CH_STATUS_STATE_MASK) >> DMAC_CH_STATUS_STATE_SHIFT),
+             status & DMAC_CH_STATUS_WAIT_REQ ? " WAIT_REQ" : "", status & DMAC_CH_STATUS_ABORTED ? " ABORTED" : "",
+             status & DMAC_CH_STATUS_BUSY_ERR ? " BUSY_ERR" : "",
+             (status & DMAC_CH_STATUS_ERR_CODE_MASK) >> DMAC_CH_STATUS_ERR_CODE_SHIFT, ctrl, cur, rem, tc, raw,
+             err_addr);
+    *s += buf;
+  }
+  if (c->active) {
+    const dmac_desc* d = c->active;
+    snprintf(buf, sizeof buf, "\n    sw: active cookie %d (%s, %zu B, %zu hw desc(s) from 0x%08x)%s", d->vd.tx.cookie,
+             d->cyclic ? "cyclic" : "one-shot", d->total, d->hw.size(), unsigned(d->hw.empty() ? 0 : d->hw[0].phys),
+             read_hw ? "" : " [hw not read]");
+    *s += buf;
+    if (read_hw) *s += ", residue " + std::to_string(dmac_residue(c, c->active));
+  } else {
+    *s += "\n    sw: no active transfer";
+  }
+  snprintf(buf, sizeof buf, "; paused %d halted %d aborting %d req_line %d", c->paused, c->halted, c->aborting,
+           c->req_line);
+  *s += buf;
+  *s += "\n    vchan: submitted " + cookie_list(c->vc.desc_submitted) + " issued " + cookie_list(c->vc.desc_issued) +
+        " completed " + cookie_list(c->vc.desc_completed) + " terminated " + cookie_list(c->vc.desc_terminated);
+  snprintf(buf, sizeof buf,
+           "; last cookie %d, completed cookie %d, error cookie %d; completions %llu errors %llu periods %llu\n",
+           ch.cookie, ch.completed_cookie, c->err_cookie, (unsigned long long)c->completions,
+           (unsigned long long)c->errors, (unsigned long long)c->periods);
+  *s += buf;
+  if (read_hw) spin_unlock_irqrestore(&c->vc.lock, flags);
+}
+
+std::string dmac_dbg_summary_show(dmac_device* d, bool read_hw) {
+  KFUNC("dmac_dbg_summary_show");
+  std::string s = std::string("dma") + std::to_string(d->ddev.dev_id) + " (" + dev_name(&d->dev) +
+                  "): number of channels: " + std::to_string(d->nr_channels) + ", policy " +
+                  dmac_lock_policy_name(d->policy) + ", irq " + std::to_string(d->irq) + ", " +
+                  std::to_string(d->irqs) + " interrupt(s) handled";
+  if (read_hw) {
+    char buf[64];
+    snprintf(buf, sizeof buf, ", IRQ_SUMMARY 0x%x", this_kernel().cpu().readl(d->regs + DMAC_IRQ_SUMMARY));
+    s += buf;
+  }
+  s += "\n";
+  for (auto& c : d->chans) dmac_dbg_chan_show(&s, c.get(), read_hw);
+  return s;
 }
 
 // ---------------------------------------------------------------- probe

@@ -98,6 +98,16 @@ struct dmac_device {
 // coherent region, the IRQ, and registers the dma_device. nullptr on error.
 dmac_device* dmac_probe(const dmac_platform_data& pdata);
 void dmac_remove(dmac_device* d);
+// Debug summary (the driver's dma_device.dbg_summary_show for
+// debugfs dmaengine/summary): one block per channel with the hardware view
+// (STATUS/state, CTRL, CUR_DESC, REMAINING, TC_COUNT, IRQ_RAW, ERR_ADDR, read
+// through the bus) when `read_hw`, and the driver's view (active cookie and
+// its residue, paused/halted/aborting, the vchan submitted/issued/completed/
+// terminated cookies, last assigned / completed / error cookie, counters).
+// With read_hw the channel lock is taken: call from process, softirq or
+// hardirq context. read_hw = false touches no lock and no bus (usable where
+// nothing may wait, e.g. a soft-lockup report).
+std::string dmac_dbg_summary_show(dmac_device* d, bool read_hw = true);
 inline dmac_chan* to_dmac_chan(dma_chan* c) { return reinterpret_cast<dmac_chan*>(c); }
 
 }  // namespace dmacosim::dmaengine

@@ -14,6 +14,11 @@ public:
   void enable_source(unsigned irq, unsigned priority = 1);
   unsigned claim() override;
   void complete(unsigned irq) override;
+  // irq_mask / irq_unmask: the source's ENABLE bit (a masked level source
+  // stays pending at the controller and interrupts again once unmasked).
+  void mask(unsigned irq) override;
+  void unmask(unsigned irq) override;
+  bool enabled(unsigned irq) const { return irq < 32 && (enabled_ >> irq & 1); }
 
 private:
   Cpu& cpu_;

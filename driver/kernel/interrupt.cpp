@@ -17,6 +17,8 @@ void free_irq(unsigned int irq, void* dev_id) {
   this_kernel().free_irq(irq, dev_id);
 }
 void irq_enter() { this_kernel().irq_enter(); }
+void disable_irq_nosync(unsigned int irq) { this_kernel().disable_irq_nosync(irq); }
+void enable_irq(unsigned int irq) { this_kernel().enable_irq(irq); }
 void irq_exit() { this_kernel().irq_exit(); }
 
 // ---------------------------------------------------------------- tasklets

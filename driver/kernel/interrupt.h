@@ -15,6 +15,11 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, co
 void free_irq(unsigned int irq, void* dev_id);
 void irq_enter();
 void irq_exit();
+// Mask / unmask a line at the irqchip, nesting (kernel/irq/manage.c).
+// enable_irq() also re-enables a line that note_interrupt() disabled
+// ("Disabling IRQ #N").
+void disable_irq_nosync(unsigned int irq);
+void enable_irq(unsigned int irq);
 
 // ---- tasklets (TASKLET_SOFTIRQ) ----
 enum { TASKLET_STATE_SCHED = 0, TASKLET_STATE_RUN = 1 };

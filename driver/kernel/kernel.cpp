@@ -36,6 +36,8 @@ Kernel::Kernel(Cpu& cpu) {
   cs->cpu = &cpu;
   cpus_.push_back(std::move(cs));
   irq_actions_.resize(1024);
+  irq_descs_.resize(1024);
+  wd_thresh_ = sc_time(10, SC_MS);
 
   // The idle task (pid 0) is current from the start; its thread runs the idle loop.
   auto idle = std::make_unique<task_struct>();
@@ -52,6 +54,14 @@ Kernel::Kernel(Cpu& cpu) {
 
   cpu.set_interrupt_entry([this] { handle_interrupt(); });
   cpu.context_name = [this] { return current_full_chain(); };
+
+  // The soft-lockup detector's timer (an hrtimer in Linux): a method, so it
+  // fires whatever the CPU's software threads are doing.
+  sc_spawn_options wopt;
+  wopt.spawn_method();
+  wopt.dont_initialize();
+  wopt.set_sensitivity(&wd_ev_);
+  sc_spawn([this] { watchdog_timer_fn(); }, "kernel_watchdog_0", &wopt);
 
   softirq_init_tasklets(*this);
   c.ksoftirqd = create_task([this] { ksoftirqd_loop(); return 0; }, "ksoftirqd/0");
@@ -128,6 +138,100 @@ void Kernel::deadlock(const std::string& what, const std::vector<std::string>& l
 
 void Kernel::park() {
   for (;;) wait(never_);
+}
+
+bool Kernel::report_bug(const std::string& key, const std::string& rule, const std::string& headline,
+                        const std::string& message, const std::vector<std::string>& contexts) {
+  LockReport r;
+  r.rule = rule;
+  r.headline = headline;
+  r.message = message;
+  r.contexts = contexts;
+  return lockdep_.report(key, r);  // logs the message
+}
+
+// ---------------------------------------------------------------- soft-lockup detector
+
+void Kernel::set_softlockup_thresh(const sc_time& t) {
+  wd_thresh_ = t;
+  if (!wd_armed_) return;
+  wd_ev_.cancel();  // re-arm for the new threshold
+  wd_armed_ = false;
+  if (t == SC_ZERO_TIME) return;
+  const sc_time now = sc_time_stamp();
+  wd_armed_ = true;
+  wd_ev_.notify(wd_touch_ + t > now ? wd_touch_ + t - now : SC_ZERO_TIME);
+}
+
+// The scheduler ran (or the CPU went idle): restart the stuck-time count.
+void Kernel::touch_softlockup_watchdog() {
+  if (wd_thresh_ == SC_ZERO_TIME) return;
+  wd_touch_ = sc_time_stamp();
+  wd_reported_ = false;
+  wd_irqs_at_touch_ = cpus_[0]->cpu->interrupts_taken();
+  if (!wd_armed_) {
+    wd_armed_ = true;
+    wd_ev_.notify(wd_thresh_);
+  }
+}
+
+void Kernel::add_hang_dump(const std::string& name, std::function<std::string()> fn) {
+  for (auto& d : hang_dumps_)
+    if (d.first == name) {
+      d.second = std::move(fn);
+      return;
+    }
+  hang_dumps_.emplace_back(name, std::move(fn));
+}
+
+std::string Kernel::hang_dumps() {
+  std::string s;
+  for (auto& d : hang_dumps_)
+    if (d.second) s += d.second();
+  return s;
+}
+
+static std::string time_str(const sc_time& t) {
+  const double us = t.to_seconds() * 1e6;
+  if (us >= 1000.0) return strfmt("%llums", (unsigned long long)(us / 1000.0));
+  return strfmt("%lluus", (unsigned long long)us);
+}
+
+// watchdog_timer_fn(): runs when the stuck time may have reached the threshold.
+void Kernel::watchdog_timer_fn() {
+  wd_armed_ = false;
+  if (wd_thresh_ == SC_ZERO_TIME) return;
+  if (idle_in_wfi_) return;  // idle: nothing is stuck; the next touch re-arms
+  const sc_time now = sc_time_stamp();
+  const sc_time stuck = now - wd_touch_;
+  if (stuck < wd_thresh_) {
+    wd_armed_ = true;
+    wd_ev_.notify(wd_thresh_ - stuck);
+    return;
+  }
+  if (wd_reported_) return;  // one report per episode: re-armed by the next touch
+  wd_reported_ = true;
+  ++softlockups_;
+  CpuState& cs = this_cpu();
+  task_struct* t = cs.curr;
+  const uint64_t irqs = cpu().interrupts_taken() - wd_irqs_at_touch_;
+  std::string headline = strfmt("watchdog: BUG: soft lockup - CPU#%d stuck for %s! [%s:%d]", cs.id,
+                                time_str(stuck).c_str(), t ? t->comm.c_str() : "?", t ? t->pid : -1);
+  std::string lines;
+  for (size_t i = 1; i < irq_descs_.size(); ++i)
+    if (irq_descs_[i].kstat) lines += strfmt(" %zu:%llu", i, (unsigned long long)irq_descs_[i].kstat);
+  std::string msg = headline + "\n" +
+                    strfmt(" running: %s\n preempt_count: %#x, irqs %s, %llu hardirq(s) taken while stuck\n"
+                           " interrupts per line (since boot):%s\n",
+                           current_full_chain().c_str(), t ? t->preempt_count : 0u,
+                           cpu().local_irq_disabled() ? "disabled" : "enabled", (unsigned long long)irqs,
+                           lines.empty() ? " none" : lines.c_str()) +
+                    hang_dumps();
+  report_bug("SOFTLOCKUP|" + std::to_string(softlockups_), "SOFTLOCKUP", headline, msg, {current_full_chain()});
+  if (wd_panic_) {
+    if (fatal_.empty()) fatal_ = "Kernel panic - not syncing: softlockup: hung tasks\n" + msg;
+    sc_stop();
+  }
 }
 
 // ---------------------------------------------------------------- scheduler
@@ -207,6 +311,7 @@ void Kernel::schedule() {
     cs.runqueue.pop_front();
     next->on_rq = false;
   }
+  touch_softlockup_watchdog();  // the scheduler ran
   if (next == prev) return;
   switch_to(prev, next);
 }
@@ -251,7 +356,13 @@ void Kernel::idle_loop() {
       schedule();
       continue;
     }
+    touch_softlockup_watchdog();
+    idle_in_wfi_ = true;  // cleared by the first interrupt taken (handle_interrupt)
     cpu().wait_for_interrupt(&cs.resched);
+    if (idle_in_wfi_) {
+      idle_in_wfi_ = false;
+      touch_softlockup_watchdog();
+    }
   }
 }
 
@@ -281,7 +392,83 @@ int Kernel::request_irq(unsigned irq, irq_handler_t handler, unsigned long flags
   auto& acts = irq_actions_[irq];
   if (!acts.empty() && (!(flags & IRQF_SHARED) || !(acts.front().flags & IRQF_SHARED))) return -16;  // -EBUSY
   acts.push_back(irqaction{std::move(handler), flags, name, dev_id, 0});
+  irq_desc& desc = irq_descs_[irq];
+  if (desc.masked_no_action) {  // __setup_irq(): irq_startup() unmasks the line
+    desc.masked_no_action = false;
+    if (!desc.depth && !desc.spurious_disabled) unmask_line(irq);
+  }
   return 0;
+}
+
+void Kernel::mask_line(unsigned irq) {
+  if (chip_) chip_->mask(irq);
+}
+void Kernel::unmask_line(unsigned irq) {
+  if (chip_) chip_->unmask(irq);
+}
+
+void Kernel::disable_irq_nosync(unsigned irq) {
+  if (irq == 0 || irq >= irq_descs_.size()) return;
+  if (irq_descs_[irq].depth++ == 0) mask_line(irq);
+}
+
+void Kernel::enable_irq(unsigned irq) {
+  if (irq == 0 || irq >= irq_descs_.size()) return;
+  irq_desc& desc = irq_descs_[irq];
+  if (desc.spurious_disabled) {  // as Linux: the spurious disable took one depth
+    desc.spurious_disabled = false;
+    desc.irq_count = 0;
+    desc.irqs_unhandled = 0;
+  }
+  if (desc.depth == 0) {
+    log_warn("kernel", strfmt("WARNING: Unbalanced enable for IRQ %u", irq));
+    return;
+  }
+  if (--desc.depth == 0 && !desc.masked_no_action) unmask_line(irq);
+}
+
+// kernel/irq/spurious.c: __report_bad_irq() + the disable in note_interrupt().
+void Kernel::report_bad_irq(unsigned irq, irqreturn_t action_ret) {
+  (void)action_ret;
+  std::string handlers;
+  for (const irqaction& a : irq_actions_[irq])
+    handlers += strfmt("[<%p>] %s\n", a.dev_id, a.name.c_str());
+  if (handlers.empty()) handlers = "(none)\n";
+  task_struct* t = current();
+  const std::string headline = strfmt("irq %u: nobody cared (try booting with the \"irqpoll\" option)", irq);
+  const std::string msg = headline + "\n" +
+                          strfmt("CPU: %d PID: %d Comm: %s\n running: %s\n", this_cpu().id, t ? t->pid : -1,
+                                 t ? t->comm.c_str() : "?", current_full_chain().c_str()) +
+                          strfmt(" %u of the last %u interrupts unhandled\n", irq_descs_[irq].irqs_unhandled,
+                                 spurious_cfg_.window) +
+                          "handlers:\n" + handlers + strfmt("Disabling IRQ #%u", irq);
+  report_bug("BAD-IRQ|" + std::to_string(irq), "BAD-IRQ", headline, msg, {current_full_chain()});
+}
+
+void Kernel::note_interrupt(unsigned irq, irqreturn_t action_ret) {
+  if (irq == 0 || irq >= irq_descs_.size()) return;
+  irq_desc& desc = irq_descs_[irq];
+  if (desc.spurious_disabled) return;
+  if (action_ret == IRQ_NONE) {
+    ++desc.unhandled_total;
+    const sc_time now = sc_time_stamp();
+    // A long gap since the previous unhandled one: a stray interrupt, start over.
+    if (desc.seen_unhandled && now - desc.last_unhandled > spurious_cfg_.misrouted_gap)
+      desc.irqs_unhandled = 1;
+    else
+      desc.irqs_unhandled++;
+    desc.last_unhandled = now;
+    desc.seen_unhandled = true;
+  }
+  if (++desc.irq_count < spurious_cfg_.window) return;
+  desc.irq_count = 0;
+  if (desc.irqs_unhandled > spurious_cfg_.unhandled_threshold) {
+    report_bad_irq(irq, action_ret);
+    desc.spurious_disabled = true;  // IRQS_SPURIOUS_DISABLED, depth++
+    desc.depth++;
+    mask_line(irq);
+  }
+  desc.irqs_unhandled = 0;
 }
 
 void Kernel::free_irq(unsigned irq, void* dev_id) {
@@ -315,6 +502,10 @@ void Kernel::irq_exit() {
 
 void Kernel::handle_interrupt() {
   task_struct* t = current();
+  if (idle_in_wfi_ && t == this_cpu().idle) {  // the CPU leaves WFI: it was idle until now
+    idle_in_wfi_ = false;
+    touch_softlockup_watchdog();
+  }
   unsigned pc_before = t->preempt_count;
   irq_enter();
   if (!chip_) {
@@ -330,9 +521,21 @@ void Kernel::handle_interrupt() {
         }
         break;
       }
-      auto& acts = n < irq_actions_.size() ? irq_actions_[n] : irq_actions_[0];
-      if (n >= irq_actions_.size() || acts.empty()) {
-        log_warn("kernel", strfmt("irq %u: nobody cared (no handler registered)", n));
+      if (n >= irq_actions_.size()) {
+        log_warn("kernel", strfmt("irq %u: out of range, ignored", n));
+        chip_->complete(n);
+        continue;
+      }
+      auto& acts = irq_actions_[n];
+      irq_desc& desc = irq_descs_[n];
+      ++desc.kstat;
+      if (acts.empty()) {
+        // handle_fasteoi_irq() with no action: mask the line and leave it
+        // pending (IRQS_PENDING); request_irq() unmasks it.
+        if (desc.no_action++ == 0)
+          log_warn("kernel", strfmt("irq %u: no handler registered: line masked until request_irq", n));
+        desc.masked_no_action = true;
+        mask_line(n);
       } else {
         bool handled = false;
         for (size_t i = 0; i < acts.size(); ++i) {
@@ -353,7 +556,8 @@ void Kernel::handle_interrupt() {
           }
         }
         set_ctx_base("hardirq");
-        if (!handled) log_warn("kernel", strfmt("irq %u: nobody cared (all handlers returned IRQ_NONE)", n));
+        if (!handled) log_debug("kernel", strfmt("irq %u: unhandled (all handlers returned IRQ_NONE)", n));
+        note_interrupt(n, handled ? IRQ_HANDLED : IRQ_NONE);
       }
       chip_->complete(n);
     }

@@ -91,6 +91,12 @@ public:
   virtual ~IrqChip() = default;
   virtual unsigned claim() = 0;
   virtual void complete(unsigned irq) = 0;
+  // struct irq_chip's irq_mask / irq_unmask: stop / let the source interrupt
+  // at the controller (a masked level source stays pending). Called from the
+  // interrupt path (note_interrupt() disabling a line, a line without a
+  // handler) and from enable_irq()/request_irq(). Default: not supported.
+  virtual void mask(unsigned irq) { (void)irq; }
+  virtual void unmask(unsigned irq) { (void)irq; }
 };
 
 using irqreturn_t = int;
@@ -103,6 +109,36 @@ struct irqaction {
   std::string name;
   void* dev_id = nullptr;
   uint64_t count = 0;
+};
+
+// Per-line state of kernel/irq (struct irq_desc subset): the counts of
+// note_interrupt()'s spurious-interrupt detector (kernel/irq/spurious.c) and
+// the disable state.
+struct irq_desc {
+  uint64_t kstat = 0;            // interrupts of this line taken (/proc/interrupts)
+  unsigned irq_count = 0;        // interrupts in the current detection window
+  unsigned irqs_unhandled = 0;   // unhandled ones in the window (reset by a long gap)
+  sc_core::sc_time last_unhandled;
+  bool seen_unhandled = false;
+  uint64_t unhandled_total = 0;  // every IRQ_NONE interrupt ever (never reset)
+  bool spurious_disabled = false;  // IRQS_SPURIOUS_DISABLED: masked by note_interrupt
+  unsigned depth = 0;              // disable_irq() nesting (masked while > 0)
+  bool masked_no_action = false;   // fired with no handler registered: masked until request_irq
+  uint64_t no_action = 0;          // interrupts that found no handler
+};
+
+// note_interrupt() thresholds. Linux counts 100000 interrupts per line and
+// disables it when more than 99900 of them were unhandled, resetting the
+// unhandled count when two unhandled interrupts are more than HZ/10 apart.
+// The modelled CPU takes an interrupt in a few ns of simulated time, so the
+// model keeps the 99.9 % ratio over a 10000-interrupt window (a stuck line
+// is disabled after ~10000 interrupts: tens of microseconds simulated, well
+// inside the soft-lockup threshold, and little wall time) and a 10 ms gap.
+// See docs/validator.md ("BAD-IRQ").
+struct spurious_irq_config {
+  unsigned window = 10000;
+  unsigned unhandled_threshold = 9990;  // disable when irqs_unhandled > this at the end of a window
+  sc_core::sc_time misrouted_gap = sc_core::sc_time(10, sc_core::SC_MS);
 };
 
 class Kernel {
@@ -154,18 +190,76 @@ public:
   void raise_softirq_irqoff(int nr);
   void do_softirq();
   void run_softirqs();  // __do_softirq
+  // Interrupts whose claim returned no source (the line dropped before the
+  // claim, or no eligible source): Linux's spurious / irq_err_count.
   uint64_t spurious_interrupts() const { return spurious_; }
+  // Handler invocations of the line (sum over its irqactions).
   uint64_t irq_count(unsigned irq) const;
+  // The line's state: kstat, unhandled counts, disable state (nullptr if out of range).
+  const irq_desc* irq_to_desc(unsigned irq) const { return irq < irq_descs_.size() ? &irq_descs_[irq] : nullptr; }
+  uint64_t irqs_unhandled(unsigned irq) const { return irq < irq_descs_.size() ? irq_descs_[irq].unhandled_total : 0; }
+  // kernel/irq/spurious.c: account one interrupt of `irq` with the handlers'
+  // combined return value; disables the line when nobody cared (report BAD-IRQ).
+  void note_interrupt(unsigned irq, irqreturn_t action_ret);
+  void set_spurious_irq_config(const spurious_irq_config& c) { spurious_cfg_ = c; }
+  const spurious_irq_config& spurious_config() const { return spurious_cfg_; }
+  // disable_irq_nosync() / enable_irq(): masked while the depth is > 0.
+  // enable_irq() also re-enables a line note_interrupt() disabled.
+  void disable_irq_nosync(unsigned irq);
+  void enable_irq(unsigned irq);
+
+  // ---- soft-lockup detector (kernel/watchdog.c) ----
+  // A CPU is soft-locked when the scheduler has not run for `thresh` of
+  // simulated time (no context switch, no schedule()/cond_resched()/yield()
+  // from a task, and the idle task not waiting for interrupts): a task
+  // spinning in the kernel, or
+  // an interrupt / softirq storm that never lets the interrupted context
+  // reach the scheduler. Reported once per episode as
+  // "watchdog: BUG: soft lockup - CPU#0 stuck for Nms! [comm:pid]" (rule
+  // SOFTLOCKUP) with the current context chain, the interrupts taken while
+  // stuck and the registered hang dumps. Default threshold 10 ms simulated
+  // (docs/validator.md); 0 switches the detector off.
+  void set_softlockup_thresh(const sc_core::sc_time& t);
+  const sc_core::sc_time& softlockup_thresh() const { return wd_thresh_; }
+  // softlockup_panic: the report is also fatal (recorded, sc_stop()).
+  void set_softlockup_panic(bool on) { wd_panic_ = on; }
+  void touch_softlockup_watchdog();
+  uint64_t softlockups() const { return softlockups_; }
+  // State printed with a soft-lockup report (dmacosim: e.g. a DMA provider's
+  // channel summary). `fn` runs in a SystemC method: it must not wait, so no
+  // bus access (software state only).
+  void add_hang_dump(const std::string& name, std::function<std::string()> fn);
+  std::string hang_dumps();
+
+  // ---- kernel reports that are not lock problems ----
+  // Records a report in the validator's list (so tests and scenarios see it
+  // like any other; unexpected ones fail) and logs it as lockdep does.
+  // `key` de-duplicates. Returns true if it was new.
+  bool report_bug(const std::string& key, const std::string& rule, const std::string& headline,
+                  const std::string& message, const std::vector<std::string>& contexts = {});
 
 private:
   void idle_loop();
   void ksoftirqd_loop();
   void task_entry(task_struct* t);
   void switch_to(task_struct* prev, task_struct* next);
+  void watchdog_timer_fn();
+  void report_bad_irq(unsigned irq, irqreturn_t action_ret);
+  void mask_line(unsigned irq);
+  void unmask_line(unsigned irq);
 
   std::vector<std::unique_ptr<CpuState>> cpus_;
   std::vector<std::unique_ptr<task_struct>> tasks_;
   std::vector<std::vector<irqaction>> irq_actions_;
+  std::vector<irq_desc> irq_descs_;
+  spurious_irq_config spurious_cfg_;
+  // soft-lockup detector
+  sc_core::sc_time wd_thresh_;
+  sc_core::sc_time wd_touch_;
+  bool wd_armed_ = false, wd_reported_ = false, wd_panic_ = false, idle_in_wfi_ = false;
+  uint64_t wd_irqs_at_touch_ = 0, softlockups_ = 0;
+  sc_core::sc_event wd_ev_;
+  std::vector<std::pair<std::string, std::function<std::string()>>> hang_dumps_;
   softirq_action softirq_vec_[NR_SOFTIRQS];
   IrqChip* chip_ = nullptr;
   Lockdep lockdep_;

@@ -44,6 +44,7 @@ int wake_up_process(task_struct* t) {
 void yield() {
   Kernel& k = this_kernel();
   CpuState& cs = k.this_cpu();
+  if (in_task()) k.touch_softlockup_watchdog();  // a scheduling point (the watchdog thread could run)
   if (cs.curr == cs.idle || !in_task() || cs.runqueue.empty()) {
     k.cpu().cpu_relax();  // nothing else can run: let time (and interrupts) pass
     return;
@@ -54,6 +55,7 @@ void yield() {
 
 void cond_resched() {
   Kernel& k = this_kernel();
+  if (!in_atomic()) k.touch_softlockup_watchdog();  // a scheduling point (the watchdog thread could run)
   if (!k.this_cpu().runqueue.empty() && !in_atomic()) {
     __set_current_state(TASK_RUNNING);
     k.schedule();

@@ -148,11 +148,14 @@ int run_faults(const ScenarioOptions& opt) {
     pd.coherent_base = coherent_base;
     pd.coherent_size = coherent_size;
     pd.policy = policy;
-    if (!de::dmac_probe(pd)) {
+    de::dmac_device* dmac = de::dmac_probe(pd);
+    if (!dmac) {
       setup_error = "dmac_probe failed";
       sc_core::sc_stop();
       return 1;
     }
+    // A hang (soft lockup) is reported with the state of every channel.
+    sys.kernel.add_hang_dump("dmac", [dmac] { return de::dmac_dbg_summary_show(dmac, /*read_hw=*/false); });
     de::dma_cap_mask_t mask;
     de::dma_cap_zero(mask);
     de::dma_cap_set(de::DMA_MEMCPY, mask);

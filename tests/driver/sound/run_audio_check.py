@@ -7,6 +7,10 @@ MODE: clean     exit 0, bit_exact, 0 underruns (beyond injected), 0 validator
       legacy    exit != 0, V-BH-1 from tx_submit under the trigger and the
                 HARDIRQ-safe -> HARDIRQ-unsafe report, each with contexts
       xrun      exit 0, exactly one xrun
+      stall     (with --ram-stall-at=R) the port starved: exit 0, exactly one
+                xrun, underruns > 0 and all of them injected by the stall,
+                restarted runs after R, bit_exact, 0 validator reports,
+                period_irqs == periods_elapsed
 Always: the WAV has a canonical RIFF/WAVE PCM header (16-bit stereo 48 kHz)
 whose data size matches frames_expected, and Python's wave module reads it.
 """
@@ -90,6 +94,23 @@ def main():
             fail("exit code %d" % p.returncode)
         if s["xruns"] != 1 or reps or not s["bit_exact"]:
             fail("xruns %d, reports %d, bit_exact %r" % (s["xruns"], len(reps), s["bit_exact"]))
+    elif mode == "stall":
+        if p.returncode != 0:
+            fail("exit code %d" % p.returncode)
+        stall = [a for a in args if a.startswith("--ram-stall-at=")]
+        if not stall:
+            fail("stall mode needs --ram-stall-at=R")
+        at = int(stall[0].split("=")[1])
+        if s["xruns"] != 1:
+            fail("xruns %d: the starved port's underrun was not reported as one xrun" % s["xruns"])
+        if s["injected_underruns"] == 0 or s["underruns"] != s["injected_underruns"]:
+            fail("underruns %d, injected %d" % (s["underruns"], s["injected_underruns"]))
+        if s["start_stop_cycles"] < at + 3:
+            fail("only %d cycles: need runs after the stall (run %d)" % (s["start_stop_cycles"], at))
+        if not s["bit_exact"] or reps:
+            fail("bit_exact %r, reports %r" % (s["bit_exact"], [r["rule"] for r in reps]))
+        if s["period_irqs"] != s["periods_elapsed"] or s["period_irqs"] == 0:
+            fail("period_irqs %d != periods_elapsed %d" % (s["period_irqs"], s["periods_elapsed"]))
     else:
         fail("unknown mode " + mode)
     check_wav(os.path.join(out, "audio.wav"), s["frames_expected"])
