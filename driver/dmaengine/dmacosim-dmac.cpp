@@ -646,6 +646,9 @@ std::string dmac_dbg_summary_show(dmac_device* d, bool read_hw) {
 
 // ---------------------------------------------------------------- probe
 
+// Key of the device's soft-lockup dump (one per controller instance).
+static std::string hang_dump_name(const dmac_device* d) { return "dmac:" + d->dev.init_name; }
+
 dmac_device* dmac_probe(const dmac_platform_data& pdata) {
   KFUNC("dmac_probe");
   Cpu& cpu = this_kernel().cpu();
@@ -720,6 +723,8 @@ dmac_device* dmac_probe(const dmac_platform_data& pdata) {
   int ret = request_irq(pdata.irq, dmac_irq_handler, 0, "dmac", d);
   if (ret) {
     log_error("dmac", "probe: request_irq failed");
+    dma_pool_destroy(d->pool);
+    dma_release_coherent_memory(&d->dev);
     delete d;
     return nullptr;
   }
@@ -727,16 +732,41 @@ dmac_device* dmac_probe(const dmac_platform_data& pdata) {
   if (ret) {
     log_error("dmac", "probe: dma_async_device_register failed");
     free_irq(pdata.irq, d);
+    dma_pool_destroy(d->pool);
+    dma_release_coherent_memory(&d->dev);
     delete d;
     return nullptr;
   }
+  // A soft-lockup report also shows every channel (software view: the dump
+  // runs in a SystemC method and must not touch the bus).
+  this_kernel().add_hang_dump(hang_dump_name(d), [d] { return dmac_dbg_summary_show(d, /*read_hw=*/false); });
   log_info("dmac", pdata.name + ": " + std::to_string(d->nr_channels) + " channels, " +
                        std::to_string(d->nr_requests) + " request lines, policy " + dmac_lock_policy_name(d->policy));
   return d;
 }
 
+// The platform_driver .remove (as dw_dma's / pl08x's): unregister from
+// dmaengine, stop the hardware (each channel terminated and its abort waited
+// for, its interrupts masked and acknowledged, so the line is low), free the
+// IRQ, kill the tasklets, free every descriptor, the pool, the coherent
+// region and the device. Process context (may sleep). Clients should have
+// released their channels; like Linux it warns when one is still held and
+// tears the channel down anyway (nothing may use it afterwards).
 void dmac_remove(dmac_device* d) {
+  KFUNC("dmac_remove");
+  if (!d) return;
+  for (auto& c : d->chans)
+    if (c->vc.chan.client_count)
+      log_warn("dmac", "dma_async_device_unregister called while " + std::to_string(c->vc.chan.client_count) +
+                           " clients hold a reference (" + c->vc.chan.name + ")");
+  this_kernel().remove_hang_dump(hang_dump_name(d));
   dma_async_device_unregister(&d->ddev);
+  for (auto& c : d->chans) {
+    dmac_terminate_all(&c->vc.chan);
+    dmac_synchronize(&c->vc.chan);
+    chan_writel(c.get(), 0, DMAC_CH_IRQ_MASK);
+    chan_writel(c.get(), kAllIrqs, DMAC_CH_IRQ_STATUS);
+  }
   free_irq(d->irq, d);
   for (auto& c : d->chans) {
     tasklet_kill(&c->vc.task);

@@ -97,6 +97,8 @@ struct dmac_device {
 // Probe from a kernel thread: checks ID, reads CAPS, sets up channels, the
 // coherent region, the IRQ, and registers the dma_device. nullptr on error.
 dmac_device* dmac_probe(const dmac_platform_data& pdata);
+// The platform_driver .remove: stops the hardware and frees everything probe
+// allocated (process context; clients should have released their channels).
 void dmac_remove(dmac_device* d);
 // Debug summary (the driver's dma_device.dbg_summary_show for
 // debugfs dmaengine/summary): one block per channel with the hardware view

@@ -184,6 +184,14 @@ void Kernel::add_hang_dump(const std::string& name, std::function<std::string()>
   hang_dumps_.emplace_back(name, std::move(fn));
 }
 
+void Kernel::remove_hang_dump(const std::string& name) {
+  for (auto it = hang_dumps_.begin(); it != hang_dumps_.end(); ++it)
+    if (it->first == name) {
+      hang_dumps_.erase(it);
+      return;
+    }
+}
+
 std::string Kernel::hang_dumps() {
   std::string s;
   for (auto& d : hang_dumps_)
@@ -482,13 +490,6 @@ void Kernel::free_irq(unsigned irq, void* dev_id) {
   log_warn("kernel", strfmt("Trying to free already-free IRQ %u", irq));
 }
 
-uint64_t Kernel::irq_count(unsigned irq) const {
-  uint64_t n = 0;
-  if (irq < irq_actions_.size())
-    for (const auto& a : irq_actions_[irq]) n += a.count;
-  return n;
-}
-
 void Kernel::irq_enter() {
   preempt_count_add(HARDIRQ_OFFSET);
   push_ctx("hardirq");
@@ -543,6 +544,7 @@ void Kernel::handle_interrupt() {
           set_ctx_base("hardirq:" + a.name);
           irqreturn_t r = a.handler(static_cast<int>(n), a.dev_id);
           ++a.count;
+          ++desc.handler_calls;
           if (r != IRQ_NONE) handled = true;
           if (!cpu().local_irq_disabled()) {
             LockReport rep;

@@ -125,6 +125,7 @@ struct irq_desc {
   unsigned depth = 0;              // disable_irq() nesting (masked while > 0)
   bool masked_no_action = false;   // fired with no handler registered: masked until request_irq
   uint64_t no_action = 0;          // interrupts that found no handler
+  uint64_t handler_calls = 0;      // handler invocations, all irqactions (kept after free_irq)
 };
 
 // note_interrupt() thresholds. Linux counts 100000 interrupts per line and
@@ -193,8 +194,9 @@ public:
   // Interrupts whose claim returned no source (the line dropped before the
   // claim, or no eligible source): Linux's spurious / irq_err_count.
   uint64_t spurious_interrupts() const { return spurious_; }
-  // Handler invocations of the line (sum over its irqactions).
-  uint64_t irq_count(unsigned irq) const;
+  // Handler invocations of the line over the whole run, including handlers
+  // freed since (a scenario reads it after the driver's .remove).
+  uint64_t irq_count(unsigned irq) const { return irq < irq_descs_.size() ? irq_descs_[irq].handler_calls : 0; }
   // The line's state: kstat, unhandled counts, disable state (nullptr if out of range).
   const irq_desc* irq_to_desc(unsigned irq) const { return irq < irq_descs_.size() ? &irq_descs_[irq] : nullptr; }
   uint64_t irqs_unhandled(unsigned irq) const { return irq < irq_descs_.size() ? irq_descs_[irq].unhandled_total : 0; }
@@ -229,6 +231,7 @@ public:
   // channel summary). `fn` runs in a SystemC method: it must not wait, so no
   // bus access (software state only).
   void add_hang_dump(const std::string& name, std::function<std::string()> fn);
+  void remove_hang_dump(const std::string& name);  // a driver's .remove (no-op if absent)
   std::string hang_dumps();
 
   // ---- kernel reports that are not lock problems ----

@@ -102,6 +102,7 @@ int run_memcpy(const ScenarioOptions& opt) {
     t_start = sc_core::sc_time_stamp();
     ret = de::dmatest_run(p, &info);
     t_end = sc_core::sc_time_stamp();
+    de::dmac_remove(d);  // the provider's .remove: frees what probe allocated (LeakSanitizer)
     finished = true;
     sc_core::sc_stop();
     return 0;

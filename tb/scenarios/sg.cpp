@@ -124,7 +124,8 @@ int run_sg(const ScenarioOptions& opt) {
     pd.coherent_base = kRamBase + (12u << 20);
     pd.coherent_size = 1u << 20;
     pd.policy = policy;
-    if (!de::dmac_probe(pd)) {
+    de::dmac_device* dmac = de::dmac_probe(pd);
+    if (!dmac) {
       setup_error = "dmac_probe failed";
       sc_core::sc_stop();
       return 1;
@@ -219,6 +220,7 @@ int run_sg(const ScenarioOptions& opt) {
     }
     de::dmaengine_terminate_sync(chan);
     de::dma_release_channel(chan);
+    de::dmac_remove(dmac);  // the provider's .remove: frees what probe allocated (LeakSanitizer)
     finished = true;
     sc_core::sc_stop();
     return 0;

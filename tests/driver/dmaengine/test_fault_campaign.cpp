@@ -73,10 +73,7 @@ dmac_device* probe(Rig& rig, unsigned irq) {
   pd.irq = irq;
   pd.coherent_base = kRamBase + rig.sys.hw.config().ram_size - kCoherentSize;
   pd.coherent_size = kCoherentSize;
-  dmac_device* d = rig.dmac = dmac_probe(pd);
-  // A soft-lockup report also shows every channel (software view: no bus access there).
-  if (d) rig.sys.kernel.add_hang_dump("dmac", [d] { return dmac_dbg_summary_show(d, /*read_hw=*/false); });
-  return d;
+  return rig.dmac = dmac_probe(pd);  // registers the channel dump of soft-lockup reports
 }
 
 // One tracked transaction.
