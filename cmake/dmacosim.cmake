@@ -8,6 +8,22 @@ function(dmacosim_warnings target)
   endif()
 endfunction()
 
+# dmacosim_link_to_executables(<dir> <lib>): link <lib> into every executable
+# defined in <dir> and its subdirectories (call after they are all added).
+function(dmacosim_link_to_executables dir lib)
+  get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
+  foreach(t IN LISTS targets)
+    get_target_property(type ${t} TYPE)
+    if(type STREQUAL "EXECUTABLE")
+      target_link_libraries(${t} PRIVATE ${lib})
+    endif()
+  endforeach()
+  get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
+  foreach(d IN LISTS subdirs)
+    dmacosim_link_to_executables(${d} ${lib})
+  endforeach()
+endfunction()
+
 # dmacosim_add_gtest(NAME <exe> SOURCES <...> LIBS <...> [TIMEOUT <s>])
 # One executable per area; gtest_discover_tests runs every TEST in its own
 # process because SystemC elaborates once per process. The executable's entry
@@ -16,6 +32,10 @@ function(dmacosim_add_gtest)
   cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS" ${ARGN})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 120)
+  endif()
+  if(DMACOSIM_SANITIZE)
+    # ASan + UBSan run our C++ several times slower (the RTL random blocks ~8x).
+    math(EXPR T_TIMEOUT "${T_TIMEOUT} * 5")
   endif()
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} dmacosim_test_main GTest::gtest PkgConfig::SYSTEMC)
@@ -26,3 +46,4 @@ function(dmacosim_add_gtest)
     WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 endfunction()
 include(GoogleTest)
+

@@ -31,27 +31,35 @@ static const char* status_text(tlm::tlm_response_status s) {
 }
 
 bool Cpu::access(tlm::tlm_command cmd, uint64_t addr, void* data, size_t len) {
-  tlm::tlm_generic_payload gp;
+  if (gp_free_.empty()) {
+    gp_pool_.push_back(std::make_unique<tlm::tlm_generic_payload>());
+    gp_free_.push_back(gp_pool_.back().get());
+  }
+  tlm::tlm_generic_payload& gp = *gp_free_.back();
+  gp_free_.pop_back();
   gp.set_command(cmd);
   gp.set_address(addr);
   gp.set_data_ptr(static_cast<unsigned char*>(data));
   gp.set_data_length(static_cast<unsigned>(len));
   gp.set_streaming_width(static_cast<unsigned>(len));
   gp.set_byte_enable_ptr(nullptr);
+  gp.set_byte_enable_length(0);
   gp.set_dmi_allowed(false);
   gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_time delay = SC_ZERO_TIME;
   bool is_read = cmd == tlm::TLM_READ_COMMAND;
   (is_read ? bus_reads_ : bus_writes_)++;
   bus->b_transport(gp, delay);
-  bool ok = gp.is_response_ok();
+  const tlm::tlm_response_status status = gp.get_response_status();
+  gp_free_.push_back(&gp);
+  const bool ok = status == tlm::TLM_OK_RESPONSE;
   if (!ok) {
     ++bus_errors_;
-    last_error_ = CpuBusError{true, is_read, addr, static_cast<unsigned>(len), gp.get_response_status(), sc_time_stamp()};
+    last_error_ = CpuBusError{true, is_read, addr, static_cast<unsigned>(len), status, sc_time_stamp()};
     std::string ctx = context_name ? " [" + context_name() + "]" : std::string();
     log_error(name(), strfmt("cpu: bus error %s 0x%llx (%u bytes) (%s)%s", is_read ? "reading" : "writing",
                              static_cast<unsigned long long>(addr), static_cast<unsigned>(len),
-                             status_text(gp.get_response_status()), ctx.c_str()));
+                             status_text(status), ctx.c_str()));
     if (is_read) std::memset(data, 0xff, len);
   }
   wait(delay + access_cost_);

@@ -14,7 +14,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -104,6 +106,12 @@ private:
   sc_core::sc_time relax_cost_{10, sc_core::SC_NS};
   uint64_t interrupts_taken_ = 0, bus_reads_ = 0, bus_writes_ = 0, bus_errors_ = 0;
   CpuBusError last_error_;
+  // Payloads of the bus accesses, owned here and reused: b_transport blocks
+  // for the bus latency, and a software thread abandoned there when the run
+  // stops (a panic, a hang) would otherwise leak its payload; reuse also
+  // saves the payload's allocations on every MMIO access.
+  std::vector<std::unique_ptr<tlm::tlm_generic_payload>> gp_pool_;
+  std::vector<tlm::tlm_generic_payload*> gp_free_;
 };
 
 }  // namespace dmacosim
