@@ -47,3 +47,32 @@ function(dmacosim_add_gtest)
 endfunction()
 include(GoogleTest)
 
+# dmacosim_verilate(<target> <verilate() arguments...>): verilate() plus a
+# fingerprint of the SOURCES in Verilator's command line (a define nothing
+# reads) and a configure dependency on them. Why: verilate() lists the
+# generated C++ files at configure time and re-runs Verilator there only when
+# its command line changes; upstream, the first build after an RTL edit that
+# adds or removes a generated function links a stale list and fails (the next
+# build works). With the fingerprint, an RTL edit re-configures and re-lists.
+function(dmacosim_verilate target)
+  cmake_parse_arguments(V "COVERAGE;TRACE;TRACE_FST;SYSTEMC;TRACE_STRUCTS"
+                        "PREFIX;TOP_MODULE;THREADS;TRACE_THREADS;DIRECTORY"
+                        "SOURCES;VERILATOR_ARGS;INCLUDE_DIRS;OPT_SLOW;OPT_FAST;OPT_GLOBAL" ${ARGN})
+  set(hashes "")
+  foreach(f IN LISTS V_SOURCES)
+    file(SHA1 ${f} h)
+    string(APPEND hashes ${h})
+  endforeach()
+  string(SHA1 fp "${hashes}")
+  string(SUBSTRING ${fp} 0 16 fp)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${V_SOURCES})
+  set(args ${ARGN})
+  list(FIND args VERILATOR_ARGS at)
+  if(at EQUAL -1)
+    list(APPEND args VERILATOR_ARGS -DDMACOSIM_RTL_FINGERPRINT=${fp})
+  else()
+    math(EXPR at "${at} + 1")
+    list(INSERT args ${at} -DDMACOSIM_RTL_FINGERPRINT=${fp})
+  endif()
+  verilate(${target} ${args})
+endfunction()
