@@ -1,6 +1,7 @@
 #include "axi4_subordinate_port.h"
 
 #include <algorithm>
+#include <bitset>
 #include <limits>
 
 #include "log.h"
@@ -18,7 +19,8 @@ const char* axi_resp_name(uint8_t resp) {
 
 Axi4SubordinatePort::Axi4SubordinatePort(const Axi4ManagerPins& pins, AxiMemoryBackend& backend,
                                          AxiSlaveTiming timing, std::string name)
-    : p_(pins), backend_(backend), timing_(timing), name_(std::move(name)), rng_(timing.seed) {
+    : p_(pins), backend_(backend), timing_(timing), name_(std::move(name)), rng_(timing.seed),
+      reorder_rng_(reorder_.seed) {
   reset();
 }
 
@@ -27,18 +29,29 @@ void Axi4SubordinatePort::set_timing(const AxiSlaveTiming& t) {
   rng_.seed(t.seed);
 }
 
+void Axi4SubordinatePort::set_reordering(const AxiResponseReordering& r) {
+  reorder_ = r;
+  reorder_rng_.seed(r.seed);
+}
+
 void Axi4SubordinatePort::reset() {
   reads_.clear();
   writes_.clear();
   wbeats_.clear();
   writes_with_data_ = 0;
   r_presenting_ = b_presenting_ = false;
+  r_in_burst_ = false;
   *p_.arready = *p_.awready = *p_.wready = 0;
   *p_.rvalid = *p_.bvalid = 0;
   *p_.rlast = 0;
   *p_.rdata = 0;
   *p_.rresp = *p_.bresp = 0;
   *p_.rid = *p_.bid = 0;
+}
+
+uint32_t Axi4SubordinatePort::extra_latency() {
+  if (!reorder_.enabled || reorder_.max_extra_latency == 0) return 0;
+  return std::uniform_int_distribution<uint32_t>(0, reorder_.max_extra_latency)(reorder_rng_);
 }
 
 bool Axi4SubordinatePort::chance(double p) {
@@ -98,8 +111,9 @@ void Axi4SubordinatePort::accept_read(Burst b, uint64_t cycle) {
   if (r.resp != AXI_OKAY) ++stats_.error_responses;
   b.resp = r.resp;
   b.accepted = cycle;
-  b.ready_cycle = cycle + std::max<uint32_t>(1, r.first_beat_cycles);
+  b.ready_cycle = cycle + std::max<uint32_t>(1, r.first_beat_cycles) + extra_latency();
   b.per_beat = std::max<uint32_t>(1, r.per_beat_cycles);
+  b.seq = next_read_seq_++;
   ++stats_.read_bursts;
   reads_.push_back(std::move(b));
   stats_.max_reads_outstanding = std::max<unsigned>(stats_.max_reads_outstanding, reads_.size());
@@ -153,7 +167,7 @@ void Axi4SubordinatePort::complete_write(Burst& b, uint64_t cycle) {
   }
   if (r.resp != AXI_OKAY) ++stats_.error_responses;
   b.resp = r.resp;
-  b.ready_cycle = cycle + std::max<uint32_t>(1, r.first_beat_cycles);
+  b.ready_cycle = cycle + std::max<uint32_t>(1, r.first_beat_cycles) + extra_latency();
   ++stats_.write_bursts;
 }
 
@@ -164,17 +178,27 @@ void Axi4SubordinatePort::after_posedge(uint64_t cycle) {
     accept_read(std::move(b), cycle);
   }
   if (fire_r_) {
-    Burst& h = reads_.front();
+    auto it = find_seq(reads_, r_seq_);
+    Burst& h = *it;
     ++h.beats_done;
     ++stats_.read_beats;
     r_presenting_ = false;
-    if (h.beats_done == h.len + 1u) reads_.pop_front();
-    else h.ready_cycle = std::max(h.ready_cycle, cycle + h.per_beat);
+    if (r_in_burst_ && h.id != r_last_id_) ++stats_.interleaved_read_beats;
+    r_last_id_ = h.id;
+    r_in_burst_ = h.beats_done != h.len + 1u;
+    if (h.beats_done == h.len + 1u) {
+      // Older bursts still queued have other IDs (same-ID order is kept).
+      if (it != reads_.begin()) ++stats_.reordered_read_bursts;
+      reads_.erase(it);
+    } else {
+      h.ready_cycle = std::max(h.ready_cycle, cycle + h.per_beat);
+    }
   }
   if (fire_aw_) {
     Burst b;
     b.id = aw_.id; b.addr = aw_.addr; b.len = aw_.len; b.size = aw_.size; b.burst = aw_.burst;
     b.accepted = cycle;
+    b.seq = next_write_seq_++;
     writes_.push_back(std::move(b));
     stats_.max_writes_outstanding = std::max<unsigned>(stats_.max_writes_outstanding, writes_.size());
   }
@@ -197,7 +221,11 @@ void Axi4SubordinatePort::after_posedge(uint64_t cycle) {
     ++writes_with_data_;
   }
   if (fire_b_) {
-    writes_.pop_front();
+    // The answered write is among the leading writes_with_data_ entries, so
+    // removing it keeps that prefix (data completes in AW order).
+    auto it = find_seq(writes_, b_seq_);
+    if (it != writes_.begin()) ++stats_.reordered_write_responses;
+    writes_.erase(it);
     --writes_with_data_;
     b_presenting_ = false;
   }
@@ -211,8 +239,9 @@ void Axi4SubordinatePort::drive_outputs(uint64_t cycle) {
   *p_.wready = wbeats_.size() < 512 && chance(timing_.w_ready);
 
   // R: once VALID is up it stays up with stable payload until the handshake.
-  if (!r_presenting_ && !reads_.empty() && cycle + 1 >= reads_.front().ready_cycle && chance(timing_.r_valid)) {
-    const Burst& h = reads_.front();
+  Burst* next_read = r_presenting_ ? nullptr : choose_read(cycle);
+  if (next_read && chance(timing_.r_valid)) {
+    const Burst& h = *next_read;
     const uint64_t bytes = 1ull << h.size;
     const unsigned k = h.beats_done;
     const uint64_t a = beat_address(h, k);
@@ -231,22 +260,84 @@ void Axi4SubordinatePort::drive_outputs(uint64_t cycle) {
     *p_.rresp = h.resp;
     *p_.rid = h.id;
     *p_.rlast = (k == h.len);
+    r_seq_ = h.seq;
     r_presenting_ = true;
   }
   *p_.rvalid = r_presenting_;
 
-  if (!b_presenting_ && writes_with_data_ > 0 && cycle + 1 >= writes_.front().ready_cycle && chance(timing_.b_valid)) {
-    *p_.bresp = writes_.front().resp;
-    *p_.bid = writes_.front().id;
+  Burst* answered = b_presenting_ ? nullptr : choose_write_response(cycle);
+  if (answered && chance(timing_.b_valid)) {
+    *p_.bresp = answered->resp;
+    *p_.bid = answered->id;
+    b_seq_ = answered->seq;
     b_presenting_ = true;
   }
   *p_.bvalid = b_presenting_;
 }
 
+std::deque<Axi4SubordinatePort::Burst>::iterator Axi4SubordinatePort::find_seq(std::deque<Burst>& q, uint64_t seq) {
+  return std::find_if(q.begin(), q.end(), [seq](const Burst& b) { return b.seq == seq; });
+}
+
+// In order: the oldest read, once its beat is due. Reordering: any ID's oldest
+// read whose beat is due (a later read of an ID must wait for the earlier one
+// to finish); the burst of the previous beat keeps the bus unless the
+// switch_prob draw says to choose again.
+Axi4SubordinatePort::Burst* Axi4SubordinatePort::choose_read(uint64_t cycle) {
+  if (reads_.empty()) return nullptr;
+  if (!reorder_.enabled) return cycle + 1 >= reads_.front().ready_cycle ? &reads_.front() : nullptr;
+  std::bitset<256> id_seen;
+  std::vector<Burst*> ready;
+  Burst* current = nullptr;
+  for (Burst& b : reads_) {
+    if (id_seen[b.id]) continue;
+    id_seen[b.id] = true;
+    if (cycle + 1 < b.ready_cycle) continue;
+    ready.push_back(&b);
+    if (r_in_burst_ && b.seq == r_seq_) current = &b;
+  }
+  if (ready.empty()) return nullptr;
+  if (current && std::uniform_real_distribution<double>(0.0, 1.0)(reorder_rng_) >= reorder_.switch_prob)
+    return current;
+  return ready[std::uniform_int_distribution<size_t>(0, ready.size() - 1)(reorder_rng_)];
+}
+
+// In order: the oldest write, once its data is complete and its response due.
+// Reordering: any ID's oldest write among those (random choice).
+Axi4SubordinatePort::Burst* Axi4SubordinatePort::choose_write_response(uint64_t cycle) {
+  if (writes_with_data_ == 0) return nullptr;
+  if (!reorder_.enabled) return cycle + 1 >= writes_.front().ready_cycle ? &writes_.front() : nullptr;
+  std::bitset<256> id_seen;
+  std::vector<Burst*> ready;
+  for (unsigned i = 0; i < writes_with_data_; ++i) {
+    Burst& b = writes_[i];
+    if (id_seen[b.id]) continue;
+    id_seen[b.id] = true;
+    if (cycle + 1 >= b.ready_cycle) ready.push_back(&b);
+  }
+  if (ready.empty()) return nullptr;
+  return ready[std::uniform_int_distribution<size_t>(0, ready.size() - 1)(reorder_rng_)];
+}
+
 uint64_t Axi4SubordinatePort::next_self_event_cycle() const {
   uint64_t next = std::numeric_limits<uint64_t>::max();
-  if (!reads_.empty()) next = std::min(next, reads_.front().ready_cycle);
-  if (writes_with_data_ > 0) next = std::min(next, writes_.front().ready_cycle);
+  if (!reorder_.enabled) {
+    if (!reads_.empty()) next = std::min(next, reads_.front().ready_cycle);
+    if (writes_with_data_ > 0) next = std::min(next, writes_.front().ready_cycle);
+    return next;
+  }
+  // Any ID's oldest transaction may be the next one answered.
+  std::bitset<256> read_id_seen, write_id_seen;
+  for (const Burst& b : reads_)
+    if (!read_id_seen[b.id]) {
+      read_id_seen[b.id] = true;
+      next = std::min(next, b.ready_cycle);
+    }
+  for (unsigned i = 0; i < writes_with_data_; ++i)
+    if (!write_id_seen[writes_[i].id]) {
+      write_id_seen[writes_[i].id] = true;
+      next = std::min(next, writes_[i].ready_cycle);
+    }
   return next;
 }
 

@@ -1,8 +1,12 @@
 // AXI4 subordinate at pin level: answers a Verilated AXI4 manager (the DMA's
 // memory port) from an AxiMemoryBackend. Supports INCR and FIXED bursts, narrow
 // and unaligned transfers (WSTRB honoured per lane), any number of outstanding
-// transactions, in-order responses, error responses, and seeded random
-// backpressure. Called twice per clock cycle by the stepper:
+// transactions, error responses, and seeded random backpressure. Responses are
+// in order by default; set_reordering() makes the port answer like an
+// interconnect in front of several subordinates: R bursts of different IDs out
+// of order with their beats interleaved, B responses of different IDs out of
+// order (same-ID order always kept, as AXI4 requires). Called twice per clock
+// cycle by the stepper:
 //   before_posedge(): latch which handshakes fire at this edge (VALID && READY)
 //   after_posedge():  advance state for those handshakes, drive next outputs
 #pragma once
@@ -15,6 +19,19 @@
 #include "axi_types.h"
 
 namespace dmacosim {
+
+// Opt-in out-of-order answering (seeded, reproducible; its own random stream,
+// so the backpressure stream of AxiSlaveTiming is the same with or without it).
+struct AxiResponseReordering {
+  bool enabled = false;
+  uint32_t seed = 1;
+  // Before each R beat: chance to choose again among all ready bursts instead
+  // of continuing the current one (0 = whole bursts, only their order changes).
+  double switch_prob = 0.5;
+  // Extra cycles, uniform in [0, max], before a burst's first R beat / its B:
+  // makes later transactions overtake earlier ones of other IDs.
+  uint32_t max_extra_latency = 16;
+};
 
 class Axi4SubordinatePort {
 public:
@@ -33,11 +50,18 @@ public:
 
   void set_timing(const AxiSlaveTiming& t);
   const AxiSlaveTiming& timing() const { return timing_; }
+  // Takes effect for the next response chosen; safe to call with transactions in flight.
+  void set_reordering(const AxiResponseReordering& r);
+  const AxiResponseReordering& reordering() const { return reorder_; }
 
   struct Stats {
     uint64_t read_bursts = 0, write_bursts = 0, read_beats = 0, write_beats = 0;
     uint64_t error_responses = 0, protocol_errors = 0;
     unsigned max_reads_outstanding = 0, max_writes_outstanding = 0;
+    // What the reordering mode produced (always 0 in order):
+    uint64_t interleaved_read_beats = 0;   // R beat of another ID right after a beat that was not RLAST
+    uint64_t reordered_read_bursts = 0;    // R burst completed while an older read (other ID) was unfinished
+    uint64_t reordered_write_responses = 0;  // B sent while an older write (other ID) still awaited its B
   };
   const Stats& stats() const { return stats_; }
 
@@ -45,6 +69,7 @@ public:
 
 private:
   struct Burst {
+    uint64_t seq = 0;            // acceptance order (per direction), identifies the burst
     uint8_t id = 0, len = 0, size = 0, burst = 0;
     uint64_t addr = 0;
     uint64_t accepted = 0;       // cycle of the address handshake
@@ -61,6 +86,11 @@ private:
   void accept_read(Burst b, uint64_t cycle);
   void complete_write(Burst& b, uint64_t cycle);
   void drive_outputs(uint64_t cycle);
+  // The burst whose next R beat / the write whose B goes out next (nullptr: none ready).
+  Burst* choose_read(uint64_t cycle);
+  Burst* choose_write_response(uint64_t cycle);
+  static std::deque<Burst>::iterator find_seq(std::deque<Burst>& q, uint64_t seq);
+  uint32_t extra_latency();
   bool chance(double p);
   void protocol_error(const std::string& what);
 
@@ -69,15 +99,21 @@ private:
   AxiSlaveTiming timing_;
   std::string name_;
   std::mt19937 rng_;
+  AxiResponseReordering reorder_;
+  std::mt19937 reorder_rng_;
 
-  std::deque<Burst> reads_;     // accepted, data not fully returned (in order)
-  std::deque<Burst> writes_;    // AW accepted, data not complete or response not sent (in order)
+  std::deque<Burst> reads_;     // accepted, data not fully returned (acceptance order)
+  std::deque<Burst> writes_;    // AW accepted, data not complete or response not sent (AW order)
   std::deque<WBeat> wbeats_;    // W beats not yet matched with a complete burst
   unsigned writes_with_data_ = 0;  // leading entries of writes_ whose data is complete
   AddrBeat ar_{}, aw_{};
   WBeat w_{};
   bool fire_ar_ = false, fire_aw_ = false, fire_w_ = false, fire_r_ = false, fire_b_ = false;
   bool r_presenting_ = false, b_presenting_ = false;
+  uint64_t r_seq_ = 0, b_seq_ = 0;          // burst presented on R / write answered on B
+  uint64_t next_read_seq_ = 0, next_write_seq_ = 0;
+  bool r_in_burst_ = false;                 // last R beat sent was not RLAST
+  uint8_t r_last_id_ = 0;                   // ID of the last R beat sent
   Stats stats_;
 };
 
