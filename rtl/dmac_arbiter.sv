@@ -70,4 +70,43 @@ module dmac_arbiter #(
       assert ((grant & ~req) == '0) else $error("dmac_arbiter: grant without request");
     end
   end
+  // ------------------------------------------------------- cover points
+  // User coverage (simulation only, see dmac_channel). One point per channel
+  // index: points in a generate loop would share one counter, so the per-index
+  // blocks are written out (up to the 16 channels NUM_CH allows).
+`ifndef SYNTHESIS
+  logic [N-1:0] cov_prev_grant_q;
+  always_ff @(posedge clk) begin
+    if (!rst_n) cov_prev_grant_q <= '0;
+    else        cov_prev_grant_q <= grant;
+  end
+  if (N >  0) begin : g_cov_grant0  cov_grant: cover property (@(posedge clk) rst_n && grant[0]); end
+  if (N >  1) begin : g_cov_grant1  cov_grant: cover property (@(posedge clk) rst_n && grant[1]); end
+  if (N >  2) begin : g_cov_grant2  cov_grant: cover property (@(posedge clk) rst_n && grant[2]); end
+  if (N >  3) begin : g_cov_grant3  cov_grant: cover property (@(posedge clk) rst_n && grant[3]); end
+  if (N >  4) begin : g_cov_grant4  cov_grant: cover property (@(posedge clk) rst_n && grant[4]); end
+  if (N >  5) begin : g_cov_grant5  cov_grant: cover property (@(posedge clk) rst_n && grant[5]); end
+  if (N >  6) begin : g_cov_grant6  cov_grant: cover property (@(posedge clk) rst_n && grant[6]); end
+  if (N >  7) begin : g_cov_grant7  cov_grant: cover property (@(posedge clk) rst_n && grant[7]); end
+  if (N >  8) begin : g_cov_grant8  cov_grant: cover property (@(posedge clk) rst_n && grant[8]); end
+  if (N >  9) begin : g_cov_grant9  cov_grant: cover property (@(posedge clk) rst_n && grant[9]); end
+  if (N > 10) begin : g_cov_grant10  cov_grant: cover property (@(posedge clk) rst_n && grant[10]); end
+  if (N > 11) begin : g_cov_grant11  cov_grant: cover property (@(posedge clk) rst_n && grant[11]); end
+  if (N > 12) begin : g_cov_grant12  cov_grant: cover property (@(posedge clk) rst_n && grant[12]); end
+  if (N > 13) begin : g_cov_grant13  cov_grant: cover property (@(posedge clk) rst_n && grant[13]); end
+  if (N > 14) begin : g_cov_grant14  cov_grant: cover property (@(posedge clk) rst_n && grant[14]); end
+  if (N > 15) begin : g_cov_grant15  cov_grant: cover property (@(posedge clk) rst_n && grant[15]); end
+  // Contention: a grant while other channels wait; high priority served while
+  // low-priority channels wait; two high-priority channels competing.
+  cov_grant_others_wait:  cover property (@(posedge clk) rst_n && |grant && (req & ~grant) != '0);
+  cov_hi_over_lo:         cover property (@(posedge clk) rst_n && |(grant & prio) && |lo_req);
+  cov_hi_vs_hi:           cover property (@(posedge clk) rst_n && |(grant & prio) && (hi_req & ~grant) != '0);
+  cov_lo_vs_lo:           cover property (@(posedge clk) rst_n && |(grant & ~prio) && (lo_req & ~grant) != '0);
+  // Back-to-back grants: the same channel, different channels.
+  cov_b2b_same:           cover property (@(posedge clk) rst_n && |(grant & cov_prev_grant_q));
+  cov_b2b_other:          cover property (@(posedge clk) rst_n && |grant && |cov_prev_grant_q && (grant & cov_prev_grant_q) == '0);
+  // Round robin wraps around (grant at a lower index than the last one of its level).
+  cov_rr_wrap:            cover property (@(posedge clk) rst_n && |grant && !(|hi_req) && onehot_index(grant) <= last_q[0] &&
+                                          (lo_req & ~grant) != '0);
+`endif
 endmodule

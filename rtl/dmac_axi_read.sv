@@ -300,6 +300,29 @@ module dmac_axi_read #(
 
   assign idle = (s_valid == '0) && !m_axi_arvalid;
 
+  // ------------------------------------------------------- cover points
+  // User coverage (simulation only, see dmac_channel).
+`ifndef SYNTHESIS
+  logic [3:0] cov_prev_rid_q;
+  logic       cov_in_burst_q;   // an R burst is between its first and last beat
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      cov_prev_rid_q <= '0;
+      cov_in_burst_q <= 1'b0;
+    end else if (r_fire) begin
+      cov_prev_rid_q <= m_axi_rid;
+      cov_in_burst_q <= !m_axi_rlast;
+    end
+  end
+  cov_rd_split:          cover property (@(posedge clk) rst_n && ar2_pend_q && ar_free);
+  cov_rd_fixed:          cover property (@(posedge clk) rst_n && job_valid && job_kind == JOB_DATA && !job_src_inc);
+  cov_rd_max_out:        cover property (@(posedge clk) rst_n && int'(rd_out_q) == MAX_OUTSTANDING);
+  cov_rd_interleaved:    cover property (@(posedge clk) rst_n && r_fire && cov_in_burst_q && m_axi_rid != cov_prev_rid_q);
+  cov_rd_err_desc_tail:  cover property (@(posedge clk) rst_n && r_fire && m_axi_rresp != 2'b00 && s_kind[r_slot] == JOB_DESC &&
+                                         !rd_err);
+  cov_rd_slots_full:     cover property (@(posedge clk) rst_n && s_valid[tail_q]);
+`endif
+
   // ---------------------------------------------------------- invariants
   always_ff @(posedge clk) begin
     if (rst_n) begin

@@ -380,6 +380,21 @@ module dmac_axi_write #(
     end
   end
 
+  // ------------------------------------------------------- cover points
+  // User coverage (simulation only, see dmac_channel).
+`ifndef SYNTHESIS
+  cov_wr_split:        cover property (@(posedge clk) rst_n && a_issue && a_second_q);
+  cov_wr_fixed:        cover property (@(posedge clk) rst_n && a_issue && !s_dst_inc[a] && s_kind[a] != JOB_WB);
+  cov_wr_skip_killed:  cover property (@(posedge clk) rst_n && a_skip && s_kind[a] != JOB_DESC);
+  cov_wr_killed_beat:  cover property (@(posedge clk) rst_n && h_load && h_killed);
+  cov_wr_bt_full:      cover property (@(posedge clk) rst_n && a_pending && !a_skip && bt_full);
+  // A response overtakes an older write still waiting for its own (other ID).
+  cov_wr_b_reordered:  cover property (@(posedge clk) rst_n && b_event && b_idx != bt_head_q &&
+                                       bt_valid_q[bt_head_q] && !bt_done_q[bt_head_q]);
+  cov_wr_b_error:      cover property (@(posedge clk) rst_n && b_event && m_axi_bresp != 2'b00);
+  cov_wr_w_before_aw:  cover property (@(posedge clk) rst_n && m_axi_wvalid && m_axi_awvalid && !aw_acc_q[h]);
+`endif
+
   logic unused_ok;
   assign unused_ok = ^{s_src_inc, h_pair[2*DATA_W-1:DATA_W], kill16, busy16};
 endmodule

@@ -678,8 +678,164 @@ module dmac_channel
         assert (chunk_len != '0 && 24'(chunk_len) <= rem_issue_q) else $error("dmac_channel: bad chunk");
       if (grant_i)
         assert (req_valid_o) else $error("dmac_channel: grant without request");
+      // In S_XFER the prefetch is always the channel's first grant, so a
+      // descriptor is never left while its prefetch is only wanted (the
+      // PF_WANT clean-up in S_DESC_DRAIN is defensive; was a cover point
+      // never hit, now checked in every run).
+      if (state_q == S_DESC_DRAIN && pf_q == PF_WANT)
+        assert (!(handoff || (fsm_step && !busy_i && !(wb_en_i && !wb_done_q) && d_next != '0)))
+          else $error("dmac_channel: descriptor left with its prefetch not issued");
     end
   end
+
+  // ------------------------------------------------------- cover points
+  // User coverage (Verilator --coverage-user; reported by scripts/coverage.sh).
+  // Simulation only: synthesis defines SYNTHESIS and drops them, and the
+  // normal build (no coverage options) ignores cover statements. The eight
+  // channel instances share one counter per point (Verilator merges g_ch[*]).
+`ifndef SYNTHESIS
+  state_e      cov_prev_q;     // state in the previous cycle (transitions)
+  logic        cov_err_q;      // err_event in the previous cycle (ERR_CODE is valid now)
+  logic [31:0] cov_head_q;     // chain head of this run
+  logic        cov_wrapped_q;  // the chain came back to its head (cyclic ring)
+  logic        cov_wrap;       // this cycle: the chain moved on to its head again
+  assign cov_wrap = cov_prev_q == S_DESC_DRAIN && (state_q == S_FETCH || state_q == S_PF_WAIT) &&
+                    desc_addr_q == cov_head_q;
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      cov_prev_q    <= S_IDLE;
+      cov_err_q     <= 1'b0;
+      cov_head_q    <= '0;
+      cov_wrapped_q <= 1'b0;
+    end else begin
+      cov_prev_q <= state_q;
+      cov_err_q  <= err_event;
+      if (db_start) begin
+        cov_head_q    <= doorbell_addr_i;
+        cov_wrapped_q <= 1'b0;
+      end else if (cov_wrap) begin
+        cov_wrapped_q <= 1'b1;
+      end
+    end
+  end
+  logic cov_tr;   // state changed this cycle (compare cov_prev_q / state_q)
+  assign cov_tr = rst_n && cov_prev_q != state_q;
+
+  // Every state.
+  cov_st_idle:       cover property (@(posedge clk) rst_n && state_q == S_IDLE);
+  cov_st_fetch:      cover property (@(posedge clk) rst_n && state_q == S_FETCH);
+  cov_st_fetch_wait: cover property (@(posedge clk) rst_n && state_q == S_FETCH_WAIT);
+  cov_st_decode:     cover property (@(posedge clk) rst_n && state_q == S_DECODE);
+  cov_st_xfer:       cover property (@(posedge clk) rst_n && state_q == S_XFER);
+  cov_st_wait_req:   cover property (@(posedge clk) rst_n && state_q == S_WAIT_REQ);
+  cov_st_req_drain:  cover property (@(posedge clk) rst_n && state_q == S_REQ_DRAIN);
+  cov_st_dclr:       cover property (@(posedge clk) rst_n && state_q == S_DCLR);
+  cov_st_desc_drain: cover property (@(posedge clk) rst_n && state_q == S_DESC_DRAIN);
+  cov_st_wb:         cover property (@(posedge clk) rst_n && state_q == S_WB);
+  cov_st_pausing:    cover property (@(posedge clk) rst_n && state_q == S_PAUSING);
+  cov_st_paused:     cover property (@(posedge clk) rst_n && state_q == S_PAUSED);
+  cov_st_pf_wait:    cover property (@(posedge clk) rst_n && state_q == S_PF_WAIT);
+  cov_st_drain:      cover property (@(posedge clk) rst_n && state_q == S_DRAIN);
+  cov_st_error:      cover property (@(posedge clk) rst_n && state_q == S_ERROR);
+
+  // Key transitions.
+  cov_tr_idle_fetch:        cover property (@(posedge clk) cov_tr && cov_prev_q == S_IDLE && state_q == S_FETCH);
+  cov_tr_idle_error:        cover property (@(posedge clk) cov_tr && cov_prev_q == S_IDLE && state_q == S_ERROR);
+  cov_tr_error_fetch:       cover property (@(posedge clk) cov_tr && cov_prev_q == S_ERROR && state_q == S_FETCH);
+  cov_tr_error_idle:        cover property (@(posedge clk) cov_tr && cov_prev_q == S_ERROR && state_q == S_IDLE);
+  cov_tr_decode_xfer:       cover property (@(posedge clk) cov_tr && cov_prev_q == S_DECODE && state_q == S_XFER);
+  cov_tr_decode_wait_req:   cover property (@(posedge clk) cov_tr && cov_prev_q == S_DECODE && state_q == S_WAIT_REQ);
+  cov_tr_decode_drain:      cover property (@(posedge clk) cov_tr && cov_prev_q == S_DECODE && state_q == S_DRAIN);
+  cov_tr_xfer_desc_drain:   cover property (@(posedge clk) cov_tr && cov_prev_q == S_XFER && state_q == S_DESC_DRAIN);
+  cov_tr_xfer_req_drain:    cover property (@(posedge clk) cov_tr && cov_prev_q == S_XFER && state_q == S_REQ_DRAIN);
+  cov_tr_xfer_pausing:      cover property (@(posedge clk) cov_tr && cov_prev_q == S_XFER && state_q == S_PAUSING);
+  cov_tr_wait_req_pausing:  cover property (@(posedge clk) cov_tr && cov_prev_q == S_WAIT_REQ && state_q == S_PAUSING);
+  cov_tr_pausing_paused:    cover property (@(posedge clk) cov_tr && cov_prev_q == S_PAUSING && state_q == S_PAUSED);
+  cov_tr_paused_xfer:       cover property (@(posedge clk) cov_tr && cov_prev_q == S_PAUSED && state_q == S_XFER);
+  cov_tr_paused_wait_req:   cover property (@(posedge clk) cov_tr && cov_prev_q == S_PAUSED && state_q == S_WAIT_REQ);
+  cov_tr_req_drain_dclr:    cover property (@(posedge clk) cov_tr && cov_prev_q == S_REQ_DRAIN && state_q == S_DCLR);
+  cov_tr_dclr_wait_req:     cover property (@(posedge clk) cov_tr && cov_prev_q == S_DCLR && state_q == S_WAIT_REQ);
+  cov_tr_dclr_desc_drain:   cover property (@(posedge clk) cov_tr && cov_prev_q == S_DCLR && state_q == S_DESC_DRAIN);
+  cov_tr_desc_drain_fetch:  cover property (@(posedge clk) cov_tr && cov_prev_q == S_DESC_DRAIN && state_q == S_FETCH);
+  cov_tr_desc_drain_pf:     cover property (@(posedge clk) cov_tr && cov_prev_q == S_DESC_DRAIN && state_q == S_PF_WAIT);
+  cov_tr_desc_drain_wb:     cover property (@(posedge clk) cov_tr && cov_prev_q == S_DESC_DRAIN && state_q == S_WB);
+  cov_tr_desc_drain_idle:   cover property (@(posedge clk) cov_tr && cov_prev_q == S_DESC_DRAIN && state_q == S_IDLE);
+  cov_tr_wb_desc_drain:     cover property (@(posedge clk) cov_tr && cov_prev_q == S_WB && state_q == S_DESC_DRAIN);
+  cov_tr_pf_wait_decode:    cover property (@(posedge clk) cov_tr && cov_prev_q == S_PF_WAIT && state_q == S_DECODE);
+  cov_tr_pf_wait_drain:     cover property (@(posedge clk) cov_tr && cov_prev_q == S_PF_WAIT && state_q == S_DRAIN);
+  cov_tr_drain_error:       cover property (@(posedge clk) cov_tr && cov_prev_q == S_DRAIN && state_q == S_ERROR);
+  cov_tr_drain_idle:        cover property (@(posedge clk) cov_tr && cov_prev_q == S_DRAIN && state_q == S_IDLE);
+  // Descriptor hand-over (read-ahead) and the ways a descriptor completes.
+  cov_handoff:              cover property (@(posedge clk) rst_n && handoff);
+  cov_prefetch_granted:     cover property (@(posedge clk) rst_n && grant_i && pf_req);
+  cov_prefetch_err_held:    cover property (@(posedge clk) rst_n && desc_beat_i && pf_q == PF_INFLIGHT && rd_err_i);
+  cov_tc_drain:             cover property (@(posedge clk) rst_n && tc_drain);
+  cov_tc_handoff:           cover property (@(posedge clk) rst_n && tc_handoff);
+  cov_tc_retire:            cover property (@(posedge clk) rst_n && tc_retire);
+  cov_tc_abort:             cover property (@(posedge clk) rst_n && tc_abort);
+  cov_retire_lost:          cover property (@(posedge clk) rst_n && b_data && ret_valid_q && b_lost);
+  cov_dtc:                  cover property (@(posedge clk) rst_n && state_q == S_DCLR && dtc_pulse_q);
+  cov_dclr_held:            cover property (@(posedge clk) rst_n && state_q == S_DCLR && cov_prev_q == S_DCLR && dreq_any);
+  cov_req_single:           cover property (@(posedge clk) rst_n && state_q == S_WAIT_REQ && !pause_i && !dreq_b && dreq_s);
+  cov_req_burst_capped:     cover property (@(posedge clk) rst_n && state_q == S_WAIT_REQ && !pause_i && dreq_b &&
+                                           burst_bytes > rem_issue_q);
+
+  // Error kinds (the cycle after the ERR event: ERR_CODE / ERR_RESP are valid).
+  cov_err_desc_read_slverr:  cover property (@(posedge clk) rst_n && cov_err_q && err_code_q == DMAC_ERR_DESC_READ && err_resp_q == 2'b10);
+  cov_err_desc_read_decerr:  cover property (@(posedge clk) rst_n && cov_err_q && err_code_q == DMAC_ERR_DESC_READ && err_resp_q == 2'b11);
+  cov_err_data_read_slverr:  cover property (@(posedge clk) rst_n && cov_err_q && err_code_q == DMAC_ERR_DATA_READ && err_resp_q == 2'b10);
+  cov_err_data_read_decerr:  cover property (@(posedge clk) rst_n && cov_err_q && err_code_q == DMAC_ERR_DATA_READ && err_resp_q == 2'b11);
+  cov_err_data_write_slverr: cover property (@(posedge clk) rst_n && cov_err_q && err_code_q == DMAC_ERR_DATA_WRITE && err_resp_q == 2'b10);
+  cov_err_data_write_decerr: cover property (@(posedge clk) rst_n && cov_err_q && err_code_q == DMAC_ERR_DATA_WRITE && err_resp_q == 2'b11);
+  cov_err_desc_len:          cover property (@(posedge clk) rst_n && cov_err_q && err_code_q == DMAC_ERR_DESC_LEN);
+  cov_err_desc_rsvd:         cover property (@(posedge clk) rst_n && cov_err_q && err_code_q == DMAC_ERR_DESC_RSVD);
+  cov_err_desc_align_next:   cover property (@(posedge clk) rst_n && cov_err_q && err_code_q == DMAC_ERR_DESC_ALIGN && cov_prev_q == S_DRAIN);
+  cov_err_desc_align_head:   cover property (@(posedge clk) rst_n && cov_err_q && err_code_q == DMAC_ERR_DESC_ALIGN && cov_prev_q != S_DRAIN);
+  cov_err_desc_req:          cover property (@(posedge clk) rst_n && cov_err_q && err_code_q == DMAC_ERR_DESC_REQ);
+  cov_err_desc_fixed:        cover property (@(posedge clk) rst_n && cov_err_q && err_code_q == DMAC_ERR_DESC_FIXED);
+  // Error while the previous descriptor still retires (its writes kept: descriptor
+  // error; killed: data error), a second error during the drain (first wins), an
+  // error during an abort drain (ends in ERROR).
+  cov_err_keep_retiring:     cover property (@(posedge clk) rst_n && state_q == S_DRAIN && drain_keep_q && ret_valid_q && b_data);
+  cov_err_kill_retiring:     cover property (@(posedge clk) rst_n && bus_err && bus_err_code != DMAC_ERR_DESC_READ && ret_valid_q &&
+                                            state_q != S_DRAIN);
+  cov_err_second_in_drain:   cover property (@(posedge clk) rst_n && bus_err && state_q == S_DRAIN && drain_err_q);
+  cov_err_in_abort_drain:    cover property (@(posedge clk) rst_n && bus_err && state_q == S_DRAIN && !drain_err_q);
+
+  // Abort / pause timing (what the channel is doing when the request arrives).
+  cov_abort_idle:            cover property (@(posedge clk) rst_n && abort_i && state_q == S_IDLE);
+  cov_abort_error:           cover property (@(posedge clk) rst_n && abort_i && state_q == S_ERROR && !doorbell_i);
+  cov_abort_fetch:           cover property (@(posedge clk) rst_n && abort_i && (state_q == S_FETCH || state_q == S_FETCH_WAIT));
+  cov_abort_pf_wait:         cover property (@(posedge clk) rst_n && abort_i && state_q == S_PF_WAIT);
+  cov_abort_decode:          cover property (@(posedge clk) rst_n && abort_i && state_q == S_DECODE);
+  cov_abort_xfer:            cover property (@(posedge clk) rst_n && abort_i && state_q == S_XFER);
+  cov_abort_wait_req:        cover property (@(posedge clk) rst_n && abort_i && state_q == S_WAIT_REQ);
+  cov_abort_req_drain:       cover property (@(posedge clk) rst_n && abort_i && state_q == S_REQ_DRAIN);
+  cov_abort_dclr:            cover property (@(posedge clk) rst_n && abort_i && state_q == S_DCLR);
+  cov_abort_last_beat:       cover property (@(posedge clk) rst_n && abort_i && state_q == S_DESC_DRAIN);
+  cov_abort_wb:              cover property (@(posedge clk) rst_n && abort_i && state_q == S_WB);
+  cov_abort_pausing:         cover property (@(posedge clk) rst_n && abort_i && state_q == S_PAUSING);
+  cov_abort_paused:          cover property (@(posedge clk) rst_n && abort_i && state_q == S_PAUSED);
+  cov_abort_retiring:        cover property (@(posedge clk) rst_n && abort_i && ret_valid_q && state_q != S_DRAIN);
+  cov_abort_pend_tc_lost:    cover property (@(posedge clk) rst_n && fsm_step && state_q == S_DRAIN && !drain_err_q && !busy_i &&
+                                            cur_pend_tc_q && !tc_abort);
+  cov_abort_cyclic_wrapped:  cover property (@(posedge clk) rst_n && abort_i && cov_wrapped_q && periph && state_q != S_DRAIN);
+  cov_abort_cyclic_at_head:  cover property (@(posedge clk) rst_n && abort_i && cov_wrapped_q && desc_addr_q == cov_head_q &&
+                                            (state_q == S_FETCH || state_q == S_FETCH_WAIT || state_q == S_PF_WAIT ||
+                                             state_q == S_DECODE));
+  cov_cyclic_wrap:           cover property (@(posedge clk) rst_n && cov_wrap);
+  cov_pause_fetch:           cover property (@(posedge clk) rst_n && pause_i && (state_q == S_FETCH || state_q == S_FETCH_WAIT ||
+                                            state_q == S_PF_WAIT));
+  cov_pause_desc_drain:      cover property (@(posedge clk) rst_n && pause_i && state_q == S_DESC_DRAIN);
+  cov_pausing_busy:          cover property (@(posedge clk) rst_n && state_q == S_PAUSING && busy_i);
+  cov_resume_while_pausing:  cover property (@(posedge clk) rst_n && state_q == S_PAUSING && !pause_i);
+
+  // Register-side races.
+  cov_doorbell_busy:         cover property (@(posedge clk) rst_n && doorbell_i && !idle_like);
+  cov_doorbell_from_error:   cover property (@(posedge clk) rst_n && doorbell_i && state_q == S_ERROR);
+  cov_tc_vs_w1c:             cover property (@(posedge clk) rst_n && tc_event && irq_clr_i[0]);
+  cov_tc_two_in_count:       cover property (@(posedge clk) rst_n && tc_event && irq_raw_q[0]);
+`endif
 
   logic unused_ok;
   assign unused_ok = ^{c_rsvd, d_ctrl};

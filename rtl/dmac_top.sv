@@ -269,4 +269,42 @@ module dmac_top #(
   // request line), and no AXI response arriving.
   assign quiescent = regs_idle && rd_idle && wr_idle && (&ch_quiet) &&
                      !m_axi_rvalid && !m_axi_bvalid;
+
+  // ------------------------------------------------------- cover points
+  // User coverage (simulation only, see dmac_channel): what a channel has in
+  // flight when a pause or an abort arrives. Per channel, merged over the
+  // channels (one counter per point).
+`ifndef SYNTHESIS
+  logic [NUM_CH-1:0] cov_pause_prev_q;
+  always_ff @(posedge clk) begin
+    if (!rst_n) cov_pause_prev_q <= '0;
+    else        cov_pause_prev_q <= r_pause;
+  end
+  for (genvar c = 0; c < NUM_CH; c++) begin : g_cov
+    logic rd_desc, rd_data, wr_only, pause_rise;
+    always_comb begin
+      rd_desc = 1'b0;
+      rd_data = 1'b0;
+      for (int i = 0; i < NUM_SLOTS; i++) begin
+        if (s_valid[i] && s_ch[i] == 4'(c) && !s_rdone[i]) begin
+          if (s_kind[i] == 2'd0) rd_desc = 1'b1;
+          else                   rd_data = 1'b1;
+        end
+      end
+    end
+    assign wr_only    = ch_busy[c] && !rd_desc && !rd_data;   // only writes / write responses in flight
+    assign pause_rise = r_pause[c] && !cov_pause_prev_q[c];
+    cov_abort_desc_fetch: cover property (@(posedge clk) rst_n && r_abort[c] && rd_desc);
+    cov_abort_reads:      cover property (@(posedge clk) rst_n && r_abort[c] && rd_data);
+    cov_abort_writes:     cover property (@(posedge clk) rst_n && r_abort[c] && wr_only);
+    cov_pause_desc_fetch: cover property (@(posedge clk) rst_n && pause_rise && rd_desc);
+    cov_pause_reads:      cover property (@(posedge clk) rst_n && pause_rise && rd_data);
+    cov_pause_writes:     cover property (@(posedge clk) rst_n && pause_rise && wr_only);
+    cov_kill_reads:       cover property (@(posedge clk) rst_n && kill[c] && rd_data);
+  end
+  // Whole controller: a job held back because no read can be issued (slot,
+  // AR or outstanding-read limit), several channels with jobs in flight.
+  cov_reads_full:         cover property (@(posedge clk) rst_n && !can_read && |j_valid);
+  cov_two_ch_busy:        cover property (@(posedge clk) rst_n && !$onehot0(ch_busy));
+`endif
 endmodule

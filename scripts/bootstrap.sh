@@ -2,7 +2,7 @@
 # One entry point for a fresh Debian bookworm machine:
 #   scripts/bootstrap.sh run  [dmacosim args...]  install what is missing, build, run the main scenario
 #   scripts/bootstrap.sh test [ctest args...]     install what is missing, build, run the whole test suite
-#                                                 (plain, then ASan + UBSan)
+#                                                 (plain, then ASan + UBSan, then RTL coverage with its floors)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,6 +54,19 @@ case "$mode" in
       cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDMACOSIM_SANITIZE=ON
       cmake --build build-asan -j"$(nproc)"
       (cd build-asan && ctest -j"$(nproc)" --output-on-failure --timeout 1200 "$@") || rc=1
+    fi
+    # RTL coverage of the RTL suite, checked against tests/rtl/coverage_floor.txt
+    # (docs/verification.md, "Coverage"): a change that stops exercising the
+    # RTL fails like a test. Report in build/coverage/. Skipped with
+    # DMACOSIM_COVERAGE_TESTS=0, and when ctest arguments select a subset.
+    if [ "${DMACOSIM_COVERAGE_TESTS:-1}" != 0 ] && [ $# -eq 0 ]; then
+      echo "bootstrap: coverage pass (RTL suite, Verilator --coverage) in build/coverage (DMACOSIM_COVERAGE_TESTS=0 skips it)"
+      if COV_JOBS="$(nproc)" scripts/coverage.sh --check build > build/coverage.log 2>&1; then
+        sed -n '/^| module/,/^$/p;/^Tests (filter/p;/^coverage: /p' build/coverage.log
+      else
+        rc=1
+        tail -n 40 build/coverage.log
+      fi
     fi
     [ "$rc" -eq 0 ] || echo "bootstrap: test FAILED (see the ctest output above)" >&2
     exit "$rc"

@@ -34,7 +34,8 @@ void PeripheralModel::tick(DmacCore<Vdmac_top>& core) {
       }
       break;
     case REQ:
-      if (clr) {
+      if (clr && clr_seen++ >= clr_drop_delay) {
+        clr_seen = 0;
         core.set_dreq(line, false, false);
         if (requests_left != UINT64_MAX) --requests_left;
         state = WAIT_CLR_LOW;
@@ -328,9 +329,15 @@ void DmacBench::check(const std::vector<AddrRange>& extra_allowed) {
         EXPECT_EQ(ea, e.err_addr) << std::hex << "ERR_ADDR 0x" << ea << " expected 0x" << e.err_addr;
       }
     }
+    // After a data read error the read-ahead's previous descriptor may have
+    // lost its last writes (a suffix unwritten): it then raises no TC.
+    uint32_t rest = 0;
+    const bool prev_complete = GoldenModel::prev_complete(e, mem_.bytes(), initial_, &rest);
+    EXPECT_EQ(rest, 0u) << "descriptor before the data error: written bytes after an unwritten one";
+    const uint64_t tc = e.accepted_tc(prev_complete);
     uint32_t raw = chrd(ch, IRQ_RAW);
-    EXPECT_EQ(raw & (IRQ_TC | IRQ_ERR), e.irq_raw) << "IRQ_RAW=0x" << std::hex << raw;
-    EXPECT_EQ(chrd(ch, TC_COUNT), uint32_t(e.tc_count)) << "TC_COUNT";
+    EXPECT_EQ(raw & (IRQ_TC | IRQ_ERR), e.irq_for_tc(tc) & (IRQ_TC | IRQ_ERR)) << "IRQ_RAW=0x" << std::hex << raw;
+    EXPECT_EQ(chrd(ch, TC_COUNT), uint32_t(tc)) << "TC_COUNT";
     if (e.state == ST_IDLE) {
       EXPECT_EQ(chrd(ch, CUR_DESC), 0u) << "CUR_DESC must be 0 when idle";
     }

@@ -41,10 +41,12 @@ struct PeripheralModel {
   double drain_per_cycle = 1;  // bytes drained per cycle (MEM2PER)
   uint64_t requests_left = UINT64_MAX;
   bool use_single = false;     // raise dreq_single instead of dreq_burst
+  unsigned clr_drop_delay = 0; // cycles the request stays high after dclr is seen (slow peripheral)
   // observations
   uint64_t requests = 0, dtc_pulses = 0, dclr_cycles = 0, protocol_violations = 0;
   // state
   enum State { IDLE, REQ, WAIT_CLR_LOW } state = IDLE;
+  unsigned clr_seen = 0;       // cycles dclr has been seen in REQ
   double drained = 0;
   PeriphFifo* fifo = nullptr;
   void tick(DmacCore<Vdmac_top>& core);

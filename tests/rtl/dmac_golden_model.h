@@ -86,9 +86,30 @@ struct ChannelExpect {
   uint32_t irq_raw = 0;           // expected IRQ_RAW bits (TC/ERR)
   uint32_t last_desc = 0;         // descriptor in progress / last completed
   std::vector<uint32_t> completed_descs;
+  // Data error in descriptor k after a read-ahead hand-over (docs/dmac-spec.md,
+  // "Descriptor read-ahead"): descriptor k-1's last writes may still have been
+  // pending and are then discarded. Its destination bytes are in `uncertain`
+  // (initial or copied, a prefix of it copied), and it counts (TC_COUNT,
+  // IRQ_RAW.TC) only if all of its bytes reached memory. tc_count / irq_raw
+  // assume it completed; use accepted_tc() / irq_for_tc().
+  bool prev_may_lose = false;
+  bool prev_tc = false;           // descriptor k-1 raises TC when it completes
+  uint32_t prev_dst = 0, prev_len = 0;
+  bool prev_dst_inc = true;
+  // Expected TC_COUNT given whether descriptor k-1's bytes all reached memory.
+  uint64_t accepted_tc(bool prev_complete) const {
+    return (prev_may_lose && prev_tc && !prev_complete) ? tc_count - 1 : tc_count;
+  }
+  // Expected IRQ events (TC/ERR/ABORT bits) for a TC_COUNT accepted above: TC
+  // is raised exactly when something was counted.
+  uint32_t irq_for_tc(uint64_t tc) const { return (irq_raw & ~spec::IRQ_TC) | (tc ? spec::IRQ_TC : 0u); }
   uint32_t status() const { return state | (uint32_t(err_code) << 8) | (uint32_t(err_resp) << 12); }
 };
 
+// A byte whose final value depends on timing: it must equal either the golden
+// image's value or `new_value` (the copied value for bytes the golden model
+// leaves unwritten before a fault, the initial value for bytes it wrote whose
+// writes the hardware may have discarded).
 struct UncertainByte {
   uint64_t addr;
   uint8_t new_value;
@@ -112,6 +133,12 @@ class GoldenModel {
 
   const ChannelExpect& expect(unsigned ch) const { return exp_.at(ch); }
   const std::vector<UncertainByte>& uncertain() const { return uncertain_; }
+  // Whether descriptor k-1 (ChannelExpect::prev_*) has all of its bytes in
+  // `act` (copied: different from `initial`, the destination fill never equals
+  // copied data in the benches). `rest` = bytes written after the first
+  // unwritten one (must be 0: the written part is a prefix).
+  static bool prev_complete(const ChannelExpect& e, const PagedBytes& act, const PagedBytes& initial,
+                            uint32_t* rest = nullptr);
   // Bytes the model wrote (for guard checks: nothing else may change).
   const std::vector<AddrRange>& written_ranges() const { return written_; }
 

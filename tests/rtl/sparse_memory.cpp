@@ -142,6 +142,7 @@ AxiAccessResult SparseMemory::read(uint64_t addr, uint8_t* data, size_t len) {
 AxiAccessResult SparseMemory::write(uint64_t addr, const uint8_t* data, const uint8_t* strobe, size_t len) {
   ++nwrites_;
   AxiAccessResult r = timing(len);
+  r.first_beat_cycles += write_extra_;
   r.resp = error_for(addr, len, true);
   if (nth_write_ && nwrites_ == nth_write_) r.resp = nth_write_resp_;
   AccessLogEntry e;

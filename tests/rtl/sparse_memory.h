@@ -79,6 +79,8 @@ class SparseMemory : public AxiMemoryBackend {
   // Latency: fixed, or uniformly random in [min,max] per access (seeded).
   void set_latency(uint32_t first_beat, uint32_t per_beat);
   void set_random_latency(uint32_t seed, uint32_t first_min, uint32_t first_max, uint32_t per_min, uint32_t per_max);
+  // Extra cycles before every write response (slow write path: many writes awaiting B).
+  void set_write_extra_latency(uint32_t cycles) { write_extra_ = cycles; }
 
   // Error injection.
   void add_error_region(const ErrorRegion& r) { errors_.push_back(r); }
@@ -105,6 +107,7 @@ class SparseMemory : public AxiMemoryBackend {
   AxiAccessResult write(uint64_t addr, const uint8_t* data, const uint8_t* strobe, size_t len) override;
 
  private:
+  uint32_t write_extra_ = 0;
   AxiAccessResult timing(size_t len);
   uint8_t error_for(uint64_t addr, size_t len, bool is_write) const;
 

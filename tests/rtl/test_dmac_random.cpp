@@ -56,6 +56,11 @@ TEST_P(DmacRandomBlock, Run) {
     total.errors += s.errors;
     total.cyclic_periods += s.cyclic_periods;
     total.known_abort_tc_loss += s.known_abort_tc_loss;
+    total.abort_dtc_skipped += s.abort_dtc_skipped;
+    total.reordered_cases += s.reordered_cases;
+    total.interleaved_read_beats += s.interleaved_read_beats;
+    total.reordered_read_bursts += s.reordered_read_bursts;
+    total.reordered_write_responses += s.reordered_write_responses;
     if (HasFailure()) break;
   }
   RecordProperty("transfers", std::to_string(total.transfers));
@@ -67,7 +72,12 @@ TEST_P(DmacRandomBlock, Run) {
   RecordProperty("error_stops", std::to_string(total.errors));
   RecordProperty("cyclic_periods", std::to_string(total.cyclic_periods));
   RecordProperty("known_abort_tc_loss", std::to_string(total.known_abort_tc_loss));
-  std::printf("DmacRandom block %u: %llu transfers, %llu descriptors, %llu bytes, %llu cycles, %llu aborted, %llu pauses, %llu error stops, %llu known abort-TC losses\n", GetParam(), (unsigned long long)total.transfers, (unsigned long long)total.descriptors, (unsigned long long)total.bytes, (unsigned long long)total.cycles, (unsigned long long)total.aborted, (unsigned long long)total.paused, (unsigned long long)total.errors, (unsigned long long)total.known_abort_tc_loss);
+  RecordProperty("abort_dtc_skipped", std::to_string(total.abort_dtc_skipped));
+  RecordProperty("reordered_cases", std::to_string(total.reordered_cases));
+  RecordProperty("interleaved_read_beats", std::to_string(total.interleaved_read_beats));
+  RecordProperty("reordered_read_bursts", std::to_string(total.reordered_read_bursts));
+  RecordProperty("reordered_write_responses", std::to_string(total.reordered_write_responses));
+  std::printf("DmacRandom block %u: %llu transfers, %llu descriptors, %llu bytes, %llu cycles, %llu aborted, %llu pauses, %llu error stops, %llu known abort-TC losses, %llu ring aborts without the last dtc; out-of-order memory in %llu cases (%llu interleaved R beats, %llu R bursts and %llu B responses reordered)\n", GetParam(), (unsigned long long)total.transfers, (unsigned long long)total.descriptors, (unsigned long long)total.bytes, (unsigned long long)total.cycles, (unsigned long long)total.aborted, (unsigned long long)total.paused, (unsigned long long)total.errors, (unsigned long long)total.known_abort_tc_loss, (unsigned long long)total.abort_dtc_skipped, (unsigned long long)total.reordered_cases, (unsigned long long)total.interleaved_read_beats, (unsigned long long)total.reordered_read_bursts, (unsigned long long)total.reordered_write_responses);
 }
 
 INSTANTIATE_TEST_SUITE_P(DmacRandom, DmacRandomBlock, ::testing::Range(0u, num_blocks()));
