@@ -62,7 +62,8 @@ case "$mode" in
     if [ "${DMACOSIM_COVERAGE_TESTS:-1}" != 0 ] && [ $# -eq 0 ]; then
       echo "bootstrap: coverage pass (RTL suite, Verilator --coverage) in build/coverage (DMACOSIM_COVERAGE_TESTS=0 skips it)"
       if COV_JOBS="$(nproc)" scripts/coverage.sh --check build > build/coverage.log 2>&1; then
-        sed -n '/^| module/,/^$/p;/^Tests (filter/p;/^coverage: /p' build/coverage.log
+        # the per-module table, the run line and the verdict
+        awk '/^\| module \| branch/ {t = 1} t && /^$/ {t = 0} t || /^Tests \(filter/ || /^coverage: /' build/coverage.log
       else
         rc=1
         tail -n 40 build/coverage.log
