@@ -63,6 +63,7 @@ int ScenarioReport::finish() {
   std::string reasons = "[";
   for (size_t i = 0; i < failures_.size(); ++i) reasons += (i ? ", " : "") + json_escape(failures_[i]);
   add_raw_json("failures", reasons + "]");
+  if (!hang_state_.empty()) add("hang_state", hang_state_);
   add_bool("clean", clean());
 
   size_t w = 0;
@@ -74,6 +75,7 @@ int ScenarioReport::finish() {
   printf("%s\n", std::string(w + 30, '-').c_str());
   if (clean()) printf("RESULT: clean\n");
   else for (auto& f : failures_) printf("RESULT: FAILED: %s\n", f.c_str());
+  if (!hang_state_.empty()) printf("State at the hang:\n%s", hang_state_.c_str());
 
   if (!out_dir_.empty()) {  // outputs only where asked: never litter the working directory
     std::ofstream js(out_path("summary.json"));

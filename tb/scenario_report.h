@@ -28,6 +28,13 @@ public:
   void row(const std::string& label, const std::string& value) { rows_.emplace_back(label, value); }
   // A reason the run is not clean (exit code 1).
   void fail(const std::string& reason) { failures_.push_back(reason); }
+  // A hang: the reason, and the state the drivers dump for one
+  // (Kernel::hang_dumps(): every DMA channel), printed after the verdict and
+  // kept in summary.json as "hang_state".
+  void fail_hang(const std::string& reason, const std::string& state) {
+    fail(reason);
+    hang_state_ = state;
+  }
   bool clean() const { return failures_.empty(); }
 
   double wall_seconds() const;
@@ -52,6 +59,7 @@ private:
   std::vector<std::pair<std::string, std::string>> fields_;
   std::vector<std::pair<std::string, std::string>> rows_;
   std::vector<std::string> failures_;
+  std::string hang_state_;
   std::chrono::steady_clock::time_point start_;
 };
 

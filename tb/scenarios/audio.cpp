@@ -601,7 +601,7 @@ int run_audio(const ScenarioOptions& opt) {
   if (!setup_error.empty()) report.fail(setup_error);
   if (!ctl.app_error.empty()) report.fail(ctl.app_error);
   if (!finished && setup_error.empty() && !sys.kernel.fatal())
-    report.fail(strfmt("simulation hang: the control thread did not finish within %.3f s simulated", limit.to_seconds()));
+    report.fail_hang(strfmt("simulation hang: the control thread did not finish within %.3f s simulated", limit.to_seconds()), sys.kernel.hang_dumps());
   if (runs.size() < cycles && setup_error.empty() && !sys.kernel.fatal())
     report.fail(strfmt("only %zu of %u start/stop cycles ran", runs.size(), cycles));
   if (!data_ok) report.fail("data mismatch: " + first_mismatch);

@@ -359,7 +359,7 @@ int run_faults(const ScenarioOptions& opt) {
   for (auto& b : bad) bad_ok += b.ok;
   if (sys.kernel.fatal()) report.fail("kernel: " + sys.kernel.fatal_message());
   if (!setup_error.empty()) report.fail(setup_error);
-  if (!finished && setup_error.empty()) report.fail("simulation hang: the init thread did not finish");
+  if (!finished && setup_error.empty()) report.fail_hang("simulation hang: the init thread did not finish", sys.kernel.hang_dumps());
   for (auto& f : faults)
     if (!f.ok())
       report.fail(strfmt("fault '%s': %d callback(s) %s (expected %s), tx_status %s, terminate %d, %s%s%s",

@@ -118,7 +118,7 @@ int run_memcpy(const ScenarioOptions& opt) {
 
   if (sys.kernel.fatal()) report.fail("kernel: " + sys.kernel.fatal_message());
   if (!setup_error.empty()) report.fail(setup_error);
-  if (!finished && setup_error.empty()) report.fail("simulation hang: dmatest did not return");
+  if (!finished && setup_error.empty()) report.fail_hang("simulation hang: dmatest did not return", sys.kernel.hang_dumps());
   if (finished && ret != 0) report.fail(strfmt("dmatest_run returned %d", ret));
   if (finished && !info.all_threads_finished) report.fail("not every dmatest thread finished");
   if (info.total_failures) report.fail(strfmt("%u of %u tests failed", info.total_failures, info.total_tests));

@@ -275,7 +275,7 @@ int run_sg(const ScenarioOptions& opt) {
 
   if (sys.kernel.fatal()) report.fail("kernel: " + sys.kernel.fatal_message());
   if (!setup_ok) report.fail(setup_error);
-  if (!finished && setup_ok) report.fail("simulation hang: the init thread did not finish");
+  if (!finished && setup_ok) report.fail_hang("simulation hang: the init thread did not finish", sys.kernel.hang_dumps());
   for (unsigned r = 0; r < rounds; ++r) {
     const Round& rd = runs[r];
     if (rd.timed_out) report.fail(strfmt("round %u: no completion callback", r));

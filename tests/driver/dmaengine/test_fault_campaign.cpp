@@ -747,6 +747,23 @@ TEST(SoftLockup, FiresOnASpinningTask) {
   EXPECT_NE(r.message.find("process:init > wait_for_device_ready"), std::string::npos) << r.message;
 }
 
+// The provider registers its channel summary for hang reports at probe and
+// takes it back at remove (a report after remove must not read freed memory).
+TEST(DmacProvider, HangDumpFromProbeUntilRemove) {
+  Rig rig;
+  std::string at_probe, after_remove;
+  rig.run([&] {
+    ASSERT_NE(probe(rig, kIrqDma), nullptr);
+    at_probe = this_kernel().hang_dumps();
+    rig.remove();
+    after_remove = this_kernel().hang_dumps();
+  }, sc_time(10, SC_MS));
+  rig.check_clean();
+  EXPECT_NE(at_probe.find("dma0chan0"), std::string::npos) << at_probe;
+  EXPECT_NE(at_probe.find("dma0chan7"), std::string::npos) << at_probe;
+  EXPECT_EQ(after_remove, "");
+}
+
 // ------------------------------------------------------------------ DMA hang watchdog
 
 // A slave transfer on a request line no peripheral ever raises (line 5):
