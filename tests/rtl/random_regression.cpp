@@ -22,13 +22,11 @@ using namespace spec;
 namespace {
 
 constexpr unsigned kCh = DmacBench::kNumCh;
-constexpr uint64_t kRegion = 0x01000000;  // 16 MiB per channel
-constexpr uint64_t kBase = 0x80000000;
+constexpr uint64_t kRegion = 0x01000000;  // 16 MiB per channel, at a 16 MiB slot chosen per case
 constexpr uint64_t kDescOff = 0x0, kSrcOff = 0x100000, kDstOff = 0x800000;
 constexpr unsigned kDescSlots = 2048;
 constexpr uint64_t kFifoBase = 0x40000000;
 
-uint64_t region(unsigned ch) { return kBase + ch * kRegion; }
 uint64_t fifo_addr(unsigned ch) { return kFifoBase + ch * 0x100; }
 
 enum class Kind { Memcpy, Sg, Cyclic };
@@ -85,6 +83,24 @@ AxiResponseReordering reordering_for_case(uint64_t seed) {
   return r;
 }
 
+// Each channel's 16 MiB region sits in its own random 16 MiB slot of the
+// 4 GiB space, so every address bit of the descriptor, data and register
+// paths (CUR_DESC, ERR_ADDR, AXI addresses) toggles across cases. Not slot 0
+// (a descriptor at address 0 reads as "end of chain"), not the FIFO window's
+// slot, not the last one (a buffer must not run past 4 GiB). Derived from the
+// case seed like the reordering knob (the case's own stream is untouched).
+std::array<uint64_t, DmacBench::kNumCh> regions_for_case(uint64_t seed) {
+  std::seed_seq tagged{uint32_t(seed), uint32_t(seed >> 32), 0x61646472u /* "addr" */};
+  std::mt19937 knobs(tagged);
+  std::vector<uint64_t> slots;
+  for (uint64_t s = 1; s < 255; ++s)
+    if (s != (kFifoBase >> 24)) slots.push_back(s);
+  std::shuffle(slots.begin(), slots.end(), knobs);
+  std::array<uint64_t, DmacBench::kNumCh> r{};
+  for (unsigned ch = 0; ch < r.size(); ++ch) r[ch] = slots[ch] * kRegion;
+  return r;
+}
+
 std::string describe(const AxiResponseReordering& r) {
   if (!r.enabled) return "reorder=off";
   std::ostringstream s;
@@ -118,6 +134,7 @@ class RandomCase {
     Verilated::threadContextp()->gotError(false);
     b_ = std::make_unique<DmacBench>(o);
     reorder_ = reordering_for_case(seed);
+    regions_ = regions_for_case(seed);
     if (reorder_.enabled) b_->core().mem_port().set_reordering(reorder_);
     for (unsigned ch = 0; ch < kCh; ++ch) {
       b_->mem().add_fifo(fifo_addr(ch));
@@ -617,6 +634,8 @@ class RandomCase {
   std::mt19937_64 rng_;
   std::unique_ptr<DmacBench> b_;
   AxiResponseReordering reorder_;
+  std::array<uint64_t, DmacBench::kNumCh> regions_{};
+  uint64_t region(unsigned ch) const { return regions_[ch]; }
   std::array<PeripheralModel*, kCh> periph_{};
   std::array<Job, kCh> jobs_;
   std::array<uint32_t, kCh> seen_{};
