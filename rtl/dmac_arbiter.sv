@@ -71,10 +71,10 @@ module dmac_arbiter #(
     end
   end
   // ------------------------------------------------------- cover points
-  // User coverage (simulation only, see dmac_channel). One point per channel
+  // User coverage (coverage build only, see dmac_channel). One point per channel
   // index: points in a generate loop would share one counter, so the per-index
   // blocks are written out (up to the 16 channels NUM_CH allows).
-`ifndef SYNTHESIS
+`ifdef DMAC_COVER
   logic [N-1:0] cov_prev_grant_q;
   always_ff @(posedge clk) begin
     if (!rst_n) cov_prev_grant_q <= '0;

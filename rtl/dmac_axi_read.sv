@@ -301,8 +301,8 @@ module dmac_axi_read #(
   assign idle = (s_valid == '0) && !m_axi_arvalid;
 
   // ------------------------------------------------------- cover points
-  // User coverage (simulation only, see dmac_channel).
-`ifndef SYNTHESIS
+  // User coverage (coverage build only, see dmac_channel).
+`ifdef DMAC_COVER
   logic [3:0] cov_prev_rid_q;
   logic       cov_in_burst_q;   // an R burst is between its first and last beat
   always_ff @(posedge clk) begin

@@ -381,8 +381,8 @@ module dmac_axi_write #(
   end
 
   // ------------------------------------------------------- cover points
-  // User coverage (simulation only, see dmac_channel).
-`ifndef SYNTHESIS
+  // User coverage (coverage build only, see dmac_channel).
+`ifdef DMAC_COVER
   cov_wr_split:        cover property (@(posedge clk) rst_n && a_issue && a_second_q);
   cov_wr_fixed:        cover property (@(posedge clk) rst_n && a_issue && !s_dst_inc[a] && s_kind[a] != JOB_WB);
   cov_wr_skip_killed:  cover property (@(posedge clk) rst_n && a_skip && s_kind[a] != JOB_DESC);

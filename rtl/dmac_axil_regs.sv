@@ -6,7 +6,7 @@
 // IRQ_MASK, the DOORBELL readback and the latched REMAINING snapshot) and
 // turns writes into pulses.
 module dmac_axil_regs
-  import dmac_regs_pkg::*;
+  import dmac_abi_pkg::*;
 #(
   parameter int NUM_CH          = 8,
   parameter int NUM_REQ         = 16,

@@ -9,7 +9,7 @@
 // says whether any job of this channel is still in flight anywhere; drains
 // (pause, abort, error, end of descriptor) wait for it to drop.
 module dmac_channel
-  import dmac_regs_pkg::*;
+  import dmac_abi_pkg::*;
 #(
   parameter int NUM_REQ   = 16,
   parameter int DATA_W    = 64,
@@ -690,10 +690,11 @@ module dmac_channel
 
   // ------------------------------------------------------- cover points
   // User coverage (Verilator --coverage-user; reported by scripts/coverage.sh).
-  // Simulation only: synthesis defines SYNTHESIS and drops them, and the
-  // normal build (no coverage options) ignores cover statements. The eight
-  // channel instances share one counter per point (Verilator merges g_ch[*]).
-`ifndef SYNTHESIS
+  // Only the coverage build defines DMAC_COVER: the bookkeeping registers
+  // below would otherwise run every cycle in every model (they are traced, so
+  // never optimised away), and synthesis never sees them. The eight channel
+  // instances share one counter per point (Verilator merges g_ch[*]).
+`ifdef DMAC_COVER
   state_e      cov_prev_q;     // state in the previous cycle (transitions)
   logic        cov_err_q;      // err_event in the previous cycle (ERR_CODE is valid now)
   logic [31:0] cov_head_q;     // chain head of this run

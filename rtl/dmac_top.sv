@@ -271,10 +271,10 @@ module dmac_top #(
                      !m_axi_rvalid && !m_axi_bvalid;
 
   // ------------------------------------------------------- cover points
-  // User coverage (simulation only, see dmac_channel): what a channel has in
+  // User coverage (coverage build only, see dmac_channel): what a channel has in
   // flight when a pause or an abort arrives. Per channel, merged over the
   // channels (one counter per point).
-`ifndef SYNTHESIS
+`ifdef DMAC_COVER
   logic [NUM_CH-1:0] cov_pause_prev_q;
   always_ff @(posedge clk) begin
     if (!rst_n) cov_pause_prev_q <= '0;

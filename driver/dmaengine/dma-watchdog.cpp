@@ -12,17 +12,6 @@ namespace dmacosim::dmaengine {
 using namespace dmacosim::kernel;
 using namespace sc_core;
 
-static const char* dma_status_name(dma_status s) {
-  switch (s) {
-    case DMA_COMPLETE: return "DMA_COMPLETE";
-    case DMA_IN_PROGRESS: return "DMA_IN_PROGRESS";
-    case DMA_PAUSED: return "DMA_PAUSED";
-    case DMA_ERROR: return "DMA_ERROR";
-    case DMA_OUT_OF_ORDER: return "DMA_OUT_OF_ORDER";
-  }
-  return "?";
-}
-
 static std::string time_str(const sc_time& t) {
   const double us = t.to_seconds() * 1e6;
   return us >= 1000.0 ? strfmt("%.3gms", us / 1000.0) : strfmt("%.3gus", us);

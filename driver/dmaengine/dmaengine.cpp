@@ -317,4 +317,25 @@ int dmaengine_terminate_sync(dma_chan* chan) {
   return 0;
 }
 
+const char* dma_status_name(dma_status s) {
+  switch (s) {
+    case DMA_COMPLETE: return "DMA_COMPLETE";
+    case DMA_IN_PROGRESS: return "DMA_IN_PROGRESS";
+    case DMA_PAUSED: return "DMA_PAUSED";
+    case DMA_ERROR: return "DMA_ERROR";
+    case DMA_OUT_OF_ORDER: return "DMA_OUT_OF_ORDER";
+  }
+  return "?";
+}
+
+const char* dmaengine_tx_result_name(dmaengine_tx_result r) {
+  switch (r) {
+    case DMA_TRANS_NOERROR: return "NOERROR";
+    case DMA_TRANS_READ_FAILED: return "READ_FAILED";
+    case DMA_TRANS_WRITE_FAILED: return "WRITE_FAILED";
+    case DMA_TRANS_ABORTED: return "ABORTED";
+  }
+  return "?";
+}
+
 }  // namespace dmacosim::dmaengine

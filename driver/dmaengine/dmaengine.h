@@ -97,6 +97,11 @@ struct dmaengine_result {
   uint32_t residue = 0;
 };
 
+// For reports and logs (dmacosim; Linux prints the numbers): "DMA_COMPLETE",
+// ..., and "NOERROR", "READ_FAILED", "WRITE_FAILED", "ABORTED".
+const char* dma_status_name(dma_status s);
+const char* dmaengine_tx_result_name(dmaengine_tx_result r);
+
 // ---------------------------------------------------------------- capability masks
 struct dma_cap_mask_t {
   uint32_t bits = 0;

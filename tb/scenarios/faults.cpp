@@ -50,26 +50,6 @@ namespace de = dmaengine;
 constexpr uint64_t kUnmapped = 0x5000'0000;  // no target on the bus
 constexpr unsigned kGuard = 64;
 
-const char* result_name(de::dmaengine_tx_result r) {
-  switch (r) {
-    case de::DMA_TRANS_NOERROR: return "NOERROR";
-    case de::DMA_TRANS_READ_FAILED: return "READ_FAILED";
-    case de::DMA_TRANS_WRITE_FAILED: return "WRITE_FAILED";
-    case de::DMA_TRANS_ABORTED: return "ABORTED";
-  }
-  return "?";
-}
-const char* status_name(de::dma_status s) {
-  switch (s) {
-    case de::DMA_COMPLETE: return "COMPLETE";
-    case de::DMA_IN_PROGRESS: return "IN_PROGRESS";
-    case de::DMA_PAUSED: return "PAUSED";
-    case de::DMA_ERROR: return "ERROR";
-    case de::DMA_OUT_OF_ORDER: return "OUT_OF_ORDER";
-  }
-  return "?";
-}
-
 struct Cb {
   completion done;
   int calls = 0;
@@ -195,7 +175,7 @@ int run_faults(const ScenarioOptions& opt) {
       std::vector<uint8_t> got(len + 2 * kGuard);
       cpu.memcpy_from_bus(got.data(), d - kGuard, got.size());
       if (cb.calls != 1 || cb.res.result != de::DMA_TRANS_NOERROR) {
-        *why = strfmt("callback %d x %s", cb.calls, result_name(cb.res.result));
+        *why = strfmt("callback %d x %s", cb.calls, de::dmaengine_tx_result_name(cb.res.result));
         return false;
       }
       if (memcmp(got.data() + kGuard, pat.data(), len) != 0) {
@@ -331,8 +311,8 @@ int run_faults(const ScenarioOptions& opt) {
     add("prep_slave_sg(an entry of length 0)", "NULL",
         ptr(de::dmaengine_prep_slave_sg(chan, sgl, 2, de::DMA_MEM_TO_DEV, 0)));
     add("resume(channel not paused)", "-EINVAL", err(de::dmaengine_resume(chan)));
-    add("tx_status(cookie -EINVAL)", "ERROR", status_name(de::dmaengine_tx_status(chan, -EINVAL, nullptr)));
-    add("tx_status(cookie 0)", "ERROR", status_name(de::dmaengine_tx_status(chan, 0, nullptr)));
+    add("tx_status(cookie -EINVAL)", "DMA_ERROR", de::dma_status_name(de::dmaengine_tx_status(chan, -EINVAL, nullptr)));
+    add("tx_status(cookie 0)", "DMA_ERROR", de::dma_status_name(de::dmaengine_tx_status(chan, 0, nullptr)));
     de::device nodev{"no-such-device"};
     de::dma_chan* e = de::dma_request_chan(&nodev, "tx");
     add("dma_request_chan(unknown device)", "-ENODEV", de::IS_ERR(e) ? err(de::PTR_ERR(e)) : ptr(e));
@@ -363,8 +343,8 @@ int run_faults(const ScenarioOptions& opt) {
   for (auto& f : faults)
     if (!f.ok())
       report.fail(strfmt("fault '%s': %d callback(s) %s (expected %s), tx_status %s, terminate %d, %s%s%s",
-                         f.name.c_str(), f.calls, result_name(f.got), result_name(f.expected),
-                         status_name(f.status), f.terminate_ret, f.recovered ? "recovered" : "NOT recovered",
+                         f.name.c_str(), f.calls, de::dmaengine_tx_result_name(f.got), de::dmaengine_tx_result_name(f.expected),
+                         de::dma_status_name(f.status), f.terminate_ret, f.recovered ? "recovered" : "NOT recovered",
                          f.note.empty() ? "" : ": ", f.note.c_str()));
   for (auto& b : bad)
     if (!b.ok) report.fail("bad call " + b.call + ": expected " + b.expected + ", got " + b.got);
@@ -373,11 +353,11 @@ int run_faults(const ScenarioOptions& opt) {
 
   // Tables.
   if (!opt.quiet) {
-    printf("\n%-46s %-13s %-13s %-8s %-9s %s\n", "fault", "expected", "callback", "residue", "tx_status",
+    printf("\n%-46s %-13s %-13s %-8s %-16s %s\n", "fault", "expected", "callback", "residue", "tx_status",
            "terminate_sync -> next transfer");
     for (auto& f : faults)
-      printf("%-46s %-13s %-13s %-8u %-9s %d -> %s%s\n", f.name.c_str(), result_name(f.expected),
-             f.calls ? result_name(f.got) : "(none)", f.residue, status_name(f.status), f.terminate_ret,
+      printf("%-46s %-13s %-13s %-8u %-16s %d -> %s%s\n", f.name.c_str(), de::dmaengine_tx_result_name(f.expected),
+             f.calls ? de::dmaengine_tx_result_name(f.got) : "(none)", f.residue, de::dma_status_name(f.status), f.terminate_ret,
              f.recovered ? "exact" : "FAILED", f.ok() ? "" : "   <-- NOT AS EXPECTED");
     printf("\n%-46s %-10s %-10s\n", "bad API call", "expected", "got");
     for (auto& b : bad)
@@ -398,8 +378,8 @@ int run_faults(const ScenarioOptions& opt) {
     const FaultCase& f = faults[i];
     fj += strfmt("%s\n    {\"fault\": %s, \"expected\": \"%s\", \"result\": \"%s\", \"callbacks\": %d, \"residue\": %u, "
                  "\"tx_status\": \"%s\", \"terminate_sync\": %d, \"recovered\": %s, \"ok\": %s}",
-                 i ? "," : "", ScenarioReport::json_escape(f.name).c_str(), result_name(f.expected),
-                 result_name(f.got), f.calls, f.residue, status_name(f.status), f.terminate_ret,
+                 i ? "," : "", ScenarioReport::json_escape(f.name).c_str(), de::dmaengine_tx_result_name(f.expected),
+                 de::dmaengine_tx_result_name(f.got), f.calls, f.residue, de::dma_status_name(f.status), f.terminate_ret,
                  f.recovered ? "true" : "false", f.ok() ? "true" : "false");
   }
   std::string bj = "[";

@@ -46,26 +46,6 @@ constexpr unsigned kIrqInj = 3;  // a free interrupt controller input for the in
 
 uint8_t guard_byte(uint64_t addr) { return uint8_t(0xA5 ^ (addr * 29)); }
 
-const char* result_name(dmaengine_tx_result r) {
-  switch (r) {
-    case DMA_TRANS_NOERROR: return "NOERROR";
-    case DMA_TRANS_READ_FAILED: return "READ_FAILED";
-    case DMA_TRANS_WRITE_FAILED: return "WRITE_FAILED";
-    case DMA_TRANS_ABORTED: return "ABORTED";
-  }
-  return "?";
-}
-const char* status_name(dma_status s) {
-  switch (s) {
-    case DMA_COMPLETE: return "DMA_COMPLETE";
-    case DMA_IN_PROGRESS: return "DMA_IN_PROGRESS";
-    case DMA_PAUSED: return "DMA_PAUSED";
-    case DMA_ERROR: return "DMA_ERROR";
-    case DMA_OUT_OF_ORDER: return "DMA_OUT_OF_ORDER";
-  }
-  return "?";
-}
-
 dmac_device* probe(Rig& rig, unsigned irq) {
   dmac_platform_data pd;
   pd.name = "dmac";
@@ -205,21 +185,21 @@ public:
         if (t->callbacks) p.push_back(who + ": called back although aborted by terminate");
       } else if (!t->callbacks) {
         p.push_back(who + ": never reached a final state (no callback, tx_status " +
-                    status_name(dmaengine_tx_status(t->chan, t->cookie, nullptr)) + ")");
+                    dma_status_name(dmaengine_tx_status(t->chan, t->cookie, nullptr)) + ")");
       } else if (t->res.result == DMA_TRANS_NOERROR && t->status != DMA_COMPLETE) {
-        p.push_back(who + ": NOERROR callback but tx_status " + status_name(t->status));
+        p.push_back(who + ": NOERROR callback but tx_status " + dma_status_name(t->status));
       } else if (t->res.result != DMA_TRANS_NOERROR && t->status != DMA_ERROR) {
-        p.push_back(who + ": " + result_name(t->res.result) + " callback but tx_status " + status_name(t->status));
+        p.push_back(who + ": " + dmaengine_tx_result_name(t->res.result) + " callback but tx_status " + dma_status_name(t->status));
       }
       switch (t->expect) {
         case Tx::Complete:
           if (t->callbacks && t->res.result != DMA_TRANS_NOERROR)
-            p.push_back(who + ": expected NOERROR, got " + result_name(t->res.result));
+            p.push_back(who + ": expected NOERROR, got " + dmaengine_tx_result_name(t->res.result));
           if (!t->aborted && got != t->data) p.push_back(who + ": destination not bit-exact");
           break;
         case Tx::Error: {
           if (t->callbacks && t->res.result != t->expected_result)
-            p.push_back(who + ": expected " + result_name(t->expected_result) + ", got " + result_name(t->res.result));
+            p.push_back(who + ": expected " + dmaengine_tx_result_name(t->expected_result) + ", got " + dmaengine_tx_result_name(t->res.result));
           // residue = bytes not transferred: at least the failed beat's, at most all.
           if (t->callbacks && (t->res.residue > t->len || t->res.residue == 0))
             p.push_back(strfmt("%s: residue %u for a failed transfer", who.c_str(), t->res.residue));
