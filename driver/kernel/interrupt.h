@@ -34,6 +34,10 @@ struct tasklet_struct {
   std::function<void(tasklet_struct*)> callback;
   std::string name;
   uint64_t runs = 0;
+  // Model: the context holding TASKLET_STATE_RUN (its task and context
+  // depth), so a wait on the tasklet from that context is seen as endless.
+  task_struct* run_task = nullptr;
+  size_t run_depth = 0;
 };
 
 void tasklet_init(tasklet_struct* t, void (*func)(unsigned long), unsigned long data, const char* name = "tasklet");
@@ -43,6 +47,12 @@ void tasklet_hi_schedule(tasklet_struct* t);
 void tasklet_disable(tasklet_struct* t);
 void tasklet_enable(tasklet_struct* t);
 // Sleeps until the tasklet is neither scheduled nor running (sleep point).
+// A wait that can never end (from the tasklet's own callback, or from an
+// interrupt context while it is queued or running underneath) is a fatal
+// DEADLOCK report.
 void tasklet_kill(tasklet_struct* t, const char* file = __builtin_FILE(), int line = __builtin_LINE());
+// Sleeps until the tasklet is not running (wait_var_event on its state).
+void tasklet_unlock_wait(tasklet_struct* t, const char* file = __builtin_FILE(), int line = __builtin_LINE());
+void tasklet_unlock(tasklet_struct* t);
 
 }  // namespace dmacosim::kernel

@@ -39,6 +39,9 @@ struct ExecCtx {
 
 enum { TASK_RUNNING = 0, TASK_INTERRUPTIBLE = 1, TASK_UNINTERRUPTIBLE = 2, TASK_DEAD = 64 };
 
+struct completion;  // sched.h
+struct kthread;     // kthread.cpp
+
 struct task_struct {
   int pid = 0;
   std::string comm;
@@ -56,6 +59,10 @@ struct task_struct {
   bool timer_armed = false;
   bool timed_out = false;
   sc_core::sc_event exit_ev;
+  // kthread.c's per-thread state (should-stop flag, result, exited
+  // completion), as Linux keeps it behind task->worker_private.
+  std::shared_ptr<kthread> worker_private;
+  completion* vfork_done = nullptr;  // completed by do_exit(): kthread_stop() waits on it
 };
 
 struct tasklet_struct;
@@ -160,8 +167,12 @@ public:
   // Record a deadlock report, log it and sc_stop(). The caller then parks its
   // thread with park() (two steps so no temporaries stay alive on the parked
   // coroutine stack).
+  // `holder_label` / `waiter_label` name the two contexts in the text ("held
+  // by" / "spinning" for a lock; a wait that can never end names who would
+  // have to act and who waits).
   void deadlock(const std::string& what, const std::vector<std::string>& locks, const std::string& holder,
-                const std::string& spinner);
+                const std::string& spinner, const char* holder_label = "held by",
+                const char* waiter_label = "spinning");
   // Suspend the calling SystemC thread forever (a CPU that spins for good).
   [[noreturn]] void park();
 
@@ -211,16 +222,21 @@ public:
   void enable_irq(unsigned irq);
 
   // ---- soft-lockup detector (kernel/watchdog.c) ----
-  // A CPU is soft-locked when the scheduler has not run for `thresh` of
-  // simulated time (no context switch, no schedule()/cond_resched()/yield()
-  // from a task, and the idle task not waiting for interrupts): a task
-  // spinning in the kernel, or
-  // an interrupt / softirq storm that never lets the interrupted context
-  // reach the scheduler. Reported once per episode as
-  // "watchdog: BUG: soft lockup - CPU#0 stuck for Nms! [comm:pid]" (rule
+  // A CPU is soft-locked when the scheduler has not run for 2 x
+  // watchdog_thresh of simulated time (no context switch, no
+  // schedule()/cond_resched()/yield() from a task, and the idle task not
+  // waiting for interrupts): a task spinning in the kernel, or an interrupt /
+  // softirq storm that never lets the interrupted context reach the
+  // scheduler. Reported once per episode as
+  // "watchdog: BUG: soft lockup - CPU#0 stuck for Ns! [comm:pid]" (rule
   // SOFTLOCKUP) with the current context chain, the interrupts taken while
-  // stuck and the registered hang dumps. Default threshold 10 ms simulated
-  // (docs/validator.md); 0 switches the detector off.
+  // stuck and the registered hang dumps. watchdog_thresh defaults to Linux's
+  // 10 s (so 20 s of simulated time): a driver polling a long transfer is no
+  // lockup. Tests that want a storm caught inside a short run set a small
+  // threshold explicitly. 0 switches the detector off.
+  void set_watchdog_thresh(const sc_core::sc_time& t);  // sysctl kernel.watchdog_thresh
+  sc_core::sc_time watchdog_thresh() const;
+  // The reporting threshold itself (get_softlockup_thresh() = 2 x watchdog_thresh).
   void set_softlockup_thresh(const sc_core::sc_time& t);
   const sc_core::sc_time& softlockup_thresh() const { return wd_thresh_; }
   // softlockup_panic: the report is also fatal (recorded, sc_stop()).
@@ -248,6 +264,9 @@ private:
   void switch_to(task_struct* prev, task_struct* next);
   void watchdog_timer_fn();
   void report_bad_irq(unsigned irq, irqreturn_t action_ret);
+  void handle_fasteoi_irq(unsigned irq);            // irq/chip.cpp
+  void handle_irq_event(unsigned irq);              // irq/handle.cpp
+  irqreturn_t __handle_irq_event_percpu(unsigned irq);
   void mask_line(unsigned irq);
   void unmask_line(unsigned irq);
 

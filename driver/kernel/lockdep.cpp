@@ -3,6 +3,7 @@
 #include <deque>
 
 #include "kernel.h"
+#include "lockdep_internal.h"
 #include "models/log.h"
 #include "preempt.h"
 
@@ -16,12 +17,6 @@ static const char* const kUsageStr[LOCK_USAGE_STATES] = {
 
 const char* usage_str(int bit) { return bit >= 0 && bit < LOCK_USAGE_STATES ? kUsageStr[bit] : "?"; }
 
-// "HARDIRQ", "HARDIRQ-READ", "SOFTIRQ", "SOFTIRQ-READ"
-static const char* state_name(int bit) {
-  static const char* const n[] = {"HARDIRQ", "HARDIRQ-READ", "SOFTIRQ", "SOFTIRQ-READ"};
-  return n[((bit >> 2) << 1) | (bit & 1)];
-}
-
 // Keep the state, flip the direction (USED_IN <-> ENABLED), strip read.
 static int exclusive_bit(int new_bit) {
   int state = new_bit & ~3;
@@ -29,9 +24,24 @@ static int exclusive_bit(int new_bit) {
   return state | (dir ^ 2);
 }
 
-static const char* kBar = "================================================================";
-
 // ---------------------------------------------------------------- classes
+
+void Lockdep::reset() {
+  // Classes are retired, not freed: lockdep_maps and held_locks elsewhere
+  // may still point at them; the generation bump makes every map look its
+  // class up again.
+  for (auto& c : classes_) retired_.push_back(std::move(c));
+  classes_.clear();
+  by_key_.clear();
+  ++gen_;
+  keys_.clear();  // debug_locks = 1 again: every problem is reported anew
+  if (kernel_exists())
+    for (const auto& t : this_kernel().tasks()) t->held_locks.clear();
+}
+
+bool Lockdep::read_lock_is_recursive() const {
+  return force_read_lock_recursive || !queued_rwlocks || in_interrupt();
+}
 
 lock_class* Lockdep::class_of(const std::string& key, const std::string& name) {
   auto it = by_key_.find(key);
@@ -57,35 +67,14 @@ bool Lockdep::has_dependency(const std::string& from, const std::string& to) con
   return a && b && a->after.count(b->id);
 }
 
-std::string Lockdep::lock_desc(lock_class* c) const {
-  std::string u;
-  for (int bit : {LOCK_USED_IN_HARDIRQ, LOCK_USED_IN_HARDIRQ_READ, LOCK_USED_IN_SOFTIRQ, LOCK_USED_IN_SOFTIRQ_READ}) {
-    char ch = '.';
-    if (c->usage_mask & (1u << (bit + 2))) ch = '+';
-    if (c->usage_mask & (1u << bit)) ch = (c->usage_mask & (1u << (bit + 2))) ? '?' : '-';
-    u += ch;
-  }
-  return "(" + c->name + "){" + u + "}";
-}
-
-std::string Lockdep::task_line() const {
-  Kernel& k = this_kernel();
-  task_struct* t = k.current();
-  unsigned pc = t ? t->preempt_count : 0;
-  bool he = !k.cpu().local_irq_disabled();
-  bool se = (pc & SOFTIRQ_MASK) == 0;
-  return strfmt("%s/%d [HC%u[%u]:SC%u[%u]:HE%u:SE%u]", t ? t->comm.c_str() : "?", t ? t->pid : -1,
-                (pc & HARDIRQ_MASK) ? 1u : 0u, (pc & HARDIRQ_MASK) >> 16, (pc & SOFTIRQ_OFFSET) ? 1u : 0u,
-                (pc & SOFTIRQ_MASK) >> 8, he ? 1u : 0u, se ? 1u : 0u);
-}
-
 // ---------------------------------------------------------------- reports
 
 bool Lockdep::report(const std::string& key, LockReport r) {
   if (!keys_.insert(key).second) return false;
   r.time = sc_time_stamp();
   r.expected = expected_rules_.count(r.rule) != 0;
-  log_warn("lockdep", "[" + r.rule + "]\n" + r.message);
+  // debug_locks_silent: the selftest judges reports, it does not print them.
+  if (!selftest_) log_warn("lockdep", "[" + r.rule + "]\n" + r.message);
   reports_.push_back(std::move(r));
   if (on_report) on_report(reports_.back());
   return true;
@@ -120,52 +109,107 @@ std::string Lockdep::dump() const {
 
 // ---------------------------------------------------------------- graph search
 
-// BFS from `start` (forwards along "after" edges or backwards along "before")
-// for a class with usage `bit` (bit >= 0) or equal to `target` (bit < 0 uses
-// target). Returns the match; `path` receives start..match.
-lock_class* Lockdep::bfs(lock_class* start, bool forwards, int bit, std::vector<lock_class*>* path) {
-  std::vector<int> parent(classes_.size(), -2);
-  std::deque<lock_class*> q;
-  q.push_back(start);
-  parent[start->id] = -1;
-  while (!q.empty()) {
-    lock_class* c = q.front();
-    q.pop_front();
-    if (c->usage_mask & (1u << bit)) {
-      if (path) {
-        path->clear();
-        for (int id = c->id; id != -1; id = parent[id]) path->insert(path->begin(), classes_[id].get());
-      }
-      return c;
-    }
-    const auto& edges = forwards ? c->after : c->before;
-    for (const auto& e : edges)
-      if (parent[e.first] == -2) {
-        parent[e.first] = c->id;
-        q.push_back(classes_[e.first].get());
-      }
-  }
-  return nullptr;
+// Usage-bit groups (LOCKF_*): the write bits, the USED_IN bits, the ENABLED bits.
+static constexpr unsigned LOCKF_IRQ = 0x55;                 // *-W: bits 0, 2, 4, 6
+static constexpr unsigned LOCKF_USED_IN_IRQ_ALL = 0x33;     // IN-*-W and IN-*-R
+static constexpr unsigned LOCKF_ENABLED_IRQ_ALL = 0xcc;     // *-ON-W and *-ON-R
+static constexpr unsigned DEP_S_MASK = (1u << DEP_SR_BIT) | (1u << DEP_SN_BIT);  // prev shared
+static constexpr unsigned DEP_N_MASK = (1u << DEP_SN_BIT) | (1u << DEP_EN_BIT);  // next non-recursive
+
+// calc_dep(): the kind of the new dependency prev -> next.
+static unsigned calc_dep(const held_lock& prev, const held_lock& next) {
+  return 1u << ((prev.read == 0 ? 1 : 0) + (next.read != 2 ? 2 : 0));
 }
 
-static bool reaches(const std::vector<std::unique_ptr<lock_class>>& classes, lock_class* from, lock_class* to,
-                    std::vector<lock_class*>* path) {
-  std::vector<int> parent(classes.size(), -2);
-  std::deque<lock_class*> q{from};
-  parent[from->id] = -1;
-  while (!q.empty()) {
-    lock_class* c = q.front();
-    q.pop_front();
-    if (c == to) {
-      path->clear();
-      for (int id = c->id; id != -1; id = parent[id]) path->insert(path->begin(), classes[id].get());
+// A backwards step walks next -> prev: the roles swap (lockdep stores
+// calc_depb() on the "before" lists), so swap the E/S and R/N index bits.
+static unsigned backward_dep(unsigned dep) {
+  unsigned b = 0;
+  for (int i = 0; i < 4; ++i)
+    if (dep & (1u << i)) b |= 1u << (((i & 1) << 1) | ((i >> 1) & 1));
+  return b;
+}
+
+// usage_match(): on a path that only reached this class as a recursive
+// reader, its _READ usages cannot take part in the deadlock.
+static bool usage_match(const lock_class* c, bool only_xr, unsigned mask) {
+  return ((only_xr ? (c->usage_mask & LOCKF_IRQ) : c->usage_mask) & mask) != 0;
+}
+
+// exclusive_mask(): the usages that conflict with those in `mask`: the
+// other direction, write and read alike (IN-W, IN-R against ON-W, ON-R: a
+// reader in an irq deadlocks against a writer and, through another lock,
+// against a reader too).
+static unsigned exclusive_mask(unsigned mask) {
+  unsigned excl = 0;
+  for (int bit = 0; bit < LOCK_USED; ++bit)
+    if (mask & (1u << bit)) {
+      int e = exclusive_bit(bit);
+      excl |= (1u << e) | (1u << (e | 1));
+    }
+  return excl;
+}
+
+// original_mask(): the inverse of exclusive_mask(), the same computation.
+static unsigned original_mask(unsigned mask) { return exclusive_mask(mask); }
+
+// find_exclusive_match(): a pair (bit of `mask`, conflicting bit of `excl_mask`).
+static bool find_exclusive_match(unsigned mask, unsigned excl_mask, int* bitp, int* excl_bitp) {
+  for (int bit = 0; bit < LOCK_USED; ++bit) {
+    if (!(mask & (1u << bit))) continue;
+    int excl = exclusive_bit(bit);
+    if (excl_mask & (1u << excl)) {
+      *bitp = bit;
+      *excl_bitp = excl;
       return true;
     }
-    for (const auto& e : c->after)
-      if (parent[e.first] == -2) {
-        parent[e.first] = c->id;
-        q.push_back(classes[e.first].get());
+    if (excl_mask & (1u << (excl | 1))) {
+      *bitp = bit;
+      *excl_bitp = excl | 1;
+      return true;
+    }
+  }
+  return false;
+}
+
+// __bfs(): a path is strong unless a step that ends in a recursive reader
+// (-(*R)->) is followed by one that starts from a shared holder (-(S*)->):
+// readers of one rwlock do not exclude each other, so such a "cycle" cannot
+// deadlock. Each class is visited once, on its first strong path.
+bool Lockdep::bfs(lock_class* root, bool root_only_xr, bool forwards, bool skip_percpu,
+                  const std::function<bool(const bfs_node&)>& match, bfs_node* found,
+                  std::vector<lock_class*>* path) {
+  std::vector<int> parent(classes_.size(), -2);
+  std::vector<char> only_xr(classes_.size(), 0);
+  std::deque<int> q{root->id};
+  parent[root->id] = -1;
+  only_xr[root->id] = root_only_xr;
+  while (!q.empty()) {
+    int id = q.front();
+    q.pop_front();
+    lock_class* c = classes_[id].get();
+    // usage_skip(): a local_lock is not a real lock on !PREEMPT_RT and
+    // carries no irq dependency.
+    if (skip_percpu && c->lock_type == LD_LOCK_PERCPU) continue;
+    bfs_node n{c, only_xr[id] != 0};
+    if (match(n)) {
+      if (found) *found = n;
+      if (path) {
+        path->clear();
+        for (int i = id; i != -1; i = parent[i]) path->insert(path->begin(), classes_[i].get());
       }
+      return true;
+    }
+    const auto& edges = forwards ? c->after : c->before;
+    for (const auto& e : edges) {
+      if (parent[e.first] != -2) continue;
+      unsigned dep = forwards ? c->after_dep[e.first] : backward_dep(classes_[e.first]->after_dep[id]);
+      if (only_xr[id]) dep &= ~DEP_S_MASK;
+      if (!dep) continue;
+      parent[e.first] = id;
+      only_xr[e.first] = !(dep & DEP_N_MASK);
+      q.push_back(e.first);
+    }
   }
   return false;
 }
@@ -175,63 +219,32 @@ static bool reaches(const std::vector<std::unique_ptr<lock_class>>& classes, loc
 // L-1: the class already has the exclusive usage bit.
 bool Lockdep::valid_state(lock_class* c, int new_bit, int excl_bit, const held_lock* hl) {
   if (!(c->usage_mask & (1u << excl_bit))) return true;
-  Kernel& k = this_kernel();
-  std::string chain = k.current_chain();
-  LockReport r;
-  r.rule = "L-1";
-  r.headline = "WARNING: inconsistent lock state";
-  std::string acq = hl && !hl->chain.empty() && hl->chain != chain ? " (acquired at: " + hl->chain + ")" : "";
-  r.message = strfmt(
-      "%s\nWARNING: inconsistent lock state\n%s\n"
-      "inconsistent {%s} -> {%s} usage.\n"
-      "%s takes:\n"
-      " %s, at: %s%s\n"
-      "{%s} state was registered at:\n"
-      "  %s\n",
-      kBar, kBar, usage_str(excl_bit), usage_str(new_bit), task_line().c_str(), lock_desc(c).c_str(), chain.c_str(),
-      acq.c_str(), usage_str(excl_bit), c->usage_chain[excl_bit].c_str());
-  r.locks = {c->name};
-  r.contexts = {c->usage_chain[excl_bit], chain};
-  report(strfmt("L-1|%s|%d|%d", c->name.c_str(), excl_bit, new_bit), r);
+  const std::string key = strfmt("L-1|%s|%d|%d", c->name.c_str(), excl_bit, new_bit);
+  if (!reported(key)) report(key, print_usage_bug(c, excl_bit, new_bit, hl));
   return false;
 }
 
-// L-2: irq inversion through the dependency graph.
-bool Lockdep::check_usage_dir(lock_class* c, int new_bit, int excl_bit, bool forwards) {
+// L-2 (check_usage_forwards / check_usage_backwards): a class reachable
+// along a strong path has the usage (write or read) exclusive to new_bit.
+bool Lockdep::check_usage_dir(lock_class* c, const held_lock* hl, int new_bit, int excl_bit, bool forwards) {
+  const int read_bit = excl_bit + 1;
+  const unsigned mask = (1u << excl_bit) | (1u << read_bit);
+  // bfs_init_root(): forwards, the root continues as the reader it was
+  // taken as; bfs_init_rootb(): backwards, any reader is a shared holder.
+  const bool root_only_xr = hl && (forwards ? hl->read == 2 : hl->read != 0);
+  bfs_node o{};
   std::vector<lock_class*> path;
-  lock_class* o = bfs(c, forwards, excl_bit, &path);
-  if (!o || o == c) return true;
-  Kernel& k = this_kernel();
-  std::string chain = k.current_chain();
-  const char* irqclass = state_name(new_bit & ~1);
-  LockReport r;
-  r.rule = "L-2";
-  r.headline = "WARNING: possible irq lock inversion dependency detected";
-  std::string deps;
-  for (size_t i = 0; i + 1 < path.size(); ++i) {
-    lock_class* a = forwards ? path[i] : path[i + 1];
-    lock_class* b = forwards ? path[i + 1] : path[i];
-    deps += strfmt("  %s -> %s, created at: %s\n", a->name.c_str(), b->name.c_str(), a->after[b->id].c_str());
-  }
-  r.message = strfmt(
-      "%s\nWARNING: possible irq lock inversion dependency detected\n%s\n"
-      "%s just changed the state of lock:\n"
-      " %s, at: %s\n"
-      "%s\n"
-      " %s\n"
-      "and interrupts could create inverse lock ordering between them.\n"
-      "the dependency:\n%s"
-      "{%s} state of %s was registered at:\n  %s\n",
-      kBar, kBar, task_line().c_str(), lock_desc(c).c_str(), chain.c_str(),
-      forwards ? strfmt("but this lock took another, %s-unsafe lock in the past:", irqclass).c_str()
-               : strfmt("but this lock was taken by another, %s-safe lock in the past:", irqclass).c_str(),
-      lock_desc(o).c_str(), deps.c_str(), usage_str(excl_bit), o->name.c_str(), o->usage_chain[excl_bit].c_str());
-  r.locks = {c->name, o->name};
-  r.contexts = {chain, o->usage_chain[excl_bit]};
-  report(strfmt("L-2|%s|%s|%d", c->name.c_str(), o->name.c_str(), new_bit), r);
+  if (!bfs(c, root_only_xr, forwards, true, [&](const bfs_node& n) { return usage_match(n.cls, n.only_xr, mask); },
+           &o, &path))
+    return true;
+  if (o.cls == c) return true;  // the class's own bits: valid_state()'s job
+  const int bit = (o.cls->usage_mask & (1u << excl_bit)) ? excl_bit : read_bit;
+  const std::string key = strfmt("L-2|%s|%s|%d", c->name.c_str(), o.cls->name.c_str(), new_bit);
+  if (!reported(key)) report(key, print_irq_inversion_bug(c, o.cls, path, forwards, new_bit, bit, hl));
   return false;
 }
 
+// mark_lock() + mark_lock_irq()
 bool Lockdep::mark_lock_class(lock_class* c, int bit, const std::string& chain, const held_lock* hl) {
   if (c->usage_mask & (1u << bit)) return true;
   c->usage_mask |= 1u << bit;
@@ -241,19 +254,15 @@ bool Lockdep::mark_lock_class(lock_class* c, int bit, const std::string& chain, 
   bool read = bit & 1;
   bool dir = bit & 2;  // 0: USED_IN (look forwards), 2: ENABLED (look backwards)
   if (!valid_state(c, bit, excl, hl)) return false;
-  if (!check_usage_dir(c, bit, excl, !dir)) return false;
-  if (!read) {
-    if (!valid_state(c, bit, excl + 1, hl)) return false;
-    if (!check_usage_dir(c, bit, excl + 1, !dir)) return false;
-  }
-  return true;
+  if (!read && !valid_state(c, bit, excl + 1, hl)) return false;
+  return check_usage_dir(c, hl, bit, excl, !dir);
 }
 
 bool Lockdep::mark_lock(const held_lock& hl, int bit) {
   return mark_lock_class(hl.cls, bit, this_kernel().current_chain(), &hl);
 }
 
-// mark_irqflags()
+// mark_usage()
 void Lockdep::check_usage_on_acquire(const held_lock& hl) {
   bool hardirq_ctx = in_hardirq();
   bool softirq_ctx = in_serving_softirq();
@@ -280,100 +289,57 @@ void Lockdep::check_usage_on_acquire(const held_lock& hl) {
 
 // ---------------------------------------------------------------- dependencies
 
-bool Lockdep::check_irq_usage(held_lock& prev, held_lock& next, int bit) {
-  for (int pass : {bit, bit + 1}) {  // IN-X-W, then IN-X-R
-    int excl = exclusive_bit(pass);   // X-ON-W
-    std::vector<lock_class*> back, fwd;
-    lock_class* safe = bfs(prev.cls, false, pass, &back);
-    if (!safe) continue;
-    lock_class* unsafe = bfs(next.cls, true, excl, &fwd);
-    if (!unsafe) continue;
-    Kernel& k = this_kernel();
-    std::string chain = k.current_chain();
-    const char* irqclass = state_name(pass);
-    LockReport r;
-    r.rule = "L-3";
-    r.headline = strfmt("WARNING: %s-safe -> %s-unsafe lock order detected", irqclass, irqclass);
-    r.message = strfmt(
-        "%s\nWARNING: %s-safe -> %s-unsafe lock order detected\n%s\n"
-        "%s is trying to acquire:\n"
-        " %s, at: %s\n"
-        "and this task is already holding:\n"
-        " %s, at: %s\n"
-        "which would create a new lock dependency:\n"
-        " %s -> %s\n"
-        "but this new dependency connects a %s-irq-safe lock:\n"
-        " %s\n"
-        "... which became %s-irq-safe at:\n"
-        "  %s\n"
-        "to a %s-irq-unsafe lock:\n"
-        " %s\n"
-        "... which became %s-irq-unsafe at:\n"
-        "  %s\n",
-        kBar, irqclass, irqclass, kBar, task_line().c_str(), lock_desc(next.cls).c_str(), chain.c_str(),
-        lock_desc(prev.cls).c_str(), prev.chain.c_str(), lock_desc(prev.cls).c_str(), lock_desc(next.cls).c_str(),
-        irqclass, lock_desc(safe).c_str(), irqclass, safe->usage_chain[pass].c_str(), irqclass,
-        lock_desc(unsafe).c_str(), irqclass, unsafe->usage_chain[excl].c_str());
-    r.locks = {prev.cls->name, next.cls->name};
-    if (safe != prev.cls) r.locks.push_back(safe->name);
-    if (unsafe != next.cls) r.locks.push_back(unsafe->name);
-    r.contexts = {chain, safe->usage_chain[pass], unsafe->usage_chain[excl]};
-    report(strfmt("L-3|%s|%s|%d", prev.cls->name.c_str(), next.cls->name.c_str(), pass), r);
+// L-3 (check_irq_usage): gather the IN-irq usages of everything that
+// strongly reaches prev, look forwards from next for a class with a
+// conflicting irq-ON usage, then find the safe lock behind prev that
+// conflicts with it.
+bool Lockdep::check_irq_usage(held_lock& prev, held_lock& next) {
+  unsigned usage = 0;
+  bfs(prev.cls, prev.read != 0, false, true, [&](const bfs_node& n) {
+    usage |= n.only_xr ? (n.cls->usage_mask & LOCKF_IRQ) : n.cls->usage_mask;
     return false;
-  }
-  return true;
+  });
+  usage &= LOCKF_USED_IN_IRQ_ALL;
+  if (!usage) return true;
+  const unsigned forward_mask = exclusive_mask(usage);
+  bfs_node unsafe{};
+  if (!bfs(next.cls, next.read == 2, true, true,
+           [&](const bfs_node& n) { return usage_match(n.cls, n.only_xr, forward_mask); }, &unsafe))
+    return true;
+  const unsigned backward_mask = original_mask(unsafe.cls->usage_mask & LOCKF_ENABLED_IRQ_ALL);
+  bfs_node safe{};
+  if (!bfs(prev.cls, prev.read != 0, false, true,
+           [&](const bfs_node& n) { return usage_match(n.cls, n.only_xr, backward_mask); }, &safe))
+    return true;
+  int safe_bit = 0, unsafe_bit = 0;
+  if (!find_exclusive_match(safe.cls->usage_mask, unsafe.cls->usage_mask, &safe_bit, &unsafe_bit)) return true;
+  const std::string key = strfmt("L-3|%s|%s|%d", prev.cls->name.c_str(), next.cls->name.c_str(), safe_bit);
+  if (!reported(key)) report(key, print_bad_irq_dependency(prev, next, safe.cls, safe_bit, unsafe.cls, unsafe_bit));
+  return false;
 }
 
 bool Lockdep::check_prev_add(held_lock& prev, held_lock& next) {
-  Kernel& k = this_kernel();
-  std::string chain = k.current_chain();
-  // L-4: would prev -> next close a cycle (next already reaches prev)?
+  // L-4 (check_noncircular + hlock_conflict): would prev -> next close a
+  // strong cycle, i.e. does next already strongly reach prev, ending in a
+  // non-recursive acquisition or with prev held exclusively?
   std::vector<lock_class*> path;
-  if (reaches(classes_, next.cls, prev.cls, &path)) {
-    LockReport r;
-    r.rule = "L-4";
-    r.headline = "WARNING: possible circular locking dependency detected";
-    std::string deps;
-    for (size_t i = path.size() - 1; i >= 1; --i) {
-      lock_class* a = path[i - 1];
-      lock_class* b = path[i];
-      deps += strfmt("-> #%zu %s:\n       %s -> %s created at: %s\n", i - 1, lock_desc(b).c_str(), a->name.c_str(),
-                     b->name.c_str(), a->after[b->id].c_str());
-    }
-    deps += strfmt("-> #%zu %s:\n       %s -> %s being created at: %s\n", path.size() - 1,
-                   lock_desc(next.cls).c_str(), prev.cls->name.c_str(), next.cls->name.c_str(), chain.c_str());
-    r.message = strfmt(
-        "%s\nWARNING: possible circular locking dependency detected\n%s\n"
-        "%s is trying to acquire lock:\n"
-        " %s, at: %s\n"
-        "but task is already holding lock:\n"
-        " %s, at: %s\n"
-        "which lock already depends on the new lock.\n"
-        "the existing dependency chain (in reverse order) is:\n%s"
-        " Possible unsafe locking scenario:\n"
-        "       CPU0                    CPU1\n"
-        "       ----                    ----\n"
-        "  lock(%s);\n"
-        "                               lock(%s);\n"
-        "                               lock(%s);\n"
-        "  lock(%s);\n"
-        " *** DEADLOCK ***\n",
-        kBar, kBar, task_line().c_str(), lock_desc(next.cls).c_str(), chain.c_str(), lock_desc(prev.cls).c_str(),
-        prev.chain.c_str(), deps.c_str(), prev.cls->name.c_str(), next.cls->name.c_str(), prev.cls->name.c_str(),
-        next.cls->name.c_str());
-    r.locks = {prev.cls->name, next.cls->name};
-    r.contexts = {chain};
-    for (size_t i = 0; i + 1 < path.size(); ++i) r.contexts.push_back(path[i]->after[path[i + 1]->id]);
-    report(strfmt("L-4|%s|%s", prev.cls->name.c_str(), next.cls->name.c_str()), r);
+  if (bfs(next.cls, next.read == 2, true, false,
+          [&](const bfs_node& n) { return n.cls == prev.cls && (prev.read == 0 || !n.only_xr); }, nullptr,
+          &path)) {
+    const std::string key = strfmt("L-4|%s|%s", prev.cls->name.c_str(), next.cls->name.c_str());
+    if (!reported(key)) report(key, print_circular_bug(prev, next, path));
     return false;
   }
   // L-3: safe -> unsafe
-  if (!check_irq_usage(prev, next, LOCK_USED_IN_HARDIRQ)) return false;
-  if (!check_irq_usage(prev, next, LOCK_USED_IN_SOFTIRQ)) return false;
-  // Recursive-read dependencies are checked but not stored.
-  if (next.read == 2 || prev.read == 2) return true;
-  if (prev.cls->after.count(next.cls->id)) return true;
+  if (!check_irq_usage(prev, next)) return false;
+  const unsigned dep = calc_dep(prev, next);
+  if (prev.cls->after.count(next.cls->id)) {
+    prev.cls->after_dep[next.cls->id] |= dep;
+    return true;
+  }
+  const std::string chain = this_kernel().current_chain();
   prev.cls->after[next.cls->id] = chain;
+  prev.cls->after_dep[next.cls->id] = dep;
   next.cls->before[prev.cls->id] = chain;
   return true;
 }
@@ -385,40 +351,19 @@ void Lockdep::validate_chain(held_lock& next) {
   // L-5 (check_deadlock): acquiring a class already held.
   for (auto& h : curr->held_locks) {
     if (h.cls != next.cls) continue;
-    if (next.read == 2 && h.read) return;  // read-after-read recursion is fine
-    LockReport r;
-    r.rule = "L-5";
-    r.headline = "WARNING: possible recursive locking detected";
-    std::string chain = k.current_chain();
-    r.message = strfmt(
-        "%s\nWARNING: possible recursive locking detected\n%s\n"
-        "%s is trying to acquire lock:\n"
-        " %s, at: %s\n"
-        "but task is already holding lock:\n"
-        " %s, at: %s\n"
-        "other info that might help us debug this:\n"
-        " Possible unsafe locking scenario:\n"
-        "       CPU0\n"
-        "       ----\n"
-        "  lock(%s);\n"
-        "  lock(%s);\n"
-        " *** DEADLOCK ***\n"
-        " May be due to missing lock nesting notation\n",
-        kBar, kBar, task_line().c_str(), lock_desc(next.cls).c_str(), chain.c_str(), lock_desc(h.cls).c_str(),
-        h.chain.c_str(), h.cls->name.c_str(), next.cls->name.c_str());
-    r.locks = {next.cls->name};
-    r.contexts = {h.chain, chain};
-    report(strfmt("L-5|%s|%s", next.cls->name.c_str(), chain.c_str()), r);
+    if (next.read == 2 && h.read) continue;  // read-after-read recursion is fine
+    const std::string key = strfmt("L-5|%s|%s", next.cls->name.c_str(), k.current_chain().c_str());
+    if (!reported(key)) report(key, print_deadlock_bug(h, next));
     return;
   }
   // check_prevs_add: walk down the held locks of the same irq context.
   for (size_t i = curr->held_locks.size(); i-- > 0;) {
     held_lock& h = curr->held_locks[i];
     if (h.irq_context != next.irq_context) break;
-    if (h.read != 2) {
-      if (!check_prev_add(h, next)) return;
-      if (!h.trylock) break;
-    }
+    // A recursive re-read of a held class adds only an -(SR)-> self edge,
+    // which no strong path can use.
+    if (h.cls != next.cls && !check_prev_add(h, next)) return;
+    if (!h.trylock) break;
   }
 }
 
@@ -431,11 +376,15 @@ void Lockdep::lock_acquire(lockdep_map* map, int read, bool trylock, int subclas
   if (!curr) return;
   lock_class* cls;
   if (subclass == 0) {
-    if (!map->cls) map->cls = class_of(map->key, map->name);
+    if (!map->cls || map->cls_gen != gen_) {
+      map->cls = class_of(map->key, map->name);
+      map->cls_gen = gen_;
+    }
     cls = map->cls;
   } else {
     cls = class_of(map->key + strfmt("/%d", subclass), map->name + strfmt("/%d", subclass));
   }
+  cls->lock_type = map->lock_type;
   held_lock hl;
   hl.instance = map;
   hl.cls = cls;
@@ -461,17 +410,51 @@ void Lockdep::lock_release(lockdep_map* map) {
       return;
     }
   }
-  std::string chain = k.current_chain();
-  LockReport r;
-  r.rule = "L-UNLOCK";
-  r.headline = "WARNING: bad unlock balance detected!";
-  r.message = strfmt(
-      "%s\nWARNING: bad unlock balance detected!\n%s\n"
-      "%s is trying to release lock (%s) at:\n  %s\nbut there are no more locks to release!\n",
-      kBar, kBar, task_line().c_str(), map->name.c_str(), chain.c_str());
-  r.locks = {map->name};
-  r.contexts = {chain};
-  report("L-UNLOCK|" + map->name + "|" + chain, r);
+  const std::string key = "L-UNLOCK|" + map->name + "|" + k.current_chain();
+  if (!reported(key)) report(key, print_unlock_imbalance_bug(map));
+}
+
+void Lockdep::debug_check_no_locks_freed(const void* from, size_t len) {
+  if (!kernel_exists() || !from || !len) return;
+  Kernel& k = this_kernel();
+  task_struct* curr = k.current();
+  if (!curr) return;
+  auto lo = reinterpret_cast<uintptr_t>(from);
+  auto hi = lo + len;
+  for (const auto& h : curr->held_locks) {
+    auto a = reinterpret_cast<uintptr_t>(h.instance);
+    if (a < lo || a >= hi) continue;
+    const std::string key = "L-FREED|" + h.instance->name + "|" + k.current_chain();
+    if (!reported(key)) report(key, print_freed_lock_bug(from, len, h));
+    return;
+  }
+}
+
+bool Lockdep::lock_is_held_type(const lockdep_map* map, int read) const {
+  if (!kernel_exists()) return false;
+  task_struct* curr = this_kernel().current();
+  if (!curr) return false;
+  for (const auto& h : curr->held_locks)
+    if (h.instance == map) return read == -1 || (h.read != 0) == (read != 0);
+  return false;
+}
+
+void Lockdep::assert_held(const lockdep_map* map, int read, const char* file, int line) {
+  if (!kernel_exists() || !this_kernel().current() || lock_is_held_type(map, read)) return;
+  const std::string key = strfmt("L-ASSERT|%s|%s:%d|%s", map->name.c_str(), file ? file : "?", line,
+                                 this_kernel().current_chain().c_str());
+  if (!reported(key)) report(key, print_lockdep_assert_bug(map, read, file, line));
+}
+
+void Lockdep::lock_downgrade(lockdep_map* map) {
+  if (!kernel_exists() || !this_kernel().current()) return;
+  for (auto& h : this_kernel().current()->held_locks)
+    if (h.instance == map) {
+      h.read = 1;
+      return;
+    }
+  const std::string key = "L-UNLOCK|" + map->name + "|" + this_kernel().current_chain();
+  if (!reported(key)) report(key, print_unlock_imbalance_bug(map));
 }
 
 void Lockdep::hardirqs_on() {
@@ -479,21 +462,15 @@ void Lockdep::hardirqs_on() {
   Kernel& k = this_kernel();
   task_struct* curr = k.current();
   if (!curr) return;
-  std::string chain = k.current_chain();
   if (in_hardirq()) {
-    LockReport r;
-    r.rule = "L-IRQEN";
-    r.headline = "DEBUG_LOCKS_WARN_ON(current->hardirq_context)";
-    r.message = "DEBUG_LOCKS_WARN_ON(current->hardirq_context)\n"
-                "Can't allow enabling interrupts while in an interrupt handler\n context: " + chain;
-    r.contexts = {chain};
-    report("L-IRQEN|" + chain, r);
+    const std::string key = "L-IRQEN|" + k.current_chain();
+    if (!reported(key)) report(key, print_irqs_on_in_hardirq());
     return;
   }
   // mark_held_locks(): every held lock now runs with hardirqs (and maybe
   // softirqs) on. Record the full chain: irqs are often enabled by a context
   // stacked on top of the lock holder (__do_softirq from spin_unlock_bh).
-  chain = k.current_full_chain();
+  const std::string chain = k.current_full_chain();
   bool softirqs_enabled = softirq_count() == 0;
   for (size_t i = 0; i < curr->held_locks.size(); ++i) {
     held_lock h = curr->held_locks[i];

@@ -29,5 +29,8 @@ int mutex_lock_interruptible(mutex* m, const char* file = __builtin_FILE(), int 
 int mutex_trylock(mutex* m);
 void mutex_unlock(mutex* m);
 bool mutex_is_locked(const mutex* m);
+inline void lockdep_assert_held(const mutex* m, const char* file = __builtin_FILE(), int line = __builtin_LINE()) {
+  lockdep_assert_held_type(&m->dep_map, -1, file, line);
+}
 
 }  // namespace dmacosim::kernel

@@ -1,5 +1,7 @@
-// Reader-writer spinlocks (ALSA's snd_pcm_link_rwlock). Readers are
-// recursive-read for lockdep (read = 2), as rwlock_acquire_read.
+// Reader-writer spinlocks (ALSA's snd_pcm_link_rwlock). Readers go through
+// rwlock_acquire_read: recursive (read = 2) in interrupt context, plain
+// readers (read = 1) in process context, as with Linux 6.1's queued rwlocks
+// where a waiting writer blocks new process-context readers.
 #pragma once
 #include <string>
 
@@ -43,5 +45,16 @@ void write_lock_bh(rwlock_t* l);
 void write_unlock_bh(rwlock_t* l);
 int read_trylock(rwlock_t* l);
 int write_trylock(rwlock_t* l);
+inline void lockdep_assert_held(const rwlock_t* l, const char* file = __builtin_FILE(), int line = __builtin_LINE()) {
+  lockdep_assert_held_type(&l->dep_map, -1, file, line);
+}
+inline void lockdep_assert_held_write(const rwlock_t* l, const char* file = __builtin_FILE(),
+                                      int line = __builtin_LINE()) {
+  lockdep_assert_held_type(&l->dep_map, 0, file, line);
+}
+inline void lockdep_assert_held_read(const rwlock_t* l, const char* file = __builtin_FILE(),
+                                     int line = __builtin_LINE()) {
+  lockdep_assert_held_type(&l->dep_map, 1, file, line);
+}
 
 }  // namespace dmacosim::kernel

@@ -22,10 +22,27 @@ unsigned long usecs_to_jiffies(unsigned int us);
 unsigned long jiffies_now();  // "jiffies"
 
 task_struct* get_current();
-// kthread_run(fn, name): create and wake a kernel thread. Accepts int() or void().
+// ---- kernel threads (kernel/kthread.c) ----
+// kthread_create(): a new thread, sleeping until woken (wake_up_process);
+// kthread_run(): created and woken. `namefmt` is printf-style, as in Linux.
+task_struct* kthread_create(int (*threadfn)(void* data), void* data, const char* namefmt, ...)
+    __attribute__((format(printf, 3, 4)));
+task_struct* kthread_run(int (*threadfn)(void* data), void* data, const char* namefmt, ...)
+    __attribute__((format(printf, 3, 4)));
+// Model convenience for tests and scenarios whose thread body is a lambda
+// capturing local state: the same as kthread_run() with a fixed name.
 task_struct* kthread_run(std::function<int()> fn, const std::string& name);
 task_struct* kthread_run(std::function<void()> fn, const std::string& name);
-bool kthread_should_stop();  // always false (no kthread_stop yet)
+// True once kthread_stop() was called on the current thread.
+bool kthread_should_stop();
+// Sets the should-stop flag, wakes the thread, sleeps until it has exited
+// and returns its threadfn's return value (-EINTR if it never ran).
+int kthread_stop(task_struct* k, const char* file = __builtin_FILE(), int line = __builtin_LINE());
+// The current kthread ends with `result` (what kthread_stop() returns).
+[[noreturn]] void kthread_exit(long result);
+// kernel/exit.c: the calling task ends. Checks that it holds no lock
+// (L-EXIT), completes vfork_done (kthread_stop()'s wait) and never returns.
+[[noreturn]] void do_exit(long code);
 
 void set_current_state(long state);
 void __set_current_state(long state);
@@ -71,6 +88,19 @@ void __wait_finish(wait_queue_head_t* wq);               // remove current, RUNN
       ::dmacosim::kernel::schedule();                                      \
       ::dmacosim::kernel::__wait_finish(&(wq));                            \
     }                                                                      \
+  } while (0)
+
+// ---- wait_var_event / wake_up_var (kernel/sched/wait_bit.c) ----
+// Waiters on an arbitrary variable, hashed by its address.
+wait_queue_head_t* __var_waitqueue(const void* var);
+void wake_up_var(const void* var);
+// Sleeps until `cond` holds (the loop of wait_var_event, after might_sleep).
+void __wait_var_event(const void* var, const std::function<bool()>& cond);
+#define wait_var_event(var, condition)                                                    \
+  do {                                                                                    \
+    ::dmacosim::kernel::might_sleep();                                                    \
+    if (condition) break;                                                                 \
+    ::dmacosim::kernel::__wait_var_event((var), [&]() -> bool { return (condition); });  \
   } while (0)
 
 // ---- completions (kernel/sched/completion.c) ----

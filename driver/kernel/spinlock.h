@@ -43,7 +43,11 @@ int spin_trylock_bh(spinlock_t* lock);
 bool spin_is_locked(const spinlock_t* lock);
 // Nested acquisition of the same class at a different subclass (ALSA links).
 void spin_lock_nested(spinlock_t* lock, int subclass);
-void lockdep_assert_held(const spinlock_t* lock);
+// WARN (L-ASSERT) unless the current task holds `lock` (lockdep_is_held()).
+inline void lockdep_assert_held(const spinlock_t* lock, const char* file = __builtin_FILE(),
+                                int line = __builtin_LINE()) {
+  lockdep_assert_held_type(&lock->dep_map, -1, file, line);
+}
 
 // raw_spin_* are the same locks in this model.
 inline void raw_spin_lock_init(raw_spinlock_t* l, const char* name = nullptr, const char* file = __builtin_FILE(),

@@ -25,7 +25,8 @@ SystemWq& wq() {
   return s;
 }
 
-void worker_loop() {
+// worker_thread(): a kworker's thread function (kthread_create() signature).
+int worker_thread(void*) {
   for (;;) {
     SystemWq& s = wq();
     unsigned long flags;
@@ -63,7 +64,7 @@ void init_work(work_struct* w, std::function<void(work_struct*)> func, const cha
 
 bool schedule_work(work_struct* w) {
   SystemWq& s = wq();
-  if (!s.worker) s.worker = this_kernel().create_task([] { worker_loop(); return 0; }, "kworker/0:0");
+  if (!s.worker) s.worker = kthread_create(worker_thread, nullptr, "kworker/%d:%d", 0, 0);
   if (w->pending) return false;
   w->pending = true;
   s.queue.push_back(w);

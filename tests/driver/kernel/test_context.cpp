@@ -1,4 +1,6 @@
 // preempt_count accounting, irq_enter/irq_exit, softirqs and tasklets.
+#include <chrono>
+
 #include "harness.h"
 
 using namespace kt;
@@ -163,4 +165,179 @@ TEST(KernelContext, KfuncChains) {
   EXPECT_EQ(c1, "process:alsa-ctl > snd_pcm_trigger");
   EXPECT_EQ(c2, "process:alsa-ctl > snd_pcm_trigger > tx_submit");
   EXPECT_EQ(c3, "process:alsa-ctl > snd_pcm_trigger");
+}
+
+// ---------------------------------------------------------------- waits that can never end
+
+namespace {
+
+const LockReport* first_report(const std::string& rule) {
+  for (const auto& r : this_kernel().lockdep().reports())
+    if (r.rule == rule) return &r;
+  return nullptr;
+}
+
+double wall_seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+// dmaengine_synchronize() from a channel's own completion callback is
+// tasklet_kill() on the tasklet that is running the callback: the wait for
+// TASKLET_STATE_RUN to clear can only end when the waiter returns. might_sleep
+// splats (V-SLEEP-1), then the model reports the endless wait as a fatal
+// DEADLOCK naming both contexts, and the run stops at once (not after
+// minutes of busy-waiting).
+TEST(KernelContext, TaskletKillFromItsOwnCallbackIsAFatalDeadlock) {
+  Platform& p = platform();
+  (void)p;
+  static tasklet_struct t;
+  bool returned = false;
+  tasklet_setup(&t, [&](tasklet_struct* self) {
+    KFUNC("vchan_complete");
+    KFUNC("dmaengine_synchronize");
+    tasklet_kill(self);
+    returned = true;
+  }, "dmac_tasklet");
+  kthread_run([&] { tasklet_schedule(&t); }, "app");
+  const auto t0 = std::chrono::steady_clock::now();
+  sc_start(10, SC_SEC);
+  EXPECT_LT(wall_seconds_since(t0), 5.0);
+  EXPECT_LT(sc_time_stamp(), sc_time(1, SC_MS)) << "the run was not stopped";
+  EXPECT_FALSE(returned);
+  auto& ld = this_kernel().lockdep();
+  ASSERT_TRUE(this_kernel().fatal()) << ld.dump();
+  EXPECT_EQ(ld.count("V-SLEEP-1", "name: ksoftirqd/0"), 1u) << ld.dump();
+  const LockReport* d = first_report("DEADLOCK");
+  ASSERT_NE(d, nullptr) << ld.dump();
+  EXPECT_NE(d->message.find("tasklet_unlock_wait() waits for tasklet dmac_tasklet to finish"), std::string::npos)
+      << d->message;
+  ASSERT_EQ(d->contexts.size(), 2u);
+  EXPECT_EQ(d->contexts[0], "softirq:tasklet dmac_tasklet > vchan_complete > dmaengine_synchronize (the waiter itself)");
+  EXPECT_EQ(d->contexts[1].rfind("softirq:tasklet dmac_tasklet > vchan_complete > dmaengine_synchronize <- "
+                                 "interrupted process:ksoftirqd/0", 0),
+            0u)
+      << d->contexts[1];
+  for (auto r : {"V-SLEEP-1", "DEADLOCK"}) ld.expect(r);
+  expect_no_unexpected_reports();
+}
+
+// An interrupt handler killing a tasklet that is queued (it can only run
+// after the handler returns): also endless, reported the same way.
+TEST(KernelContext, TaskletKillOfAQueuedTaskletFromHardirqIsAFatalDeadlock) {
+  Platform& p = platform();
+  static tasklet_struct t;
+  bool ran = false;
+  tasklet_setup(&t, [&](tasklet_struct*) { ran = true; }, "dmac_tasklet");
+  request_irq(6, [&](int, void*) {
+    tasklet_schedule(&t);
+    tasklet_kill(&t);
+    return IRQ_HANDLED;
+  }, 0, "dma_irq_handler", nullptr);
+  p.src.at(sc_time(2, SC_US), 6);
+  const auto t0 = std::chrono::steady_clock::now();
+  sc_start(10, SC_SEC);
+  EXPECT_LT(wall_seconds_since(t0), 5.0);
+  EXPECT_FALSE(ran);
+  auto& ld = this_kernel().lockdep();
+  ASSERT_TRUE(this_kernel().fatal()) << ld.dump();
+  const LockReport* d = first_report("DEADLOCK");
+  ASSERT_NE(d, nullptr) << ld.dump();
+  EXPECT_NE(d->message.find("tasklet_kill() waits for tasklet dmac_tasklet to run"), std::string::npos)
+      << d->message;
+  EXPECT_NE(d->contexts[0].find("queued: runs only after the waiting hardirq context has returned"),
+            std::string::npos)
+      << d->contexts[0];
+  EXPECT_EQ(d->contexts[1].rfind("hardirq:dma_irq_handler <- interrupted process:swapper/0", 0), 0u)
+      << d->contexts[1];
+  for (auto r : {"V-SLEEP-1", "DEADLOCK"}) ld.expect(r);
+  expect_no_unexpected_reports();
+}
+
+// A sleeping wait in softirq context with interrupts disabled: no other
+// context can run on this CPU, so nothing can complete it. Reported
+// (V-SLEEP-1, then "scheduling while atomic", then the DEADLOCK) and fatal.
+TEST(KernelContext, WaitInSoftirqWithIrqsOffIsAFatalDeadlock) {
+  Platform& p = platform();
+  (void)p;
+  static tasklet_struct t;
+  static completion never_done;
+  init_completion(&never_done);
+  tasklet_setup(&t, [&](tasklet_struct*) {
+    KFUNC("broken_callback");
+    local_irq_disable();
+    wait_for_completion(&never_done);
+    local_irq_enable();
+  }, "dmac_tasklet");
+  kthread_run([&] { tasklet_schedule(&t); }, "app");
+  const auto t0 = std::chrono::steady_clock::now();
+  sc_start(10, SC_SEC);
+  EXPECT_LT(wall_seconds_since(t0), 5.0);
+  auto& ld = this_kernel().lockdep();
+  ASSERT_TRUE(this_kernel().fatal()) << ld.dump();
+  EXPECT_EQ(ld.count("V-SLEEP-1"), 1u) << ld.dump();
+  EXPECT_EQ(ld.count("V-SCHED-1"), 1u) << ld.dump();
+  const LockReport* d = first_report("DEADLOCK");
+  ASSERT_NE(d, nullptr) << ld.dump();
+  EXPECT_NE(d->message.find("schedule() in atomic context with interrupts disabled"), std::string::npos)
+      << d->message;
+  EXPECT_EQ(d->contexts[1].rfind("softirq:tasklet dmac_tasklet > broken_callback", 0), 0u) << d->contexts[1];
+  for (auto r : {"V-SLEEP-1", "V-SCHED-1", "DEADLOCK"}) ld.expect(r);
+  expect_no_unexpected_reports();
+}
+
+// Not every wait in softirq is endless: with interrupts on, a hardirq can
+// still complete it. Reported as the bugs they are (V-SLEEP-1,
+// V-SCHED-1) but no DEADLOCK: the tasklet continues once the interrupt
+// has come.
+TEST(KernelContext, WaitInSoftirqCompletedByAnInterruptIsNoDeadlock) {
+  Platform& p = platform();
+  static tasklet_struct t;
+  static completion done;
+  init_completion(&done);
+  double woke_ns = -1;
+  tasklet_setup(&t, [&](tasklet_struct*) {
+    wait_for_completion(&done);
+    woke_ns = now_ns();
+  }, "dmac_tasklet");
+  request_irq(6, [&](int, void*) {
+    complete(&done);
+    return IRQ_HANDLED;
+  }, 0, "dma_irq_handler", nullptr);
+  kthread_run([&] { tasklet_schedule(&t); }, "app");
+  p.src.at(sc_time(7, SC_US), 6);
+  sc_start(1, SC_MS);
+  auto& ld = this_kernel().lockdep();
+  EXPECT_FALSE(this_kernel().fatal()) << ld.dump();
+  EXPECT_DOUBLE_EQ(woke_ns, 7000.0);
+  EXPECT_EQ(ld.count("DEADLOCK"), 0u) << ld.dump();
+  EXPECT_EQ(ld.count("V-SLEEP-1"), 1u) << ld.dump();
+  EXPECT_EQ(ld.count("V-SCHED-1"), 1u) << ld.dump();
+  for (auto r : {"V-SLEEP-1", "V-SCHED-1"}) ld.expect(r);
+  expect_no_unexpected_reports();
+}
+
+// The legitimate use: tasklet_kill() from process context while the tasklet
+// is queued and re-schedules itself once. It sleeps until the tasklet has
+// run for good; no report, not fatal.
+TEST(KernelContext, TaskletKillFromProcessContextIsClean) {
+  Platform& p = platform();
+  (void)p;
+  static tasklet_struct t;
+  tasklet_setup(&t, [&](tasklet_struct* self) {
+    if (self->runs == 0) tasklet_schedule(self);
+  }, "dmac_tasklet");
+  bool killed = false;
+  kthread_run([&] {
+    tasklet_schedule(&t);
+    tasklet_kill(&t);
+    killed = true;
+  }, "app");
+  sc_start(1, SC_MS);
+  EXPECT_TRUE(killed);
+  EXPECT_EQ(t.runs, 2u);
+  EXPECT_EQ(t.state, 0u);
+  EXPECT_FALSE(this_kernel().fatal());
+  EXPECT_TRUE(this_kernel().lockdep().reports().empty()) << this_kernel().lockdep().dump();
 }

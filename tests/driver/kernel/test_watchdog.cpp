@@ -140,3 +140,45 @@ TEST(KernelSoftLockup, IdleIsSilentStormsAndSpinsAreReported) {
   EXPECT_EQ(p.k.lockdep().count("SOFTLOCKUP", "process:t > spin"), 1u) << p.k.lockdep().dump();
   EXPECT_GT(storm_irqs, 1000u);
 }
+
+// The detector's default is Linux's: watchdog_thresh 10 s, a soft lockup
+// after 2 x 10 s of simulated time without scheduling. A dmatest-style
+// thread polling its channel's status for a long copy (60 ms here, six times
+// the model's old 10 ms default) is no lockup; a task that really never
+// schedules is still reported, once 20 s have passed.
+TEST(KernelSoftLockup, PollingALongCopyIsCleanUnderTheDefaultARealLockupIsNot) {
+  WdPlatform& p = wdp();
+  EXPECT_EQ(p.k.watchdog_thresh(), sc_time(10, SC_SEC));
+  EXPECT_EQ(p.k.softlockup_thresh(), sc_time(20, SC_SEC));
+  p.k.lockdep().expect("SOFTLOCKUP");
+  uint64_t polls = 0, after_poll = 9;
+  sc_time done_at;
+  kthread_run(std::function<void()>([&] {
+                KFUNC("dmatest_func");
+                while (!(p.cpu.readl(kBase) & 1)) {  // the "DMA status" register
+                  ++polls;
+                  udelay(1);
+                }
+                done_at = sc_time_stamp();
+                after_poll = p.k.softlockups();
+                KFUNC("stuck");
+                mdelay(25000);  // 25 s without scheduling: a real soft lockup
+              }),
+              "dmatest0");
+  sc_start(60, SC_MS);
+  p.bus.mem[0] = 1;  // the copy completes
+  sc_start(26, SC_SEC);
+  EXPECT_GT(polls, 50000u);
+  EXPECT_GE(done_at, sc_time(60, SC_MS));
+  EXPECT_EQ(after_poll, 0u) << p.k.lockdep().dump();
+  ASSERT_EQ(p.k.softlockups(), 1u) << p.k.lockdep().dump();
+  const LockReport& r = p.k.lockdep().reports().back();
+  EXPECT_EQ(r.rule, "SOFTLOCKUP");
+  EXPECT_EQ(r.headline.rfind("watchdog: BUG: soft lockup - CPU#0 stuck for 20s! [dmatest0:", 0), 0u) << r.headline;
+  EXPECT_NE(r.message.find("process:dmatest0 > dmatest_func > stuck"), std::string::npos) << r.message;
+  EXPECT_GE(r.time, sc_time(20, SC_SEC));
+  EXPECT_LT(r.time, sc_time(21, SC_SEC));
+  // The knob: soft-lockup threshold = 2 x watchdog_thresh.
+  p.k.set_watchdog_thresh(sc_time(1, SC_SEC));
+  EXPECT_EQ(p.k.softlockup_thresh(), sc_time(2, SC_SEC));
+}
