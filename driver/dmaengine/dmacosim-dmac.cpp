@@ -58,6 +58,7 @@ static void dmac_desc_free(virt_dma_desc* vd) {
   dmac_desc* d = to_dmac_desc(vd);
   dmac_chan* c = to_dmac_chan(vd->tx.chan);
   for (auto& h : d->hw) dma_pool_free(c->d->pool, reinterpret_cast<void*>(static_cast<uintptr_t>(h.phys)), h.phys);
+  this_kernel().lockdep().debug_check_no_locks_freed(d, sizeof(*d));  // kfree()'s check
   delete d;
 }
 
@@ -114,7 +115,11 @@ struct submit_lock {
 
 // ---------------------------------------------------------------- hardware control (lock held)
 
-static uint32_t dmac_residue(dmac_chan* c, dmac_desc* d) {
+// Bytes of `d` not yet transferred, from CUR_DESC / REMAINING. SEGMENT
+// granularity counts the current hardware descriptor (a period of a cyclic
+// ring, an sg entry) as a whole until it is done.
+static uint32_t dmac_residue(dmac_chan* c, dmac_desc* d,
+                             dma_residue_granularity g = DMA_RESIDUE_GRANULARITY_BURST) {
   uint32_t cur = chan_readl(c, DMAC_CH_CUR_DESC);  // latches REMAINING
   uint32_t rem = chan_readl(c, DMAC_CH_REMAINING);
   if (cur == 0) return d->cyclic ? uint32_t(d->total) : 0;
@@ -122,14 +127,14 @@ static uint32_t dmac_residue(dmac_chan* c, dmac_desc* d) {
   while (i < d->hw.size() && d->hw[i].phys != cur) ++i;
   if (i == d->hw.size()) return uint32_t(d->total);
   uint32_t len_i = d->hw[i].words[DMAC_DESC_LEN / 4];
-  uint64_t r = (rem == 0xFFFFFFFFu || rem > len_i) ? len_i : rem;
+  uint64_t r = (g == DMA_RESIDUE_GRANULARITY_SEGMENT || rem == 0xFFFFFFFFu || rem > len_i) ? len_i : rem;
   for (size_t j = i + 1; j < d->hw.size(); ++j) r += d->hw[j].words[DMAC_DESC_LEN / 4];
   return uint32_t(r);
 }
 
 static void dmac_start_next(dmac_chan* c) {
   if (c->active || c->halted) return;
-  if (c->vc.desc_issued.empty()) return;
+  if (list_empty(&c->vc.desc_issued)) return;
   uint32_t st = chan_state(c);
   if (c->aborting) {
     if (st != DMAC_STATE_IDLE && st != DMAC_STATE_ERROR) return;  // the ABORT interrupt restarts us
@@ -148,7 +153,7 @@ static void dmac_start_next(dmac_chan* c) {
     }
   }
   virt_dma_desc* vd = vchan_next_desc(&c->vc);
-  c->vc.desc_issued.pop_front();
+  list_del(&vd->node);
   dmac_desc* d = to_dmac_desc(vd);
   c->active = d;
   chan_writel(c, kAllIrqs, DMAC_CH_IRQ_STATUS);  // drop stale events of a previous run
@@ -161,14 +166,41 @@ static enum dmaengine_tx_result dmac_err_result(uint32_t code) {
   return code == DMAC_ERR_DATA_WRITE ? DMA_TRANS_WRITE_FAILED : DMA_TRANS_READ_FAILED;
 }
 
+// Completion bookkeeping (lock held). The virt-dma policy hands the
+// callbacks to the vchan tasklet. The legacy-bh driver already runs in its
+// tasklet, which calls vchan_complete() right after (the 2010 drivers ran the
+// callbacks from the tasklet that handled the interrupt): scheduling it again
+// from here would run it twice per interrupt.
+static void dmac_cookie_complete(dmac_chan* c, dmac_desc* d) {
+  if (c->d->policy == DmacLockPolicy::VirtDma) {
+    vchan_cookie_complete(&d->vd);
+    return;
+  }
+  lockdep_assert_held(&c->vc.lock);
+  dma_cookie_complete(&d->vd.tx);
+  list_add_tail(&d->vd.node, &c->vc.desc_completed);
+}
+
+static void dmac_cyclic_callback(dmac_chan* c, dmac_desc* d) {
+  if (c->d->policy == DmacLockPolicy::VirtDma) {
+    vchan_cyclic_callback(&d->vd);
+    return;
+  }
+  lockdep_assert_held(&c->vc.lock);
+  c->vc.cyclic = &d->vd;
+}
+
 static void dmac_handle_status(dmac_chan* c, uint32_t st) {
   dmac_desc* d = c->active;
   if (st & DMAC_IRQ_ABORT) c->aborting = false;
   if (d && d->cyclic && (st & (DMAC_IRQ_TC | DMAC_IRQ_ERR))) {
+    // TC_COUNT says how many periods ended since the last look (interrupts
+    // merge); the client gets one callback either way and reads the
+    // position from the residue.
     uint32_t cnt = chan_readl(c, DMAC_CH_TC_COUNT);
     uint32_t n = cnt - c->tc_seen;
     c->tc_seen = cnt;
-    for (uint32_t i = 0; i < n; ++i) vchan_cyclic_callback(&d->vd);
+    if (n) dmac_cyclic_callback(c, d);
     c->periods += n;
   }
   if (d && (st & DMAC_IRQ_ERR)) {
@@ -182,14 +214,14 @@ static void dmac_handle_status(dmac_chan* c, uint32_t st) {
     snprintf(buf, sizeof buf, "%s: transfer error, ERR_CODE %u at 0x%08x (cookie %d): channel halted until terminate",
              c->vc.chan.name.c_str(), code, addr, d->vd.tx.cookie);
     log_warn("dmac", buf);
-    vchan_cookie_complete(&d->vd);
+    dmac_cookie_complete(c, d);
     c->active = nullptr;
     c->halted = true;
     c->errors++;
   } else if (d && !d->cyclic && (st & DMAC_IRQ_TC)) {
     d->vd.tx_result.result = DMA_TRANS_NOERROR;
     d->vd.tx_result.residue = 0;
-    vchan_cookie_complete(&d->vd);
+    dmac_cookie_complete(c, d);
     c->active = nullptr;
     c->completions++;
   }
@@ -244,8 +276,7 @@ static dma_cookie_t dmac_tx_submit(dma_async_tx_descriptor* tx) {
   virt_dma_desc* vd = to_virt_desc(tx);
   submit_lock lk(c);
   dma_cookie_t cookie = dma_cookie_assign(tx);
-  c->vc.desc_allocated.remove(vd);
-  c->vc.desc_submitted.push_back(vd);
+  list_move_tail(&vd->node, &c->vc.desc_submitted);
   return cookie;
 }
 
@@ -409,18 +440,22 @@ static dma_status dmac_tx_status(dma_chan* chan, dma_cookie_t cookie, dma_tx_sta
     spin_unlock_irqrestore(&c->vc.lock, flags);
     return ret;
   }
+  // DESCRIPTOR granularity reports no residue (dma_cookie_status() set 0).
+  const dma_residue_granularity gran = c->d->ddev.residue_granularity;
   uint32_t residue = 0;
   if (c->active && c->active->vd.tx.cookie == cookie) {
-    residue = dmac_residue(c, c->active);
+    if (gran != DMA_RESIDUE_GRANULARITY_DESCRIPTOR) residue = dmac_residue(c, c->active, gran);
     if (c->paused) ret = DMA_PAUSED;
   } else if (virt_dma_desc* vd = vchan_find_desc(&c->vc, cookie)) {
     residue = uint32_t(to_dmac_desc(vd)->total);
   } else {
-    for (virt_dma_desc* v : c->vc.desc_submitted)
+    virt_dma_desc* v;
+    list_for_each_entry(v, &c->vc.desc_submitted, node) {
       if (v->tx.cookie == cookie) residue = uint32_t(to_dmac_desc(v)->total);
+    }
   }
   spin_unlock_irqrestore(&c->vc.lock, flags);
-  dma_set_residue(txstate, residue);
+  if (gran != DMA_RESIDUE_GRANULARITY_DESCRIPTOR) dma_set_residue(txstate, residue);
   return ret;
 }
 
@@ -466,9 +501,18 @@ static int dmac_resume(dma_chan* chan) {
 static int dmac_terminate_all(dma_chan* chan) {
   KFUNC("dmac_terminate_all");
   dmac_chan* c = to_dmac_chan(chan);
-  std::list<virt_dma_desc*> head;
+  LIST_HEAD(head);
+  LIST_HEAD(parked);
   unsigned long flags;
   spin_lock_irqsave(&c->vc.lock, flags);
+  // Everything queued, completed or parked is finished below (freed, or back
+  // on desc_allocated if reusable) -- except a descriptor whose abort is
+  // still running: the hardware may read it until the ABORT event, so it
+  // stays parked on desc_terminated for dmac_synchronize(). The descriptor
+  // aborted now is parked after the sweep for the same reason.
+  if (c->aborting) list_splice_tail_init(&c->vc.desc_terminated, &parked);
+  vchan_get_all_descriptors(&c->vc, &head);
+  list_splice_tail_init(&parked, &c->vc.desc_terminated);
   if (c->active) {
     uint32_t st = chan_state(c);
     if (st == DMAC_STATE_ACTIVE || st == DMAC_STATE_PAUSED) {
@@ -485,7 +529,6 @@ static int dmac_terminate_all(dma_chan* chan) {
   c->paused = false;
   c->halted = false;
   c->pending_irq = 0;
-  vchan_get_all_descriptors(&c->vc, &head);
   spin_unlock_irqrestore(&c->vc.lock, flags);
   vchan_dma_desc_free_list(&c->vc, &head);
   return 0;
@@ -573,9 +616,10 @@ static const char* dmac_state_name(uint32_t st) {
   }
 }
 
-static std::string cookie_list(const std::list<virt_dma_desc*>& l) {
+static std::string cookie_list(list_head* l) {
   std::string s = "[";
-  for (virt_dma_desc* vd : l) s += (s.size() > 1 ? " " : "") + std::to_string(vd->tx.cookie);
+  virt_dma_desc* vd;
+  list_for_each_entry(vd, l, node) s += (s.size() > 1 ? " " : "") + std::to_string(vd->tx.cookie);
   return s + "]";
 }
 
@@ -618,8 +662,8 @@ static void dmac_dbg_chan_show(std::string* s, dmac_chan* c, bool read_hw) {
   snprintf(buf, sizeof buf, "; paused %d halted %d aborting %d req_line %d", c->paused, c->halted, c->aborting,
            c->req_line);
   *s += buf;
-  *s += "\n    vchan: submitted " + cookie_list(c->vc.desc_submitted) + " issued " + cookie_list(c->vc.desc_issued) +
-        " completed " + cookie_list(c->vc.desc_completed) + " terminated " + cookie_list(c->vc.desc_terminated);
+  *s += "\n    vchan: submitted " + cookie_list(&c->vc.desc_submitted) + " issued " + cookie_list(&c->vc.desc_issued) +
+        " completed " + cookie_list(&c->vc.desc_completed) + " terminated " + cookie_list(&c->vc.desc_terminated);
   snprintf(buf, sizeof buf,
            "; last cookie %d, completed cookie %d, error cookie %d; completions %llu errors %llu periods %llu\n",
            ch.cookie, ch.completed_cookie, c->err_cookie, (unsigned long long)c->completions,
@@ -687,7 +731,8 @@ dmac_device* dmac_probe(const dmac_platform_data& pdata) {
   dd.directions = BIT(DMA_MEM_TO_DEV) | BIT(DMA_DEV_TO_MEM);
   dd.min_burst = 1;
   dd.max_burst = 256;  // descriptor CTRL.BURST: beats per peripheral request - 1
-  dd.residue_granularity = DMA_RESIDUE_GRANULARITY_BURST;
+  dd.residue_granularity = pdata.residue_granularity;
+  dd.descriptor_reuse = true;  // hardware never writes descriptors (CTRL.WB_EN off): a chain can run again
   dd.copy_align = DMAENGINE_ALIGN_1_BYTE;
   dd.device_alloc_chan_resources = dmac_alloc_chan_resources;
   dd.device_free_chan_resources = dmac_free_chan_resources;
@@ -774,6 +819,8 @@ void dmac_remove(dmac_device* d) {
   }
   dma_pool_destroy(d->pool);
   dma_release_coherent_memory(&d->dev);
+  // kfree()'s check: no channel lock may still be held when its memory goes.
+  for (auto& c : d->chans) this_kernel().lockdep().debug_check_no_locks_freed(c.get(), sizeof(*c));
   delete d;
 }
 

@@ -2,8 +2,12 @@
 // (docs/dmac-spec.md, generated dmac_regs.h), built on virt-dma.
 //
 // Capabilities: DMA_MEMCPY, DMA_SLAVE (slave_sg, MEM_TO_DEV / DEV_TO_MEM),
-// DMA_CYCLIC (a ring of period descriptors, IRQ flag on each). Residue
-// granularity BURST (REMAINING counts bytes whose write response arrived).
+// DMA_CYCLIC (a ring of period descriptors, IRQ flag on each),
+// descriptor_reuse (DMA_CTRL_REUSE: the hardware never writes descriptors).
+// Residue granularity BURST by default (REMAINING counts bytes whose write
+// response arrived); the platform data can declare SEGMENT (the current
+// hardware descriptor counts whole until done) or DESCRIPTOR (no residue:
+// tx_status reports 0), as drivers for simpler controllers do.
 // One transaction at a time per channel on hardware; the next issued one is
 // started from the completion path (hardirq in the default policy).
 //
@@ -17,7 +21,9 @@
 //    the 2010 drivers that did so (dw_dmac, at_hdmac), the hardirq handler
 //    then must not take the channel lock: it only reads + acknowledges the
 //    status, latches it per channel and schedules the channel tasklet
-//    ("dmac_tasklet"), which does the completion work under the lock. This
+//    ("dmac_tasklet"), which does the completion work under the lock and
+//    then runs the callbacks (vchan_complete) -- one tasklet run per
+//    interrupt, as in those drivers. This
 //    is consistent (no lockdep report) for process-context callers with IRQs
 //    on; under an IRQs-off caller (ALSA trigger) it produces V-BH-1 and the
 //    HARDIRQ-safe -> HARDIRQ-unsafe report, as in the seed.
@@ -32,10 +38,10 @@
 // channel is usable again.
 //
 // Cyclic period accounting: TC_COUNT (TC events since the doorbell) is read
-// on every TC; the difference to the last value is the exact number of
-// periods elapsed, each reported through vchan_cyclic_callback(); virt-dma
-// then invokes the callback once per period (see virt-dma.h), so the number
-// of period callbacks is exact even when interrupts merge.
+// on every TC; the difference to the last value is the number of periods
+// elapsed (dmac_chan::periods). The client is told through
+// vchan_cyclic_callback(), which, as in Linux, gives one callback per
+// tasklet run however many periods elapsed before it ran (see virt-dma.h).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -80,6 +86,7 @@ struct dmac_platform_data {
   dma_addr_t coherent_base = 0;    // reserved RAM for descriptors
   size_t coherent_size = 0;
   DmacLockPolicy policy = DmacLockPolicy::VirtDma;
+  dma_residue_granularity residue_granularity = DMA_RESIDUE_GRANULARITY_BURST;
 };
 
 struct dmac_device {

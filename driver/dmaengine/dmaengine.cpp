@@ -306,6 +306,7 @@ int dmaengine_terminate_async(dma_chan* chan) {
 }
 
 void dmaengine_synchronize(dma_chan* chan) {
+  KFUNC("dmaengine_synchronize");
   might_sleep();
   if (chan->device->device_synchronize) chan->device->device_synchronize(chan);
 }
@@ -315,6 +316,46 @@ int dmaengine_terminate_sync(dma_chan* chan) {
   if (ret) return ret;
   dmaengine_synchronize(chan);
   return 0;
+}
+
+int dmaengine_desc_set_reuse(dma_async_tx_descriptor* tx) {
+  dma_slave_caps caps;
+  int ret;
+
+  ret = dma_get_slave_caps(tx->chan, &caps);
+  if (ret) return ret;
+
+  if (!caps.descriptor_reuse) return -EPERM;
+
+  tx->flags |= DMA_CTRL_REUSE;
+  return 0;
+}
+
+int dmaengine_desc_free(dma_async_tx_descriptor* desc) {
+  // this is supported for reusable desc, so check that
+  if (!dmaengine_desc_test_reuse(desc)) return -EPERM;
+
+  return desc->desc_free(desc);
+}
+
+static bool time_after_eq(unsigned long a, unsigned long b) { return long(a - b) >= 0; }
+
+dma_status dma_sync_wait(dma_chan* chan, dma_cookie_t cookie) {
+  dma_status status;
+  const unsigned long dma_sync_wait_timeout = jiffies_now() + msecs_to_jiffies(5000);
+
+  dma_async_issue_pending(chan);
+  do {
+    status = dma_async_is_tx_complete(chan, cookie, nullptr, nullptr);
+    if (time_after_eq(jiffies_now(), dma_sync_wait_timeout)) {
+      log_error("dmaengine", std::string(dev_name(chan->device->dev)) + ": dma_sync_wait: timeout!");
+      return DMA_ERROR;
+    }
+    if (status != DMA_IN_PROGRESS) break;
+    cpu_relax();
+  } while (true);
+
+  return status;
 }
 
 const char* dma_status_name(dma_status s) {

@@ -320,4 +320,22 @@ void dmaengine_synchronize(dma_chan* chan);
 int dmaengine_terminate_sync(dma_chan* chan);
 inline const char* dma_chan_name(const dma_chan* chan) { return chan->name.c_str(); }
 
+// Reusable descriptors (DMA_CTRL_REUSE). set_reuse needs the channel's caps
+// `descriptor_reuse` (else -EPERM; a channel without slave caps: their error).
+// A reusable descriptor is not freed after completion or terminate+synchronize:
+// it can be submitted again (new cookie) until dmaengine_desc_free() (-EPERM
+// for a descriptor without DMA_CTRL_REUSE), or until it is submitted with the
+// flag cleared, or the channel is released.
+int dmaengine_desc_set_reuse(dma_async_tx_descriptor* tx);
+inline void dmaengine_desc_clear_reuse(dma_async_tx_descriptor* tx) { tx->flags &= ~DMA_CTRL_REUSE; }
+inline bool dmaengine_desc_test_reuse(const dma_async_tx_descriptor* tx) {
+  return (tx->flags & DMA_CTRL_REUSE) == DMA_CTRL_REUSE;
+}
+int dmaengine_desc_free(dma_async_tx_descriptor* desc);
+
+// Issues pending work, then busy-polls the cookie (no sleep) until it is not
+// DMA_IN_PROGRESS; DMA_ERROR with "dma_sync_wait: timeout!" after 5 s of
+// simulated time.
+dma_status dma_sync_wait(dma_chan* chan, dma_cookie_t cookie);
+
 }  // namespace dmacosim::dmaengine

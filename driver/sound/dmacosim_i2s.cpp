@@ -70,6 +70,10 @@ static int soc_pcm_open(snd_pcm_substream* s) {
     return ret;
   }
   snd_dmaengine_pcm_refine_runtime_hwparams(s, chan);
+  // dmaengine_pcm_new() decides this when it requests the channel; here the
+  // channel is requested at open, so at open.
+  if (dmaengine_pcm_can_report_residue(&i2s->dev, chan)) i2s->dmaengine.flags &= ~SND_DMAENGINE_PCM_FLAG_NO_RESIDUE;
+  else i2s->dmaengine.flags |= SND_DMAENGINE_PCM_FLAG_NO_RESIDUE;
   i2s->substream = s;
   return 0;
 }
@@ -121,6 +125,10 @@ static int soc_pcm_hw_free(snd_pcm_substream* s) {
   return 0;
 }
 
+static snd_pcm_uframes_t soc_pcm_pointer(snd_pcm_substream* s) {
+  return dmaengine_pcm_pointer(&to_i2s(s)->dmaengine, s);
+}
+
 static int soc_pcm_trigger(snd_pcm_substream* s, int cmd) {
   KFUNC("soc_pcm_trigger");
   dmacosim_i2s* i2s = to_i2s(s);
@@ -154,7 +162,7 @@ const snd_pcm_ops dmacosim_soc_pcm_ops = {
     nullptr,  // prepare: nothing to do (the FIFO is flushed at START)
     soc_pcm_trigger,
     snd_dmaengine_pcm_sync_stop,
-    snd_dmaengine_pcm_pointer,
+    soc_pcm_pointer,
 };
 
 // ---------------------------------------------------------------- probe

@@ -48,6 +48,7 @@ struct dmacosim_i2s {
   uint64_t regs = 0;
   unsigned irq = 0;
   snd_dmaengine_dai_dma_data dma_data;
+  dmaengine_pcm dmaengine;  // the generic dmaengine PCM component (pointer choice)
   snd_pcm* pcm = nullptr;
   snd_pcm_substream* substream = nullptr;  // while open
   uint64_t underrun_irqs = 0;

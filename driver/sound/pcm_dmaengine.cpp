@@ -134,10 +134,28 @@ snd_pcm_uframes_t snd_dmaengine_pcm_pointer(snd_pcm_substream* substream) {
   return bytes_to_frames(r, pos);
 }
 
+// Counts callbacks: wrong (behind) when periods merged into one callback.
 snd_pcm_uframes_t snd_dmaengine_pcm_pointer_no_residue(snd_pcm_substream* substream) {
   dmaengine_pcm_runtime_data* prtd = substream_to_prtd(substream);
-  snd_pcm_uframes_t frames = bytes_to_frames(substream->runtime, prtd->pos);
-  return frames >= substream->runtime->buffer_size ? 0 : frames;
+  return bytes_to_frames(substream->runtime, prtd->pos);
+}
+
+bool dmaengine_pcm_can_report_residue(const device* dev, dma_chan* chan) {
+  dma_slave_caps dma_caps;
+  int ret = dma_get_slave_caps(chan, &dma_caps);
+  if (ret != 0) {
+    log_warn("pcm", std::string(dev_name(dev)) +
+                        ": Failed to get DMA channel capabilities, falling back to period counting: " +
+                        std::to_string(ret));
+    return false;
+  }
+  if (dma_caps.residue_granularity == DMA_RESIDUE_GRANULARITY_DESCRIPTOR) return false;
+  return true;
+}
+
+snd_pcm_uframes_t dmaengine_pcm_pointer(const dmaengine_pcm* pcm, snd_pcm_substream* substream) {
+  if (pcm->flags & SND_DMAENGINE_PCM_FLAG_NO_RESIDUE) return snd_dmaengine_pcm_pointer_no_residue(substream);
+  return snd_dmaengine_pcm_pointer(substream);
 }
 
 int snd_dmaengine_pcm_open(snd_pcm_substream* substream, dma_chan* chan) {

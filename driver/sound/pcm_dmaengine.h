@@ -2,7 +2,7 @@
 // generic dmaengine PCM's hw_params), against the dmacosim dmaengine client
 // API (driver/dmaengine/dmaengine.h).
 //
-// Mapping (facts §7):
+// Mapping, as sound/core/pcm_dmaengine.c does it:
 //   hw_params   -> snd_hwparams_to_dma_slave_config() (playback: MEM_TO_DEV,
 //                  dst width from the sample width) + the DAI's dma_data
 //                  (FIFO address, width, maxburst) -> dmaengine_slave_config()
@@ -18,8 +18,16 @@
 //   pointer     -> buffer_bytes - residue (tx_status IN_PROGRESS/PAUSED with
 //                  0 < residue <= buffer_bytes), else 0; runtime->delay from
 //                  in_flight_bytes
+//   pointer_no_residue -> the callback-counted `pos` (deprecated in Linux:
+//                  it lags when the DMA driver merges period callbacks)
 //   period callback (the DMA's tasklet) -> pos += period bytes (wraps), then
-//                  snd_pcm_period_elapsed()
+//                  snd_pcm_period_elapsed(). ONE callback may stand for
+//                  several elapsed periods (virt-dma merges them); ALSA
+//                  recomputes hw_ptr from the pointer, so only `pos` lags.
+// The generic ASoC dmaengine PCM's choice of pointer
+// (sound/soc/soc-generic-dmaengine-pcm.c): pointer_no_residue only when the
+// channel cannot report residue (DMA_RESIDUE_GRANULARITY_DESCRIPTOR, or no
+// slave caps), the residue pointer otherwise (dmaengine_pcm_pointer()).
 //   sync_stop / close -> dmaengine_synchronize() (process context)
 #pragma once
 #include <cstdint>
@@ -45,6 +53,17 @@ struct dmaengine_pcm_runtime_data {
   uint64_t callbacks = 0;
   uint64_t submits = 0;
 };
+
+// The generic ASoC dmaengine PCM component's state (struct dmaengine_pcm).
+// SND_DMAENGINE_PCM_FLAG_NO_RESIDUE: the channel cannot report residue.
+constexpr unsigned SND_DMAENGINE_PCM_FLAG_NO_RESIDUE = 1u << 31;
+struct dmaengine_pcm {
+  unsigned int flags = 0;
+};
+// False (period counting) for DESCRIPTOR granularity or a caps error.
+bool dmaengine_pcm_can_report_residue(const dmaengine::device* dev, dmaengine::dma_chan* chan);
+// The component's pointer op: no_residue if SND_DMAENGINE_PCM_FLAG_NO_RESIDUE.
+snd_pcm_uframes_t dmaengine_pcm_pointer(const dmaengine_pcm* pcm, snd_pcm_substream* substream);
 
 inline dmaengine_pcm_runtime_data* substream_to_prtd(const snd_pcm_substream* s) {
   return static_cast<dmaengine_pcm_runtime_data*>(s->runtime->private_data);

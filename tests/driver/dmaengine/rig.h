@@ -46,7 +46,8 @@ struct Rig {
 
   explicit Rig(PlatformConfig cfg = fast_config()) : sys("sys", std::move(cfg)) {}
 
-  dmac_device* probe(DmacLockPolicy policy = DmacLockPolicy::VirtDma) {
+  dmac_device* probe(DmacLockPolicy policy = DmacLockPolicy::VirtDma,
+                     dma_residue_granularity granularity = DMA_RESIDUE_GRANULARITY_BURST) {
     dmac_platform_data pd;
     pd.name = "dmac";
     pd.regs = kDmaRegsBase;
@@ -54,6 +55,7 @@ struct Rig {
     pd.coherent_base = kRamBase + sys.hw.config().ram_size - kCoherentSize;
     pd.coherent_size = kCoherentSize;
     pd.policy = policy;
+    pd.residue_granularity = granularity;
     dmac = dmac_probe(pd);
     return dmac;
   }

@@ -349,8 +349,11 @@ void cyclic_residue_case(bool idle_skipping) {
   EXPECT_GE(mid_samples, 3) << "pauses did not land inside descriptors";
   ASSERT_GE(s.calls, 10);
   EXPECT_TRUE(s.in_softirq);
-  // One callback per period, exactly.
-  EXPECT_EQ(uint64_t(calls_at_terminate), driver_periods);
+  // At most one callback per period (periods that elapse before the tasklet
+  // runs merge into one callback, as in Linux; test_virt_dma.cpp), and here
+  // the tasklet is never held off long: all but a few periods got their own.
+  EXPECT_LE(uint64_t(calls_at_terminate), driver_periods);
+  EXPECT_GE(uint64_t(calls_at_terminate) + 2, driver_periods);
   // At every period boundary (callback k): residue = buffer - (k * period mod buffer).
   // Callbacks during the pause loop may run late (DMA resumed); check the first 10.
   for (int k = 1; k <= 10; ++k) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../dmaengine/rig.h"
+#include "driver/kernel/bottom_half.h"
 #include "driver/sound/dmacosim_i2s.h"
 #include "driver/sound/pcm.h"
 #include "driver/sound/pcm_dmaengine.h"
@@ -81,8 +82,9 @@ struct PcmRig : Rig {
   snd_pcm_substream* ss = nullptr;
 
   // In the init thread: dmac (hooked) + slave map + I2S card + open + hw_params.
-  bool setup(PcmLockModel model = PcmLockModel::Linux2_6_33, unsigned period_bytes = 256, unsigned periods = 4) {
-    if (!probe()) return false;
+  bool setup(PcmLockModel model = PcmLockModel::Linux2_6_33, unsigned period_bytes = 256, unsigned periods = 4,
+             dma_residue_granularity granularity = DMA_RESIDUE_GRANULARITY_BURST) {
+    if (!probe(DmacLockPolicy::VirtDma, granularity)) return false;
     dma_device& dd = dmac->ddev;
     g_orig_prep_cyclic = dd.device_prep_dma_cyclic;
     dd.device_prep_dma_cyclic = prep_cyclic_hook;
@@ -366,3 +368,158 @@ TEST(Pcm, SyncStopCallsSynchronizeInProcessContext) {
   EXPECT_TRUE(g_sync.task_all);
   EXPECT_TRUE(g_sync.irqs_on_all);
 }
+
+// ------------------------------------------------------------------ position by residue vs by callbacks
+
+namespace {
+// Frames the DMA has moved to the codec since START (bytes whose write
+// response arrived = played + in the FIFO), the hardware truth.
+uint64_t dma_frames_moved(PcmRig& rig) {
+  AudioPort& a = rig.sys.hw.audio;
+  return a.played_frames().size() - a.underrun_count() + a.fifo_level() + a.overflow_count();
+}
+// The application: keeps the ring full until `*stop`.
+void start_app(PcmRig& rig, bool* stop, bool* done, uint32_t* counter) {
+  kthread_run(std::function<int()>([&rig, stop, done, counter]() -> int {
+    while (!*stop)
+      if (rig.write(rig.ss->runtime->period_size, counter) <= 0) break;
+    *done = true;
+    return 0;
+  }), "aplay");
+}
+void stop_app(PcmRig& rig, bool* stop, bool* done) {
+  *stop = true;
+  snd_pcm_drop(rig.ss);
+  wake_up(&rig.ss->runtime->sleep);
+  for (int i = 0; i < 100 && !*done; ++i) msleep(1);
+}
+}  // namespace
+
+// The DMA tasklet is held off for ~3 periods (bottom halves disabled in
+// process context): virt-dma gives ONE period callback for them. A client
+// that tracks the position by counting callbacks (pcm_dmaengine's `pos`,
+// snd_dmaengine_pcm_pointer_no_residue) is then 2 periods behind the
+// hardware; the residue pointer (snd_dmaengine_pcm_pointer, what the card
+// uses) and ALSA's hw_ptr computed from it are right.
+TEST(Pcm, CallbackCountingPositionLagsWhenTaskletRunsLateResiduePointerIsRight) {
+  PcmRig rig;
+  bool ok_setup = false, stop = false, app_done = false;
+  uint64_t cb_before = 0, cb_after = 0, moved = 0;
+  snd_pcm_uframes_t p_res = 0, p_cnt = 0, p_op = 0, hw_ptr = 0, period = 0, buffer = 0;
+  rig.run([&] {
+    ok_setup = rig.setup(PcmLockModel::Linux2_6_33, 256, 8);
+    if (!ok_setup) return;
+    snd_pcm_runtime* rt = rig.ss->runtime;
+    period = rt->period_size;
+    buffer = rt->buffer_size;
+    uint32_t counter = 0;
+    EXPECT_EQ(snd_pcm_prepare(rig.ss), 0);
+    EXPECT_EQ(rig.write(rt->buffer_size, &counter), snd_pcm_sframes_t(rt->buffer_size));
+    start_app(rig, &stop, &app_done, &counter);
+    ASSERT_EQ(snd_pcm_start(rig.ss), 0);
+    dmaengine_pcm_runtime_data* prtd = substream_to_prtd(rig.ss);
+    sleep_for(rig.period_time() * 1.5);
+    cb_before = prtd->callbacks;
+    local_bh_disable();
+    mdelay(4);  // 3 periods of 1.33 ms: three period interrupts, no tasklet
+    local_bh_enable();  // the tasklet runs here: one callback
+    cb_after = prtd->callbacks;
+    snd_pcm_stream_lock_irq(rig.ss);
+    p_res = snd_dmaengine_pcm_pointer(rig.ss);
+    p_cnt = snd_dmaengine_pcm_pointer_no_residue(rig.ss);
+    p_op = rig.ss->ops->pointer(rig.ss);
+    moved = dma_frames_moved(rig);
+    hw_ptr = rt->hw_ptr;
+    snd_pcm_stream_unlock_irq(rig.ss);
+    stop_app(rig, &stop, &app_done);
+    EXPECT_EQ(snd_pcm_release(rig.ss), 0);
+  }, sc_time(1, SC_SEC));
+  rig.check_clean();
+  ASSERT_TRUE(ok_setup);
+  EXPECT_TRUE(app_done);
+  EXPECT_EQ(cb_after - cb_before, 1u) << "the late tasklet must give one callback for the merged periods";
+  // The residue pointer is the hardware position (within one 8-frame burst).
+  const snd_pcm_uframes_t truth = snd_pcm_uframes_t(moved % buffer);
+  EXPECT_LE((p_res + buffer - truth) % buffer, 8u) << "residue pointer " << p_res << ", hardware " << truth;
+  EXPECT_EQ(p_op, p_res) << "the card must use the residue pointer (BURST granularity)";
+  // The callback counter says one period per callback: 2 periods behind.
+  EXPECT_EQ(p_cnt, snd_pcm_uframes_t((cb_after * period) % buffer));
+  EXPECT_GE((p_res + buffer - p_cnt) % buffer, 2 * period) << "counting callbacks did not lag";
+  // ALSA's hw_ptr (updated from the residue pointer in the callback) counts
+  // every elapsed period; a count of callbacks does not.
+  EXPECT_GE(hw_ptr, cb_after * period + 2 * period);
+  EXPECT_LE(hw_ptr, moved);
+}
+
+// The generic ASoC dmaengine PCM picks the pointer from the channel's
+// residue granularity: DESCRIPTOR -> snd_dmaengine_pcm_pointer_no_residue
+// (period counting), SEGMENT / BURST -> snd_dmaengine_pcm_pointer; SEGMENT or
+// coarser also marks the stream SNDRV_PCM_INFO_BATCH.
+namespace {
+void granularity_case(dma_residue_granularity g) {
+  PcmRig rig;
+  bool ok_setup = false, stop = false, app_done = false;
+  unsigned info = 0, flags = 0, samples = 0, op_is_residue = 0, op_is_counted = 0, mid_period = 0, nonzero_res = 0;
+  snd_pcm_uframes_t hw_end = 0, period = 0;
+  snd_pcm_state_t state = SNDRV_PCM_STATE_OPEN;
+  rig.run([&] {
+    ok_setup = rig.setup(PcmLockModel::Linux2_6_33, 256, 4, g);
+    if (!ok_setup) return;
+    snd_pcm_runtime* rt = rig.ss->runtime;
+    period = rt->period_size;
+    info = rt->info;
+    flags = rig.i2s->dmaengine.flags;
+    uint32_t counter = 0;
+    EXPECT_EQ(snd_pcm_prepare(rig.ss), 0);
+    EXPECT_EQ(rig.write(rt->buffer_size, &counter), snd_pcm_sframes_t(rt->buffer_size));
+    start_app(rig, &stop, &app_done, &counter);
+    ASSERT_EQ(snd_pcm_start(rig.ss), 0);
+    dmaengine_pcm_runtime_data* prtd = substream_to_prtd(rig.ss);
+    for (unsigned i = 0; i < 24; ++i) {
+      sleep_for(rig.period_time() * (0.15 + 0.1 * (i % 5)));
+      snd_pcm_stream_lock_irq(rig.ss);
+      const snd_pcm_uframes_t op = rig.ss->ops->pointer(rig.ss);
+      const snd_pcm_uframes_t res = snd_dmaengine_pcm_pointer(rig.ss);
+      const snd_pcm_uframes_t cnt = snd_dmaengine_pcm_pointer_no_residue(rig.ss);
+      dma_tx_state st;
+      dmaengine_tx_status(prtd->dma_chan, prtd->cookie, &st);
+      snd_pcm_stream_unlock_irq(rig.ss);
+      ++samples;
+      op_is_residue += op == res;
+      op_is_counted += op == cnt;
+      mid_period += op % period != 0;
+      nonzero_res += st.residue != 0;
+    }
+    hw_end = rt->hw_ptr;
+    state = rt->state;
+    stop_app(rig, &stop, &app_done);
+    EXPECT_EQ(snd_pcm_release(rig.ss), 0);
+  }, sc_time(1, SC_SEC));
+  rig.check_clean();
+  ASSERT_TRUE(ok_setup);
+  EXPECT_EQ(state, SNDRV_PCM_STATE_RUNNING);
+  EXPECT_GE(hw_end, 4 * period) << "the stream did not advance";
+  const bool no_residue = g == DMA_RESIDUE_GRANULARITY_DESCRIPTOR;
+  EXPECT_EQ(bool(flags & SND_DMAENGINE_PCM_FLAG_NO_RESIDUE), no_residue);
+  EXPECT_EQ(bool(info & SNDRV_PCM_INFO_BATCH), g <= DMA_RESIDUE_GRANULARITY_SEGMENT);
+  if (no_residue) {
+    EXPECT_EQ(op_is_counted, samples);
+    EXPECT_EQ(nonzero_res, 0u) << "DESCRIPTOR granularity reports no residue";
+    EXPECT_EQ(mid_period, 0u);
+  } else {
+    EXPECT_EQ(op_is_residue, samples);
+    EXPECT_EQ(nonzero_res, samples);
+    if (g == DMA_RESIDUE_GRANULARITY_SEGMENT) {
+      EXPECT_EQ(mid_period, 0u) << "SEGMENT: whole periods only";
+    } else {
+      EXPECT_GE(mid_period, samples / 2) << "BURST: the pointer moves inside periods";
+    }
+  }
+}
+}  // namespace
+
+TEST(Pcm, DescriptorGranularityUsesNoResiduePointerAndBatch) {
+  granularity_case(DMA_RESIDUE_GRANULARITY_DESCRIPTOR);
+}
+TEST(Pcm, SegmentGranularityUsesResiduePointerAndBatch) { granularity_case(DMA_RESIDUE_GRANULARITY_SEGMENT); }
+TEST(Pcm, BurstGranularityUsesResiduePointerNoBatch) { granularity_case(DMA_RESIDUE_GRANULARITY_BURST); }
