@@ -75,4 +75,14 @@ function(dmacosim_verilate target)
     list(INSERT args ${at} -DDMACOSIM_RTL_FINGERPRINT=${fp})
   endif()
   verilate(${target} ${args})
+  # The Verilated C++ is the bulk of a build and is compiled with the same
+  # flags in every build tree (the sanitizer build leaves it uninstrumented),
+  # so ccache, when installed, compiles it once for the plain and the ASan
+  # build. Paths under the source tree are hashed relative to it, so build
+  # trees of the same depth (build/, build-asan/) share their entries.
+  find_program(DMACOSIM_CCACHE ccache)
+  if(DMACOSIM_CCACHE)
+    set_target_properties(${target} PROPERTIES CXX_COMPILER_LAUNCHER
+      "${CMAKE_COMMAND};-E;env;CCACHE_BASEDIR=${CMAKE_SOURCE_DIR};CCACHE_NOHASHDIR=1;${DMACOSIM_CCACHE}")
+  endif()
 endfunction()

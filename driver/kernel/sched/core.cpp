@@ -32,20 +32,24 @@ void Kernel::wake_up_process(task_struct* t) {
 // then resets the count and switches anyway; the model keeps the count and
 // goes on (see schedule()).
 static void __schedule_bug(Kernel& k, task_struct* prev) {
+  const std::string key = "V-SCHED-1|" + k.current_chain();
+  if (k.lockdep().reported(key)) return;  // walk no stack for a repeat
+  const auto frames = capture_report_stack();
   const std::string chain = k.current_full_chain();
   LockReport r;
   r.rule = "V-SCHED-1";
   r.headline = "BUG: scheduling while atomic";
-  // Printed as Linux does from inside __schedule(), whose caller has added
-  // PREEMPT_DISABLE_OFFSET: one spinlock held shows as 0x00000002.
+  // 6.1's __schedule_bug(): the line, debug_show_held_locks(),
+  // print_modules(), dump_stack(), then TAINT_WARN. Printed as Linux does from
+  // inside __schedule(), whose caller has added PREEMPT_DISABLE_OFFSET: one
+  // spinlock held shows as 0x00000002.
   r.message = strfmt("BUG: scheduling while atomic: %s/%d/0x%08x\n", prev->comm.c_str(), prev->pid,
                      prev->preempt_count + PREEMPT_OFFSET) +
-              debug_show_held_locks(prev) +
-              strfmt("irqs_disabled(): %d\ncontext: %s\nCall trace:\n  __schedule_bug\n  __schedule\n  schedule",
-                     irqs_disabled() ? 1 : 0, chain.c_str());
+              debug_show_held_locks(prev) + "Modules linked in:\n" + dump_stack(frames);
+  add_taint_warn();
   r.contexts = {chain};
   for (const auto& h : prev->held_locks) r.locks.push_back(h.instance ? h.instance->name : "?");
-  k.lockdep().report("V-SCHED-1|" + k.current_chain(), r);
+  k.lockdep().report(key, r);
 }
 
 void Kernel::schedule() {
