@@ -192,15 +192,24 @@ void AudioPort::b_transport(tlm_generic_payload& t, sc_time& delay) {
     t.set_response_status(TLM_BURST_ERROR_RESPONSE);
     return;
   }
+  // Byte enables, one 32-bit word at a time: all enabled (the word is
+  // written) or none (a null-strobe AXI beat: nothing is written, OKAY).
+  // Anything in between is an error, and so is a read with byte enables.
+  std::vector<bool> word_enabled(len / 4, true);
   if (const unsigned char* be = t.get_byte_enable_ptr()) {
     const unsigned bl = t.get_byte_enable_length();
-    for (unsigned i = 0; bl && i < len; ++i)
-      if (be[i % bl] != TLM_BYTE_ENABLED) {
-        log_error(name(), strfmt("partial byte enables on %s at offset 0x%02llx: registers need all 4 bytes", what,
-                                 (unsigned long long)a));
+    for (unsigned w = 0; bl && w < len / 4; ++w) {
+      unsigned on = 0;
+      for (unsigned i = 4 * w; i < 4 * w + 4; ++i) on += be[i % bl] == TLM_BYTE_ENABLED;
+      if ((on != 0 && on != 4) || (on != 4 && !wr)) {
+        log_error(name(), strfmt("partial byte enables on %s at offset 0x%02llx: registers need all 4 bytes "
+                                 "(a write may also enable none)",
+                                 what, (unsigned long long)a));
         t.set_response_status(TLM_BYTE_ENABLE_ERROR_RESPONSE);
         return;
       }
+      word_enabled[w] = on == 4;
+    }
   }
   const uint32_t off = uint32_t(a);
   tlm_response_status st;
@@ -209,10 +218,18 @@ void AudioPort::b_transport(tlm_generic_payload& t, sc_time& delay) {
     st = reg_read(off, v, false);
     if (st == TLM_OK_RESPONSE) std::memcpy(t.get_data_ptr(), &v, 4);
   } else if (len > 4) {
-    std::vector<uint32_t> frames(len / 4);
-    std::memcpy(frames.data(), t.get_data_ptr(), len);
+    std::vector<uint32_t> frames;
+    frames.reserve(len / 4);
+    for (unsigned w = 0; w < len / 4; ++w) {
+      if (!word_enabled[w]) continue;
+      uint32_t v;
+      std::memcpy(&v, t.get_data_ptr() + 4 * w, 4);
+      frames.push_back(v);
+    }
     push_frames(frames.data(), frames.size());
     st = TLM_OK_RESPONSE;
+  } else if (!word_enabled[0]) {
+    st = TLM_OK_RESPONSE;  // null-strobe write: no register changes
   } else {
     uint32_t v;
     std::memcpy(&v, t.get_data_ptr(), 4);

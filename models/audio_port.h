@@ -36,8 +36,11 @@
 //   ENABLE, WATERMARK or dclr changes (inside b_transport / the sample tick).
 //
 // Bus rules: all registers take 32-bit aligned 4-byte accesses; FIFO_DATA also
-// takes N*4-byte writes with streaming width 4. Other sizes, partial byte
-// enables -> TLM_BURST_ERROR_RESPONSE / TLM_BYTE_ENABLE_ERROR_RESPONSE;
+// takes N*4-byte writes with streaming width 4. A write word whose byte
+// enables are all clear (an AXI beat with WSTRB = 0, which AXI allows) writes
+// nothing and is answered OK: such a FIFO beat pushes no frame. Other sizes,
+// partial byte enables within a word, or a read with byte enables ->
+// TLM_BURST_ERROR_RESPONSE / TLM_BYTE_ENABLE_ERROR_RESPONSE;
 // unmapped/misaligned -> TLM_ADDRESS_ERROR_RESPONSE; write to RO or read of
 // FIFO_DATA -> TLM_COMMAND_ERROR_RESPONSE. Every error is logged.
 // b_transport never waits; register side effects take place when the

@@ -2,7 +2,7 @@
 //
 // Walks the slot table in allocation order with two pointers:
 //  * the AW pointer decides for each slot: descriptor reads and slots of
-//    killed (aborting / failed) channels are skipped, data and write-back
+//    stopped (aborting / failed) channels are skipped, data and write-back
 //    slots get an AW once their first beat can be built;
 //  * the W pointer (= slot head) streams the beats of slots whose AW was
 //    accepted, realigning source-ordered buffer bytes to destination lanes,
@@ -13,6 +13,10 @@
 // also remembers whether any beat of a burst went out with its strobes cleared
 // by a kill, so an OKAY response to such a burst is not mistaken for data that
 // reached memory (the channel must not count that descriptor as complete).
+// A stop (abort) only skips bursts not yet started: a burst whose AW went out
+// finishes with its data, which arrives because reads are never abandoned.
+// A kill (data bus error) also clears the strobes of the beats still to go,
+// whose data may never arrive.
 module dmac_axi_write #(
   parameter int NUM_CH    = 8,
   parameter int DATA_W    = 64,
@@ -40,7 +44,8 @@ module dmac_axi_write #(
   input  logic                       alloc_valid,
   input  logic [SIW-1:0]             alloc_idx,
   output logic                       free_valid,
-  input  logic [NUM_CH-1:0]          kill,
+  input  logic [NUM_CH-1:0]          stop,       // skip this channel's bursts not yet started
+  input  logic [NUM_CH-1:0]          kill,       // and clear the strobes of its remaining beats
   // buffer read ports
   output logic [BUF_AW-1:0]          buf_raddr0,
   input  logic [DATA_W-1:0]          buf_rdata0,
@@ -123,7 +128,8 @@ module dmac_axi_write #(
   endfunction
 
   // Channel-indexed vectors widened to the 4-bit ID space.
-  logic [15:0] kill16, busy16;
+  logic [15:0] stop16, kill16, busy16;
+  assign stop16 = 16'(stop);
   assign kill16 = 16'(kill);
 
   // Per-slot write-side flags.
@@ -152,7 +158,7 @@ module dmac_axi_write #(
   assign a_doff  = s_dst[a][WB-1:0];
   assign aw_free = !m_axi_awvalid || m_axi_awready;
   assign a_pending = s_valid[a] && !aw_done_q[a];
-  assign a_skip    = a_pending && !a_second_q && (s_kind[a] == JOB_DESC || kill16[s_ch[a]]);
+  assign a_skip    = a_pending && !a_second_q && (s_kind[a] == JOB_DESC || stop16[s_ch[a]]);
   assign a_issue   = a_pending && !a_skip && aw_free && !bt_full && (a_second_q ||
                      beat_ready(s_kind[a], a_doff, s_len[a], s_dst_inc[a], s_width[a], s_rcv[a], 9'd0));
 
@@ -216,7 +222,7 @@ module dmac_axi_write #(
       h_data = {(DATA_W / 32){s_src[h]}};
       h_strb = W'(4'hF) << h_doff;
     end
-    if (h_killed) h_strb = '0;   // abort / error: nothing more reaches memory
+    if (h_killed) h_strb = '0;   // data error: nothing more reaches memory
   end
 
   // ------------------------------------------------------------- B stage
@@ -396,5 +402,5 @@ module dmac_axi_write #(
 `endif
 
   logic unused_ok;
-  assign unused_ok = ^{s_src_inc, h_pair[2*DATA_W-1:DATA_W], kill16, busy16};
+  assign unused_ok = ^{s_src_inc, h_pair[2*DATA_W-1:DATA_W], stop16, kill16, busy16};
 endmodule

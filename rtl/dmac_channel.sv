@@ -49,7 +49,8 @@ module dmac_channel
   input  logic [1:0]         bresp_resp_i,
   input  logic [31:0]        bresp_addr_i,
   input  logic               busy_i,          // any job of this channel in flight
-  output logic               kill_o,          // drop writes of this channel (abort/error)
+  output logic               stop_o,          // issue no new write burst (abort or error drain)
+  output logic               kill_o,          // clear the strobes of this channel's remaining beats (data error)
   // peripheral handshake
   input  logic [NUM_REQ-1:0] dreq_burst_i,
   input  logic [NUM_REQ-1:0] dreq_single_i,
@@ -150,6 +151,11 @@ module dmac_channel
   // successfully. They are not killed: it completes (TC included) before the
   // error is reported. Any abort or data error clears this and kills them.
   logic        drain_keep_q;
+  // A data bus error happened: the data of bursts already issued may never
+  // arrive, so their remaining beats go out with WSTRB = 0. An abort alone
+  // never sets this: the reads of bursts already issued do complete (no AXI
+  // transaction is abandoned), so those bursts finish with their data.
+  logic        drain_kill_q;
   logic        aborted_q, busy_err_q;
   logic [3:0]  err_code_q;
   logic [1:0]  err_resp_q;
@@ -365,6 +371,7 @@ module dmac_channel
       wb_done_q     <= 1'b0;
       drain_err_q   <= 1'b0;
       drain_keep_q  <= 1'b0;
+      drain_kill_q  <= 1'b0;
       aborted_q     <= 1'b0;
       busy_err_q    <= 1'b0;
       err_code_q    <= DMAC_ERR_NONE;
@@ -416,6 +423,7 @@ module dmac_channel
         begin
           busy_err_q  <= 1'b0;
           aborted_q   <= 1'b0;
+          drain_kill_q <= 1'b0;
           err_code_q  <= DMAC_ERR_NONE;
           err_resp_q  <= 2'b00;
           err_addr_q  <= '0;
@@ -443,6 +451,7 @@ module dmac_channel
         end
         drain_err_q <= 1'b1;
         drain_keep_q <= (bus_err_code == DMAC_ERR_DESC_READ) && (state_q != S_DRAIN || drain_keep_q);
+        if (bus_err_code != DMAC_ERR_DESC_READ) drain_kill_q <= 1'b1;
         state_q     <= S_DRAIN;
       end else if (abort_i && state_q != S_IDLE && state_q != S_DRAIN) begin
         if (state_q == S_ERROR) begin
@@ -615,13 +624,15 @@ module dmac_channel
                         (abort_i && state_q == S_ERROR));
 
   // ------------------------------------------------------------- outputs
-  // Kill from the cycle the abort or data error is seen (a beat loaded in that
-  // cycle would otherwise still leave with its strobes after the error).
-  logic kill_now;
-  assign kill_now = !db_start && state_q != S_IDLE && state_q != S_ERROR &&
-                    ((bus_err && bus_err_code != DMAC_ERR_DESC_READ) ||
-                     (abort_i && state_q != S_DRAIN));
-  assign kill_o = ((state_q == S_DRAIN) && !drain_keep_q) || kill_now;
+  // Stop and kill from the cycle the abort or data error is seen (an AW or a
+  // beat loaded in that cycle would otherwise still leave after it).
+  logic data_err_now, stop_now;
+  assign data_err_now = !db_start && state_q != S_IDLE && state_q != S_ERROR &&
+                        bus_err && bus_err_code != DMAC_ERR_DESC_READ;
+  assign stop_now = data_err_now || (!db_start && abort_i && state_q != S_IDLE && state_q != S_ERROR &&
+                                     state_q != S_DRAIN);
+  assign stop_o = ((state_q == S_DRAIN) && !drain_keep_q) || stop_now;
+  assign kill_o = ((state_q == S_DRAIN) && drain_kill_q) || data_err_now;
 
   always_comb begin
     dclr_o = '0;

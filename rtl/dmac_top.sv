@@ -124,7 +124,7 @@ module dmac_top #(
   );
 
   // -------------------------------------------------------------- channels
-  logic [NUM_CH-1:0]        j_valid, j_src_inc, j_dst_inc, grant, kill, ch_busy, ch_quiet;
+  logic [NUM_CH-1:0]        j_valid, j_src_inc, j_dst_inc, grant, stop, kill, ch_busy, ch_quiet;
   logic [NUM_CH-1:0][1:0]   j_kind;
   logic [NUM_CH-1:0][31:0]  j_src, j_dst;
   logic [NUM_CH-1:0][12:0]  j_len;
@@ -166,7 +166,7 @@ module dmac_top #(
       .bresp_i(ev_b && ev_b_ch == 4'(c)), .bresp_wb_i(ev_b_wb), .bresp_killed_i(ev_b_killed),
       .bresp_len_i(ev_b_len),
       .bresp_resp_i(ev_b_resp), .bresp_addr_i(ev_b_addr),
-      .busy_i(ch_busy[c]), .kill_o(kill[c]),
+      .busy_i(ch_busy[c]), .stop_o(stop[c]), .kill_o(kill[c]),
       .dreq_burst_i(dreq_b_any), .dreq_single_i(dreq_s_any),
       .dclr_o(ch_dclr[c]), .dtc_o(ch_dtc[c]),
       .state_o(c_state[c]), .aborted_o(c_aborted[c]), .wait_req_o(c_wait_req[c]),
@@ -255,7 +255,7 @@ module dmac_top #(
   ) u_wr (
     .clk, .rst_n,
     .s_valid, .s_kind, .s_ch, .s_src, .s_dst, .s_len, .s_src_inc, .s_dst_inc, .s_width,
-    .s_rcv, .s_rdone, .alloc_valid(g_valid), .alloc_idx, .free_valid, .kill,
+    .s_rcv, .s_rdone, .alloc_valid(g_valid), .alloc_idx, .free_valid, .stop, .kill,
     .buf_raddr0, .buf_rdata0, .buf_raddr1, .buf_rdata1,
     .b_event(ev_b), .b_ch(ev_b_ch), .b_wb(ev_b_wb), .b_killed(ev_b_killed), .b_len(ev_b_len), .b_resp(ev_b_resp),
     .b_addr(ev_b_addr), .ch_busy, .idle(wr_idle),
