@@ -59,6 +59,12 @@ double ScenarioReport::wall_seconds() const {
 }
 
 int ScenarioReport::finish() {
+  // Strict oracle: a warning or error nobody declared expected fails the run.
+  if (const size_t n = Log::instance().unexpected_count()) {
+    std::string first;
+    for (const auto& l : Log::instance().unexpected(3)) first += "\n    " + l;
+    fail(strfmt("%zu unexpected warning/error log line(s):%s", n, first.c_str()));
+  }
   add("wall_seconds", wall_seconds());
   std::string reasons = "[";
   for (size_t i = 0; i < failures_.size(); ++i) reasons += (i ? ", " : "") + json_escape(failures_[i]);

@@ -688,6 +688,28 @@ std::string dmac_dbg_summary_show(dmac_device* d, bool read_hw) {
   return s;
 }
 
+std::string dmac_dbg_check_quiescent(dmac_device* d) {
+  KFUNC("dmac_dbg_check_quiescent");
+  std::string problems;
+  for (auto& c : d->chans) {
+    unsigned long flags;
+    spin_lock_irqsave(&c->vc.lock, flags);
+    const uint32_t st = chan_state(c.get());
+    std::string why;
+    if (st != DMAC_STATE_IDLE) why += std::string(" hardware ") + dmac_state_name(st) + ";";
+    if (c->active) why += " a transfer is active;";
+    if (!list_empty(&c->vc.desc_submitted) || !list_empty(&c->vc.desc_issued))
+      why += " descriptors submitted/issued never ran;";
+    if (!list_empty(&c->vc.desc_completed)) why += " completed descriptors await their callback;";
+    if (!list_empty(&c->vc.desc_terminated)) why += " terminated descriptors without dmaengine_synchronize();";
+    spin_unlock_irqrestore(&c->vc.lock, flags);
+    if (why.empty()) continue;
+    problems += c->vc.chan.name + ":" + why + "\n";
+    dmac_dbg_chan_show(&problems, c.get(), /*read_hw=*/true);
+  }
+  return problems;
+}
+
 // ---------------------------------------------------------------- probe
 
 // Key of the device's soft-lockup dump (one per controller instance).

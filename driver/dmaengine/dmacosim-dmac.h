@@ -117,6 +117,12 @@ void dmac_remove(dmac_device* d);
 // hardirq context. read_hw = false touches no lock and no bus (usable where
 // nothing may wait, e.g. a soft-lockup report).
 std::string dmac_dbg_summary_show(dmac_device* d, bool read_hw = true);
+// End-of-run audit for test harnesses (not a Linux call): every channel whose
+// hardware is not IDLE, or whose driver still holds a descriptor that is not
+// final (active, submitted, issued, completed without its callback yet, or
+// terminated without dmaengine_synchronize()), with its dbg_summary block.
+// "" when every channel is idle and empty. Process context (reads the bus).
+std::string dmac_dbg_check_quiescent(dmac_device* d);
 inline dmac_chan* to_dmac_chan(dma_chan* c) { return reinterpret_cast<dmac_chan*>(c); }
 
 }  // namespace dmacosim::dmaengine

@@ -134,7 +134,7 @@ void Kernel::deadlock(const std::string& what, const std::vector<std::string>& l
   r.locks = locks;
   r.contexts = {holder, spinner};
   lockdep_.report("DEADLOCK|" + std::to_string(lockdep_.reports().size()), r);
-  log_error("kernel", msg);
+  Log::instance().write_finding(LogLevel::Error, "kernel", msg);
   if (fatal_.empty()) fatal_ = msg;
   sc_stop();
 }

@@ -74,7 +74,7 @@ bool Lockdep::report(const std::string& key, LockReport r) {
   r.time = sc_time_stamp();
   r.expected = expected_rules_.count(r.rule) != 0;
   // debug_locks_silent: the selftest judges reports, it does not print them.
-  if (!selftest_) log_warn("lockdep", "[" + r.rule + "]\n" + r.message);
+  if (!selftest_) Log::instance().write_finding(LogLevel::Warn, "lockdep", "[" + r.rule + "]\n" + r.message);
   reports_.push_back(std::move(r));
   if (on_report) on_report(reports_.back());
   return true;

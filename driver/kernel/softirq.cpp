@@ -272,7 +272,7 @@ void tasklet_disable(tasklet_struct* t) {
 void tasklet_enable(tasklet_struct* t) { t->count--; }
 
 void tasklet_kill(tasklet_struct* t, const char* file, int line) {
-  if (in_interrupt()) log_warn("kernel", "Attempt to kill tasklet from interrupt");
+  if (in_interrupt()) log_info("kernel", "Attempt to kill tasklet from interrupt");  // pr_notice in Linux
   while (test_and_set_bit(TASKLET_STATE_SCHED, &t->state)) {
     // wait_var_event(&t->state, !test_bit(TASKLET_STATE_SCHED, &t->state))
     __might_sleep(file, line, 0);

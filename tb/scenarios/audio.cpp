@@ -58,6 +58,7 @@
 // run R takes 2 ms: the FIFO underruns and the I2S IRQ stops the stream in
 // hardirq; default 1 with --driver=legacy-bh, off otherwise; -1 = off).
 #include <algorithm>
+#include <memory>
 #include <cmath>
 #include <cstdio>
 #include <deque>
@@ -245,6 +246,7 @@ int run_audio(const ScenarioOptions& opt) {
   std::mt19937 rng(opt.seed);
   bool finished = false;
   std::string setup_error;
+  std::string end_state;  // dmac_dbg_check_quiescent() before .remove
   dmacosim_i2s* i2s = nullptr;
   de::dmac_device* dmac = nullptr;
   snd_pcm_substream* ss = nullptr;
@@ -321,6 +323,17 @@ int run_audio(const ScenarioOptions& opt) {
       runs.push_back(Run{});
       Run& run = runs.back();
       run.index = r;
+      // Faults this run injects on purpose: their log lines are labelled
+      // expected (the strict oracle fails the run on any other).
+      std::vector<std::unique_ptr<ExpectedLog>> injected;
+      auto inject = [&](LogLevel level, const char* needle, const std::string& why) {
+        injected.push_back(std::make_unique<ExpectedLog>(level, needle, why));
+      };
+      if (int(r) == ctl.xrun_at) {
+        const std::string why = strfmt("injected: the application stalls in run %u (--xrun-at)", r);
+        inject(LogLevel::Warn, "XRUN", why);
+        inject(LogLevel::Warn, "transmit FIFO underrun", why);
+      }
       int err = snd_pcm_prepare(ss);
       if (err < 0) {
         setup_error = strfmt("snd_pcm_prepare failed (%d) in run %u", err, r);
@@ -363,6 +376,10 @@ int run_audio(const ScenarioOptions& opt) {
           // the 16-frame FIFO (333 us), the port underruns, its IRQ handler
           // stops the stream with XRUN (hardirq). Then the memory recovers.
           run.ram_stall = true;
+          const std::string why = strfmt("injected: every RAM access takes 2 ms in run %u (--ram-stall-at)", r);
+          inject(LogLevel::Warn, "XRUN", why);
+          inject(LogLevel::Warn, "transmit FIFO underrun", why);
+          inject(LogLevel::Error, "[hang.read]", why);
           const RamTiming normal = cfg.ram_timing;
           RamTiming slow = normal;
           slow.first_beat = sc_core::sc_time(2, sc_core::SC_MS);
@@ -538,6 +555,7 @@ int run_audio(const ScenarioOptions& opt) {
       // The drivers' .remove, the card first: they free what probe allocated (LeakSanitizer).
       dmacosim_i2s_remove(i2s);
       i2s = nullptr;
+      end_state = de::dmac_dbg_check_quiescent(dmac);  // strict oracle: nothing left running or pending
       de::dmac_remove(dmac);
       dmac = nullptr;
       finished = true;
@@ -632,6 +650,7 @@ int run_audio(const ScenarioOptions& opt) {
 
   // ---- verdict ----
   if (sys.kernel.fatal()) report.fail("kernel: " + sys.kernel.fatal_message());
+  if (!end_state.empty()) report.fail("DMA not quiescent at the end of the run:\n" + end_state);
   if (!setup_error.empty()) report.fail(setup_error);
   if (!ctl.app_error.empty()) report.fail(ctl.app_error);
   if (!finished && setup_error.empty() && !sys.kernel.fatal())

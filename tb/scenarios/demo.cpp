@@ -90,6 +90,7 @@ int run_demo(const ScenarioOptions& opt) {
 
     // Bad input: an unmapped address answers a bus error and a log line.
     uint64_t before = cpu.bus_error_count();
+    ExpectedLog provoked(LogLevel::Error, "0x50000000", "provoked: the demo reads an unmapped address on purpose");
     (void)cpu.readl(0x5000'0000);
     bus_errors_seen = cpu.bus_error_count() - before;
     finished = true;

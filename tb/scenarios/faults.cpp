@@ -117,6 +117,7 @@ int run_faults(const ScenarioOptions& opt) {
   std::vector<BadCall> bad;
   bool finished = false;
   std::string setup_error;
+  std::string end_state;  // dmac_dbg_check_quiescent() before .remove
   uint32_t seed = opt.seed;
 
   sys.start_init([&]() -> int {
@@ -224,6 +225,11 @@ int run_faults(const ScenarioOptions& opt) {
       FaultCase& f = faults.back();
       f.name = pl.name;
       f.expected = pl.expected;
+      // The fault's log lines are expected: labelled, not failures.
+      const std::string why = std::string("injected fault: ") + pl.name;
+      ExpectedLog expected_error(LogLevel::Warn, "transfer error", why);
+      ExpectedLog expected_decerr(LogLevel::Error, strfmt("unmapped address 0x%llx", (unsigned long long)(kUnmapped >> 8)),
+                                  why);
       const auto pat = pattern(len, ++seed);
       cpu.memcpy_to_bus(src, pat.data(), len);
       std::vector<uint8_t> poison2(len, 0x5A);
@@ -322,6 +328,7 @@ int run_faults(const ScenarioOptions& opt) {
 
     de::dmaengine_terminate_sync(chan);
     de::dma_release_channel(chan);
+    end_state = de::dmac_dbg_check_quiescent(dmac);  // strict oracle: nothing left running or pending
     de::dmac_remove(dmac);  // the provider's .remove: frees what probe allocated (LeakSanitizer)
     finished = true;
     sc_core::sc_stop();
@@ -338,6 +345,7 @@ int run_faults(const ScenarioOptions& opt) {
   for (auto& f : faults) faults_ok += f.ok();
   for (auto& b : bad) bad_ok += b.ok;
   if (sys.kernel.fatal()) report.fail("kernel: " + sys.kernel.fatal_message());
+  if (!end_state.empty()) report.fail("DMA not quiescent at the end of the run:\n" + end_state);
   if (!setup_error.empty()) report.fail(setup_error);
   if (!finished && setup_error.empty()) report.fail_hang("simulation hang: the init thread did not finish", sys.kernel.hang_dumps());
   for (auto& f : faults)

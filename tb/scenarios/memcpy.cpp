@@ -75,6 +75,7 @@ int run_memcpy(const ScenarioOptions& opt) {
   int ret = 0;
   bool finished = false;
   std::string setup_error;
+  std::string end_state;  // dmac_dbg_check_quiescent() before .remove
   unsigned nr_channels = 0;
   sc_core::sc_time t_start, t_end;
 
@@ -102,6 +103,7 @@ int run_memcpy(const ScenarioOptions& opt) {
     t_start = sc_core::sc_time_stamp();
     ret = de::dmatest_run(p, &info);
     t_end = sc_core::sc_time_stamp();
+    end_state = de::dmac_dbg_check_quiescent(d);  // strict oracle: nothing left running or pending
     de::dmac_remove(d);  // the provider's .remove: frees what probe allocated (LeakSanitizer)
     finished = true;
     sc_core::sc_stop();
@@ -117,6 +119,7 @@ int run_memcpy(const ScenarioOptions& opt) {
   const auto unexpected = sys.kernel.lockdep().unexpected();
 
   if (sys.kernel.fatal()) report.fail("kernel: " + sys.kernel.fatal_message());
+  if (!end_state.empty()) report.fail("DMA not quiescent at the end of the run:\n" + end_state);
   if (!setup_error.empty()) report.fail(setup_error);
   if (!finished && setup_error.empty()) report.fail_hang("simulation hang: dmatest did not return", sys.kernel.hang_dumps());
   if (finished && ret != 0) report.fail(strfmt("dmatest_run returned %d", ret));

@@ -114,6 +114,7 @@ int run_sg(const ScenarioOptions& opt) {
   std::vector<uint32_t> signal;  // the concatenation, frame by frame
   bool finished = false;
   std::string setup_error;
+  std::string end_state;  // dmac_dbg_check_quiescent() before .remove
 
   sys.start_init([&]() -> int {
     KFUNC("sg_init");
@@ -220,6 +221,7 @@ int run_sg(const ScenarioOptions& opt) {
     }
     de::dmaengine_terminate_sync(chan);
     de::dma_release_channel(chan);
+    end_state = de::dmac_dbg_check_quiescent(dmac);  // strict oracle: nothing left running or pending
     de::dmac_remove(dmac);  // the provider's .remove: frees what probe allocated (LeakSanitizer)
     finished = true;
     sc_core::sc_stop();
@@ -274,6 +276,7 @@ int run_sg(const ScenarioOptions& opt) {
              rd.status == de::DMA_COMPLETE;
 
   if (sys.kernel.fatal()) report.fail("kernel: " + sys.kernel.fatal_message());
+  if (!end_state.empty()) report.fail("DMA not quiescent at the end of the run:\n" + end_state);
   if (!setup_ok) report.fail(setup_error);
   if (!finished && setup_ok) report.fail_hang("simulation hang: the init thread did not finish", sys.kernel.hang_dumps());
   for (unsigned r = 0; r < rounds; ++r) {

@@ -11,6 +11,7 @@
 #include <systemc>
 
 #include "models/axi/axi_protocol_checker.h"
+#include "models/log.h"
 
 namespace {
 
@@ -32,6 +33,19 @@ class AxiProtocolListener : public ::testing::EmptyTestEventListener {
   }
 };
 
+class UnexpectedLogListener : public ::testing::EmptyTestEventListener {
+  void OnTestStart(const ::testing::TestInfo&) override { dmacosim::Log::instance().clear(); }
+  void OnTestEnd(const ::testing::TestInfo&) override {
+    auto& log = dmacosim::Log::instance();
+    const size_t n = log.unexpected_count();
+    if (n == 0) return;
+    std::string list;
+    for (const auto& s : log.unexpected(5)) list += "  " + s + "\n";
+    ADD_FAILURE() << n << " unexpected warning/error log record(s) during this test (declare an injected fault "
+                  << "with ExpectedLog, or check the record with Log::count):\n" << list;
+  }
+};
+
 }  // namespace
 
 int sc_main(int argc, char** argv) {
@@ -39,5 +53,6 @@ int sc_main(int argc, char** argv) {
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   ::testing::InitGoogleTest(&argc, argv);
   ::testing::UnitTest::GetInstance()->listeners().Append(new AxiProtocolListener);
+  ::testing::UnitTest::GetInstance()->listeners().Append(new UnexpectedLogListener);
   return RUN_ALL_TESTS();
 }

@@ -138,11 +138,15 @@ TEST(AudioPort, BadAccessesAreErrorsWithLog) {
     EXPECT_EQ(I.write(A::FIFO_DATA, two, 8), TLM_BURST_ERROR_RESPONSE);  // INCR, not FIXED
     EXPECT_EQ(I.write(A::WATERMARK, two, 8, nullptr, 0, 4), TLM_BURST_ERROR_RESPONSE);  // bursts only to FIFO
     EXPECT_EQ(b.audio.fifo_level(), 0u);
+    EXPECT_EQ(log_count_all(LogLevel::Error, {"8-byte write (streaming width 8) at offset 0x0c"}), 1u);
+    EXPECT_EQ(log_count_all(LogLevel::Error, {"8-byte write (streaming width 4) at offset 0x10"}), 1u);
     uint32_t v = 0;
     EXPECT_EQ(I.read32(A::FIFO_DATA, v), TLM_COMMAND_ERROR_RESPONSE);
     EXPECT_EQ(log_count_all(LogLevel::Error, {"write-only register FIFO_DATA"}), 1u);
     EXPECT_EQ(I.write32(A::STATUS, 0), TLM_COMMAND_ERROR_RESPONSE);
     EXPECT_EQ(I.write32(A::FRAMES_PLAYED, 0), TLM_COMMAND_ERROR_RESPONSE);
+    EXPECT_EQ(log_count_all(LogLevel::Error, {"to read-only register at offset 0x08"}), 1u);
+    EXPECT_EQ(log_count_all(LogLevel::Error, {"to read-only register at offset 0x18"}), 1u);
     EXPECT_EQ(I.read32(0x24, v), TLM_ADDRESS_ERROR_RESPONSE);
     EXPECT_EQ(log_count_all(LogLevel::Error, {"unmapped register offset 0x24"}), 1u);
     EXPECT_EQ(I.write32(0x0E, 0), TLM_ADDRESS_ERROR_RESPONSE);
@@ -150,6 +154,7 @@ TEST(AudioPort, BadAccessesAreErrorsWithLog) {
     const uint8_t be[4] = {0xFF, 0xFF, 0xFF, 0};
     EXPECT_EQ(I.write(A::FIFO_DATA, &v, 4, be, 4), TLM_BYTE_ENABLE_ERROR_RESPONSE);
     EXPECT_EQ(b.audio.fifo_level(), 0u);
+    EXPECT_EQ(log_count_all(LogLevel::Error, {"partial byte enables on write at offset 0x0c"}), 1u);
     EXPECT_EQ(sc_time_stamp(), SC_ZERO_TIME);
   }, sc_time(1, SC_MS));
 }

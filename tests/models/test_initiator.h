@@ -125,15 +125,7 @@ private:
 
 // Number of log records at >= level whose text contains every needle.
 inline size_t log_count_all(LogLevel level, std::initializer_list<std::string> needles) {
-  size_t n = 0;
-  for (const auto& r : Log::instance().records()) {
-    if (r.level < level) continue;
-    bool all = true;
-    for (const auto& s : needles)
-      if (r.text.find(s) == std::string::npos && r.source.find(s) == std::string::npos) all = false;
-    if (all) ++n;
-  }
-  return n;
+  return Log::instance().count_all(level, std::vector<std::string>(needles));
 }
 
 }  // namespace dmacosim::test

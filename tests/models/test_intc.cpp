@@ -45,6 +45,7 @@ TEST(Intc, IdAndResetValues) {
     EXPECT_EQ(I.rd32(prio(0)), 0u);
     I.wr32(prio(31), 0xF);
     EXPECT_EQ(I.rd32(prio(31)), 7u);
+    EXPECT_EQ(log_count_all(LogLevel::Warn, {"PRIORITY[31] write 0xf", "only bits [2:0]"}), 1u);
     EXPECT_FALSE(b.intc.irq_out().read());
   });
 }
@@ -210,19 +211,23 @@ TEST(Intc, BadAccessSizeAlignmentAndOffsets) {
     uint64_t d = ~0ull;
     EXPECT_EQ(I.write(Intc::ENABLE, &d, 8), TLM_BURST_ERROR_RESPONSE);
     EXPECT_EQ(b.intc.enable(), 0u);  // unchanged
+    EXPECT_EQ(log_count_all(LogLevel::Error, {"8-byte write at offset 0x8", "32-bit accesses only"}), 1u);
     uint32_t v = 0;
     EXPECT_EQ(I.read(Intc::ENABLE + 2, &v, 4), TLM_ADDRESS_ERROR_RESPONSE);
     EXPECT_EQ(log_count_all(LogLevel::Error, {"misaligned"}), 1u);
     EXPECT_EQ(I.read32(0x080, v), TLM_ADDRESS_ERROR_RESPONSE);
     EXPECT_EQ(log_count_all(LogLevel::Error, {"unmapped register offset 0x080"}), 1u);
     EXPECT_EQ(I.read32(prio(32), v), TLM_ADDRESS_ERROR_RESPONSE);
+    EXPECT_EQ(log_count_all(LogLevel::Error, {"unmapped register offset 0x180"}), 1u);
     EXPECT_EQ(I.write32(Intc::ID, 1), TLM_COMMAND_ERROR_RESPONSE);
     EXPECT_EQ(log_count_all(LogLevel::Error, {"read-only register at offset 0x000"}), 1u);
     EXPECT_EQ(I.read32(Intc::COMPLETE, v), TLM_COMMAND_ERROR_RESPONSE);
+    EXPECT_EQ(log_count_all(LogLevel::Error, {"read of write-only register COMPLETE (0x018)"}), 1u);
     const uint8_t be[4] = {0xFF, 0xFF, 0, 0};
     v = 0xFFFF;
     EXPECT_EQ(I.write(Intc::ENABLE, &v, 4, be, 4), TLM_BYTE_ENABLE_ERROR_RESPONSE);
     EXPECT_EQ(b.intc.enable(), 0u);
+    EXPECT_EQ(log_count_all(LogLevel::Error, {"partial byte enables on write at offset 0x8"}), 1u);
     EXPECT_EQ(sc_time_stamp(), SC_ZERO_TIME);  // never waits, zero latency by default
   });
 }
@@ -241,6 +246,7 @@ TEST(Intc, SmallerControllerLimitsSources) {
     EXPECT_EQ(I.rd32(Intc::ENABLE), 0xEu);
     uint32_t v;
     EXPECT_EQ(I.read32(prio(4), v), TLM_ADDRESS_ERROR_RESPONSE);
+    EXPECT_EQ(log_count_all(LogLevel::Error, {"unmapped register offset 0x110"}), 1u);
     I.wr32(prio(3), 1);
     w3.write(true);
     EXPECT_EQ(I.rd32(Intc::CLAIM), 3u);

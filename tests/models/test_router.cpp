@@ -205,6 +205,7 @@ TEST(Router, PlatformMapWithIntcAndAudioPort) {
     EXPECT_EQ(I.rd32(P::kAudioBase + AudioPort::UNDERRUN_COUNT), 1u);
     uint32_t v = 0;
     EXPECT_EQ(I.read32(P::kDmaRegsBase, v), TLM_ADDRESS_ERROR_RESPONSE);  // not mapped in this bench
+    EXPECT_EQ(log_count_all(LogLevel::Error, {"unmapped address 0x40000000", "from cpu"}), 1u);
   });
   sc_start(sc_time(1, SC_MS));
   EXPECT_TRUE(cpu.done());

@@ -238,6 +238,7 @@ TEST(Axi4Bridge, ErrorResponsesAndNoWriteOnError) {
   EXPECT_EQ(v, 0xEE) << "an errored write must not change memory";
   b.ram.read_bytes(0x100, &v, 1);
   EXPECT_EQ(v, pattern_byte(0x100, 1));
+  EXPECT_EQ(Log::instance().count(LogLevel::Error, "read of 32 byte(s) at 0x10000 (offset 0x10000) is out of range"), 1u);
   EXPECT_GE(b.host.core().mem_port().stats().error_responses, 3u);
 }
 

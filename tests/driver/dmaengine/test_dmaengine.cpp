@@ -118,6 +118,8 @@ TEST(DmaengineApi, MisuseGetsErrorsAndCookiesWrap) {
       return static_cast<dma_async_tx_descriptor*>(nullptr);
     };
     EXPECT_EQ(dma_async_device_register(&bad2), -EIO);  // no tx_status / issue_pending
+    EXPECT_EQ(Log::instance().count(LogLevel::Error, "Device claims capability DMA_CYCLIC, but op is not defined"), 1u);
+    EXPECT_EQ(Log::instance().count(LogLevel::Error, "Device tx_status is not defined"), 1u);
 
     // cookie arithmetic, as drivers/dma/dmaengine.h
     dma_chan fake;
@@ -499,6 +501,9 @@ TEST(DmacProvider, RamErrorsGiveReadWriteFailedAndChannelRecovers) {
     dma_release_channel(chan);
   }, sc_time(1, SC_SEC));
   rig.check_clean();
+  // One driver warning per injected fault (data read, then data write).
+  EXPECT_EQ(Log::instance().count(LogLevel::Warn, "transfer error, ERR_CODE 2"), 1u);
+  EXPECT_EQ(Log::instance().count(LogLevel::Warn, "transfer error, ERR_CODE 3"), 1u);
   EXPECT_EQ(r1.calls, 1);
   EXPECT_EQ(r1.res.result, DMA_TRANS_READ_FAILED);
   EXPECT_GT(r1.res.residue, 0u);

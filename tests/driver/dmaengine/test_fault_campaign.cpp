@@ -285,6 +285,7 @@ TEST(PlatformFaults, RandomBeatBusErrors) {
   std::vector<std::string> failures;
   unsigned kinds_hit[3] = {0, 0, 0};
   Log::instance().set_echo_level(LogLevel::Error);  // one "transfer error" warning per trial is expected
+  ExpectedLog injected(LogLevel::Warn, "transfer error", "injected: a bus error on a random beat of each trial");
   rig.run([&] {
     ASSERT_NE(probe(rig, kIrqDma), nullptr);
     rig.sys.kernel.set_softlockup_thresh(sc_time(2, SC_MS));  // scaled down from Linux's 20 s: a fault that wedges the CPU must be reported inside this short run
@@ -408,6 +409,7 @@ TEST(PlatformFaults, SpuriousInterruptsDuringTraffic) {
   EXPECT_FALSE(k.irq_to_desc(kIrqInj)->spurious_disabled);
   EXPECT_EQ(k.irq_to_desc(kIrqInj + 1)->no_action, 1u) << "the line without a handler is masked at once";
   EXPECT_TRUE(k.irq_to_desc(kIrqInj + 1)->masked_no_action);
+  EXPECT_EQ(Log::instance().count(LogLevel::Warn, strfmt("irq %u: no handler registered", kIrqInj + 1)), 1u);
   EXPECT_EQ(rig.sys.hw.intc.enable() & (1u << (kIrqInj + 1)), 0u);
   EXPECT_EQ(k.lockdep().count("BAD-IRQ"), 0u);
   EXPECT_EQ(k.softlockups(), 0u);
@@ -935,4 +937,5 @@ TEST(CampaignChecker, CatchesEachBrokenInvariant) {
   EXPECT_TRUE(has(garbage, "expected WRITE_FAILED, got NOERROR")) << join(garbage);
   EXPECT_TRUE(has(garbage, "failed transfer wrote garbage at byte 10")) << join(garbage);
   EXPECT_TRUE(has(dead_channel, "did not complete")) << join(dead_channel);
+  EXPECT_EQ(Log::instance().count(LogLevel::Warn, "transfer error, ERR_CODE 2"), 1u);  // the fault of case 4
 }

@@ -548,6 +548,8 @@ TEST(DmaSyncWait, TimesOutAfterFiveSecondsWithDmaError) {
   EXPECT_EQ(st, DMA_ERROR);
   EXPECT_GE(took, sc_time(5, SC_SEC));
   EXPECT_LT(took, sc_time(5.01, SC_SEC));
+  EXPECT_EQ(Log::instance().count(LogLevel::Warn, "transfer error, ERR_CODE 2"), 1u);  // the injected read error
+  EXPECT_EQ(Log::instance().count(LogLevel::Error, "dma_sync_wait: timeout!"), 1u);
 }
 
 // ------------------------------------------------------------------ terminate

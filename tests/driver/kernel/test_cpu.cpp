@@ -46,6 +46,7 @@ TEST(KernelCpu, BusErrorIsLoggedAndReadsAllOnes) {
   EXPECT_EQ(p.cpu.last_bus_error().addr, 0x5000u);
   EXPECT_EQ(Log::instance().count(LogLevel::Error, "cpu: bus error reading 0x1234 (4 bytes) (address error)"), 1u);
   EXPECT_EQ(Log::instance().count(LogLevel::Error, "cpu: bus error writing 0x2000"), 1u);
+  EXPECT_EQ(Log::instance().count(LogLevel::Error, "cpu: bus error reading 0x5000 (4 bytes) (address error)"), 1u);
 }
 
 // An interrupt raised while process code is in the middle of a sequence of

@@ -734,6 +734,9 @@ TEST(KernelLockdep, BadUnlockBalanceReported) {
   sc_start(1, SC_US);
   auto& ld = this_kernel().lockdep();
   EXPECT_EQ(ld.count("L-UNLOCK", "WARNING: bad unlock balance detected!"), 1u) << ld.dump();
+  // CONFIG_DEBUG_SPINLOCK and CONFIG_DEBUG_PREEMPT see the same bad unlock.
+  EXPECT_EQ(Log::instance().count(LogLevel::Error, "BUG: spinlock already unlocked on CPU#0: l"), 1u);
+  EXPECT_EQ(Log::instance().count(LogLevel::Error, "BUG: preempt_count underflow (0 - 0x1)"), 1u);
   ld.expect("L-UNLOCK");
   expect_no_unexpected_reports();
 }

@@ -93,6 +93,7 @@ TEST(KernelNoteInterrupt, ThresholdWindowGapAndNoHandler) {
   EXPECT_FALSE(p.chip.masked >> 5 & 1) << "enable_irq() did not unmask";
   EXPECT_FALSE(p.k.irq_to_desc(5)->spurious_disabled);
   EXPECT_EQ(masks_no_handler, 1u);
+  EXPECT_EQ(Log::instance().count(LogLevel::Warn, "irq 6: no handler registered: line masked until request_irq"), 1u);
   EXPECT_TRUE(unmasked_by_request);
   EXPECT_GE(p.k.irqs_unhandled(5), 300u);
 }

@@ -325,6 +325,7 @@ TEST(Pcm, XrunStopsStreamFromInsideTheDmaCallback) {
   ASSERT_TRUE(ok_setup);
   EXPECT_EQ(state_after, SNDRV_PCM_STATE_XRUN);
   EXPECT_EQ(xruns, 1u);
+  EXPECT_EQ(Log::instance().count(LogLevel::Warn, "XRUN: hw_ptr 256, appl_ptr 256"), 1u);
   EXPECT_GE(stop_triggers, 2);  // the xrun, then the release after the restart
   EXPECT_TRUE(stop_in_callback_ctx) << "the xrun STOP was not triggered from the DMA callback";
   EXPECT_TRUE(stop_irqs_off);
