@@ -85,6 +85,8 @@ dma_cookie_t dma_cookie_assign(dma_async_tx_descriptor* tx) {
   int64_t next = int64_t(chan->cookie) + 1;
   dma_cookie_t cookie = (next < DMA_MIN_COOKIE || next > INT32_MAX) ? DMA_MIN_COOKIE : dma_cookie_t(next);
   tx->cookie = chan->cookie = cookie;
+  tx->dbg_cookie = cookie;
+  tx->dbg_submit_seq = ++chan->dbg_submits;
   return cookie;
 }
 
@@ -118,8 +120,23 @@ dma_status dma_cookie_status(dma_chan* chan, dma_cookie_t cookie, dma_tx_state* 
   return dma_async_is_complete(cookie, complete, used) ? DMA_COMPLETE : DMA_IN_PROGRESS;
 }
 
+// The terminate contract (dmaengine_synchronize()'s kernel-doc in Linux's
+// include/linux/dmaengine.h):
+// once synchronize has returned after a terminate, no callback of a
+// descriptor submitted before that terminate is running or may still run.
+static void dmaengine_check_callback_after_synchronize(const dmaengine_desc_callback* cb) {
+  const dma_chan* chan = cb->dbg_chan;
+  if (!chan || !cb->dbg_submit_seq || cb->dbg_submit_seq > chan->dbg_synced_submits) return;
+  log_error("dmaengine",
+            strfmt("%s: completion callback of cookie %d runs after dmaengine_synchronize() returned, but the "
+                   "descriptor was submitted before the terminate it synchronized (last cookie %d then): once "
+                   "terminate + synchronize have returned, no callback of an earlier descriptor may run",
+                   chan->name.c_str(), cb->dbg_cookie, chan->dbg_synced_cookie));
+}
+
 void dmaengine_desc_callback_invoke(const dmaengine_desc_callback* cb, const dmaengine_result* result) {
   static const dmaengine_result dummy{DMA_TRANS_NOERROR, 0};
+  if (dmaengine_desc_callback_valid(cb)) dmaengine_check_callback_after_synchronize(cb);
   if (cb->callback_result) {
     cb->callback_result(cb->callback_param, result ? result : &dummy);
   } else if (cb->callback) {
@@ -295,20 +312,42 @@ int dmaengine_resume(dma_chan* chan) {
   return -ENOSYS;
 }
 
+// Runs the provider's terminate_all and, if it succeeded, records for the
+// nothing-after-terminate check what was submitted before it. Read before the
+// call: a descriptor submitted meanwhile (from an interrupt) is then not
+// checked, rather than one submitted after it being flagged.
+static int dmaengine_do_terminate(dma_chan* chan) {
+  const uint64_t submits = chan->dbg_submits;
+  const dma_cookie_t cookie = chan->cookie;
+  int ret = chan->device->device_terminate_all(chan);
+  if (ret == 0) {
+    chan->dbg_terminated_submits = submits;
+    chan->dbg_terminated_cookie = cookie;
+  }
+  return ret;
+}
+
 int dmaengine_terminate_all(dma_chan* chan) {
-  if (chan->device->device_terminate_all) return chan->device->device_terminate_all(chan);
+  if (chan->device->device_terminate_all) return dmaengine_do_terminate(chan);
   return -ENOSYS;
 }
 
 int dmaengine_terminate_async(dma_chan* chan) {
-  if (chan->device->device_terminate_all) return chan->device->device_terminate_all(chan);
+  if (chan->device->device_terminate_all) return dmaengine_do_terminate(chan);
   return -EINVAL;
 }
 
 void dmaengine_synchronize(dma_chan* chan) {
   KFUNC("dmaengine_synchronize");
   might_sleep();
+  // What was terminated before this call is synchronized when it returns.
+  const uint64_t terminated = chan->dbg_terminated_submits;
+  const dma_cookie_t terminated_cookie = chan->dbg_terminated_cookie;
   if (chan->device->device_synchronize) chan->device->device_synchronize(chan);
+  if (terminated > chan->dbg_synced_submits) {
+    chan->dbg_synced_submits = terminated;
+    chan->dbg_synced_cookie = terminated_cookie;
+  }
 }
 
 int dmaengine_terminate_sync(dma_chan* chan) {

@@ -170,6 +170,12 @@ struct dma_async_tx_descriptor {
   dma_async_tx_callback callback = nullptr;
   dma_async_tx_callback_result callback_result = nullptr;
   void* callback_param = nullptr;
+  // dmacosim debug (no Linux counterpart), set by dma_cookie_assign(): the
+  // cookie of the last submit (kept when dma_cookie_complete() zeroes
+  // `cookie`) and the channel's submit count then, which never wraps. Read by
+  // the nothing-after-terminate check (dmaengine_desc_callback_invoke()).
+  dma_cookie_t dbg_cookie = 0;
+  uint64_t dbg_submit_seq = 0;
 };
 
 struct dma_chan {
@@ -182,6 +188,17 @@ struct dma_chan {
   std::string name;  // "dma0chan3"
   const char* dbg_client_name = nullptr;
   void* private_ = nullptr;  // Linux: chan->private
+  // dmacosim debug (no Linux counterpart): the nothing-after-terminate check.
+  // Counts are of cookies assigned on this channel (dbg_submits, never wraps).
+  // A successful dmaengine_terminate_*() records the count and chan->cookie
+  // as they were when it was called; the dmaengine_synchronize() after it
+  // moves them to dbg_synced_*: from then on no completion callback may run
+  // for a descriptor whose submit count is <= dbg_synced_submits.
+  uint64_t dbg_submits = 0;
+  uint64_t dbg_terminated_submits = 0;
+  dma_cookie_t dbg_terminated_cookie = 0;
+  uint64_t dbg_synced_submits = 0;
+  dma_cookie_t dbg_synced_cookie = 0;
 };
 
 // The scatterlist subset used by slave_sg (include/linux/scatterlist.h).
@@ -267,15 +284,28 @@ struct dmaengine_desc_callback {
   dma_async_tx_callback callback = nullptr;
   dma_async_tx_callback_result callback_result = nullptr;
   void* callback_param = nullptr;
+  // dmacosim debug (no Linux counterpart): whose callback this is, recorded
+  // by dmaengine_desc_get_callback() for the nothing-after-terminate check.
+  const dma_chan* dbg_chan = nullptr;
+  dma_cookie_t dbg_cookie = 0;
+  uint64_t dbg_submit_seq = 0;
 };
 inline void dmaengine_desc_get_callback(const dma_async_tx_descriptor* tx, dmaengine_desc_callback* cb) {
   cb->callback = tx->callback;
   cb->callback_result = tx->callback_result;
   cb->callback_param = tx->callback_param;
+  cb->dbg_chan = tx->chan;
+  cb->dbg_cookie = tx->dbg_cookie;
+  cb->dbg_submit_seq = tx->dbg_submit_seq;
 }
 inline bool dmaengine_desc_callback_valid(const dmaengine_desc_callback* cb) {
   return cb->callback || cb->callback_result;
 }
+// Runs the callback as Linux does (callback_result first). dmacosim check:
+// a callback of a descriptor submitted before a dmaengine_terminate_*() whose
+// dmaengine_synchronize() has returned breaks the terminate contract ("no
+// callback running or scheduled" afterwards): logged as an error naming the
+// channel and the cookie, and still run, as Linux would.
 void dmaengine_desc_callback_invoke(const dmaengine_desc_callback* cb, const dmaengine_result* result);
 
 // ---------------------------------------------------------------- platform description

@@ -39,8 +39,10 @@ inline bool in_interrupt() { return irq_count() != 0; }
 inline bool in_nmi() { return (preempt_count() & NMI_MASK) != 0; }
 inline bool in_task() { return !(preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET)); }
 inline bool in_atomic() { return preempt_count() != 0; }
-inline bool preemptible() { return false; }  // !CONFIG_PREEMPT
 
 bool irqs_disabled();
+// CONFIG_PREEMPT_COUNT's definition (the scheduler of this one-CPU model
+// still never preempts: preemptible() says whether it could).
+inline bool preemptible() { return preempt_count() == 0 && !irqs_disabled(); }
 
 }  // namespace dmacosim::kernel
