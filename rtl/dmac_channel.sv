@@ -337,11 +337,14 @@ module dmac_channel
   logic b_data;                 // a data write response for this channel (any response)
   logic b_good;                 // a good data write response for this channel
   logic b_lost;                 // ... that says its bytes did not (all) reach memory
+  logic b_written;              // OKAY and none of its beats killed: its bytes are written
   logic [23:0] rem_done_next;
   assign b_data        = bresp_i && !bresp_wb_i;
   assign b_good        = b_data && bresp_resp_i == 2'b00;
   assign b_lost        = b_data && (bresp_killed_i || bresp_resp_i != 2'b00);
-  assign rem_done_next = rem_done_q - ((b_good && !ret_valid_q) ? 24'(bresp_len_i) : 24'd0);
+  assign b_written     = b_good && !bresp_killed_i;
+  // REMAINING counts bytes not written: a killed burst's OKAY retires none.
+  assign rem_done_next = rem_done_q - ((b_written && !ret_valid_q) ? 24'(bresp_len_i) : 24'd0);
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -392,7 +395,7 @@ module dmac_channel
       // bursts are answered, then to the current one.
       rem_done_q <= rem_done_next;
       if (b_data && ret_valid_q) begin
-        if (b_good) ret_rem_q <= ret_rem_q - 24'(bresp_len_i);
+        if (b_written) ret_rem_q <= ret_rem_q - 24'(bresp_len_i);
         ret_out_q <= ret_out_q - 24'(bresp_len_i);
         if (ret_out_q == 24'(bresp_len_i)) ret_valid_q <= 1'b0;
         if (b_lost) ret_lost_q <= 1'b1;
@@ -681,7 +684,7 @@ module dmac_channel
     if (rst_n) begin
       if (b_data && ret_valid_q)
         assert (24'(bresp_len_i) <= ret_out_q && ret_out_q <= ret_rem_q) else $error("dmac_channel: residue underflow");
-      if (b_good && !ret_valid_q)
+      if (b_written && !ret_valid_q)
         assert (24'(bresp_len_i) <= rem_done_q) else $error("dmac_channel: residue underflow");
       assert (!(tc_drain && tc_retire)) else $error("dmac_channel: two completions in one cycle");
       assert (!(tc_abort && (tc_drain || tc_handoff || tc_retire))) else $error("dmac_channel: two completions in one cycle");
