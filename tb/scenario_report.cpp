@@ -1,5 +1,6 @@
 #include "tb/scenario_report.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,6 +67,12 @@ int ScenarioReport::finish() {
     fail(strfmt("%zu unexpected warning/error log line(s):%s", n, first.c_str()));
   }
   add("wall_seconds", wall_seconds());
+  // Peak resident memory of the whole process (soaks bound it).
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const double rss_mb = double(ru.ru_maxrss) / 1024.0;  // Linux: kilobytes
+  add("peak_rss_mb", rss_mb);
+  row("peak memory (RSS)", strfmt("%.1f MB", rss_mb));
   std::string reasons = "[";
   for (size_t i = 0; i < failures_.size(); ++i) reasons += (i ? ", " : "") + json_escape(failures_[i]);
   add_raw_json("failures", reasons + "]");

@@ -711,11 +711,12 @@ void run_point(const Config& c, const Calib& cal, Action a, const Window& win, i
 
 // ------------------------------------------------------------ the sweep
 // Every landing edge by default. Sanitizer builds run the C++ around the model
-// several times slower and are there for memory errors, not races: every 4th
-// edge there. DMAC_SWEEP_STRIDE=<n> overrides.
+// several times slower and are there for memory errors, not races, and the
+// coverage build measures which RTL is reached, not timing: every 4th edge
+// there. DMAC_SWEEP_STRIDE=<n> overrides.
 int64_t sweep_stride() {
   if (const char* s = getenv("DMAC_SWEEP_STRIDE")) return std::max(1, atoi(s));
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(DMACOSIM_COVERAGE)
   return 4;
 #else
   return 1;

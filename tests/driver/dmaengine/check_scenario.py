@@ -3,7 +3,8 @@
 summary.json fields.  Usage:
   check_scenario.py DMACOSIM OUTDIR SCENARIO 'KEY=VALUE|KEY>=N|KEY' ... -- ARGS...
 KEY=VALUE compares the JSON value's text (true/false/numbers/strings); KEY>=N
-is numeric; a bare KEY must be present.  validator_reports must be []."""
+and KEY<=N are numeric; a bare KEY must be present.  validator_reports must
+be [].  CHECK_SCENARIO_TIMEOUT (seconds, default 120) bounds the run."""
 import json, os, shutil, subprocess, sys
 
 dmacosim, out, scen = sys.argv[1:4]
@@ -13,7 +14,7 @@ checks, args = rest[:sep], rest[sep + 1:]
 shutil.rmtree(out, ignore_errors=True)
 cmd = [dmacosim, 'run', scen, '--quiet', '--out=' + out] + args
 print('+', ' '.join(cmd), flush=True)
-rc = subprocess.run(cmd, timeout=120).returncode
+rc = subprocess.run(cmd, timeout=float(os.environ.get('CHECK_SCENARIO_TIMEOUT', '120'))).returncode
 errors = []
 if rc != 0:
     errors.append(f'exit code {rc}, expected 0')
@@ -29,6 +30,10 @@ for c in checks:
         k, v = c.split('>=', 1)
         if k not in js or not float(js[k]) >= float(v):
             errors.append(f'{k} = {js.get(k)!r}, expected >= {v}')
+    elif '<=' in c:
+        k, v = c.split('<=', 1)
+        if k not in js or not float(js[k]) <= float(v):
+            errors.append(f'{k} = {js.get(k)!r}, expected <= {v}')
     elif '=' in c:
         k, v = c.split('=', 1)
         if k not in js or text(js[k]) != v:
