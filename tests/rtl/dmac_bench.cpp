@@ -360,4 +360,14 @@ void DmacBench::check(const std::vector<AddrRange>& extra_allowed) {
   if (::testing::Test::HasFailure()) ADD_FAILURE() << "state at check:\n" << dump_channels();
 }
 
+long written_prefix(DmacBench& b, uint64_t src, uint64_t dst, uint32_t len) {
+  uint32_t k = 0;
+  while (k < len && b.mem().bytes().get(dst + k) == b.initial().get(src + k) &&
+         b.mem().bytes().get(dst + k) != b.options().fill)
+    ++k;
+  for (uint32_t i = k; i < len; ++i)
+    if (b.mem().bytes().get(dst + i) != b.options().fill) return -1;
+  return k;
+}
+
 }  // namespace dmacosim::test

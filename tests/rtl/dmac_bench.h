@@ -152,4 +152,9 @@ class DmacBench {
   std::vector<uint64_t> fifo_addrs_;
 };
 
+// Length k of the written prefix of [dst, dst+len) of a copy from `src`:
+// bytes [0,k) equal the source as it was at the snapshot and not the fill,
+// [k,len) still hold the fill. -1 if the written bytes are not a prefix.
+long written_prefix(DmacBench& b, uint64_t src, uint64_t dst, uint32_t len);
+
 }  // namespace dmacosim::test

@@ -15,18 +15,6 @@ namespace {
 
 constexpr uint32_t kD = 0x80000000, kS = 0x80100000, kT = 0x80400000;
 
-// Length k of the written prefix of [dst, dst+len): bytes [0,k) equal the
-// source, [k,len) still hold the fill. Returns -1 if the pattern is not a prefix.
-long written_prefix(DmacBench& b, uint64_t src, uint64_t dst, uint32_t len) {
-  uint32_t k = 0;
-  while (k < len && b.mem().bytes().get(dst + k) == b.initial().get(src + k) &&
-         b.mem().bytes().get(dst + k) != b.options().fill)
-    ++k;
-  for (uint32_t i = k; i < len; ++i)
-    if (b.mem().bytes().get(dst + i) != b.options().fill) return -1;
-  return k;
-}
-
 TEST(DmacControl, AbortMidBurstThenChannelWorksAgain) {
   DmacBench b({.seed = 9, .random_latency = false, .first_lat = 12, .per_lat = 2});
   const uint32_t len = 16384;

@@ -117,18 +117,6 @@ void write_reg(DmacBench& b, uint32_t off, uint32_t v) {
   ASSERT_TRUE(b.run_until([&] { return b.core().reg_access_done(); }, 1000, "register write"));
 }
 
-// Length of the written prefix of [dst, dst+len) (bytes equal to the source
-// and not the fill); -1 if the written bytes are not a prefix.
-long written_prefix(DmacBench& b, uint64_t src, uint64_t dst, uint32_t len) {
-  uint32_t k = 0;
-  while (k < len && b.mem().bytes().get(dst + k) == b.initial().get(src + k) &&
-         b.mem().bytes().get(dst + k) != b.options().fill)
-    ++k;
-  for (uint32_t i = k; i < len; ++i)
-    if (b.mem().bytes().get(dst + i) != b.options().fill) return -1;
-  return k;
-}
-
 }  // namespace
 
 // ================================================================== Abort

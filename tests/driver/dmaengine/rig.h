@@ -108,4 +108,42 @@ inline dma_chan* request_memcpy_chan() {
   return dma_request_channel(mask, nullptr, nullptr);
 }
 
+// The audio port's "tx" channel (DT-like slave map), configured for 32-bit
+// FIFO writes in bursts of 8; nullptr if the request or the config fails.
+inline dma_chan* request_audio_chan() {
+  static device audio_dev{"audio-port"};
+  of_phandle_args spec;
+  spec.controller = "dmac";
+  spec.request_line = kDreqAudioTx;
+  dma_platform_add_slave_map("audio-port", "tx", spec);
+  dma_chan* chan = dma_request_chan(&audio_dev, "tx");
+  if (IS_ERR_OR_NULL(chan)) return nullptr;
+  dma_slave_config cfg;
+  cfg.direction = DMA_MEM_TO_DEV;
+  cfg.dst_addr = kAudioBase + AudioPort::FIFO_DATA;
+  cfg.dst_addr_width = DMA_SLAVE_BUSWIDTH_4_BYTES;
+  cfg.dst_maxburst = 8;
+  if (dmaengine_slave_config(chan, &cfg) != 0) return nullptr;
+  return chan;
+}
+
+// A completion callback's record: callback_result calls (with the result)
+// and legacy callback calls; `done` completes at each call of either.
+struct Cb {
+  int calls = 0, legacy_calls = 0;
+  dmaengine_result res;
+  completion done;
+};
+inline void cb_result(void* p, const dmaengine_result* r) {
+  auto* s = static_cast<Cb*>(p);
+  s->calls++;
+  s->res = *r;
+  complete(&s->done);
+}
+inline void cb_legacy(void* p) {
+  auto* s = static_cast<Cb*>(p);
+  s->legacy_calls++;
+  complete(&s->done);
+}
+
 }  // namespace dt

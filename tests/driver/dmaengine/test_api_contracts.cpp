@@ -129,23 +129,6 @@ struct PcmSub {
   }
 };
 
-struct Cb {
-  int calls = 0, legacy_calls = 0;
-  dmaengine_result res;
-  completion done;
-};
-void cb_result(void* p, const dmaengine_result* r) {
-  auto* s = static_cast<Cb*>(p);
-  s->calls++;
-  s->res = *r;
-  complete(&s->done);
-}
-void cb_legacy(void* p) {
-  auto* s = static_cast<Cb*>(p);
-  s->legacy_calls++;
-  complete(&s->done);
-}
-
 }  // namespace
 
 // ================================================================== client wrappers

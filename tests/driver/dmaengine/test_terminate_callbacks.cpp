@@ -443,23 +443,6 @@ namespace {
 constexpr unsigned kPeriod = 256, kPeriods = 4, kBuf = kPeriod * kPeriods;
 constexpr unsigned kRate = 384000;
 
-dma_chan* request_audio_chan() {
-  static device audio_dev{"audio-port"};
-  of_phandle_args spec;
-  spec.controller = "dmac";
-  spec.request_line = kDreqAudioTx;
-  dma_platform_add_slave_map("audio-port", "tx", spec);
-  dma_chan* chan = dma_request_chan(&audio_dev, "tx");
-  if (IS_ERR_OR_NULL(chan)) return nullptr;
-  dma_slave_config cfg;
-  cfg.direction = DMA_MEM_TO_DEV;
-  cfg.dst_addr = kAudioBase + AudioPort::FIFO_DATA;
-  cfg.dst_addr_width = DMA_SLAVE_BUSWIDTH_4_BYTES;
-  cfg.dst_maxburst = 8;
-  if (dmaengine_slave_config(chan, &cfg) != 0) return nullptr;
-  return chan;
-}
-
 // How the client holds the CPU while the period end comes and goes.
 enum class Hold {
   None,  // process context, IRQs and bottom halves on

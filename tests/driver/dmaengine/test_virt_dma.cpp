@@ -36,18 +36,6 @@ bool locked_has(dma_chan* chan, list_head virt_dma_chan::*l, dma_async_tx_descri
   return has;
 }
 
-struct Cb {
-  int calls = 0;
-  dmaengine_result res;
-  completion done;
-};
-void cb_result(void* p, const dmaengine_result* r) {
-  auto* s = static_cast<Cb*>(p);
-  s->calls++;
-  s->res = *r;
-  complete(&s->done);
-}
-
 // ---- cyclic to the audio port at 384 kHz (a 256-byte period = 167 us) ----
 constexpr unsigned kPeriod = 256, kPeriods = 4, kBuf = kPeriod * kPeriods;
 
@@ -76,23 +64,6 @@ void cyclic_cb(void* p) {
   s->residue.push_back(st.residue);
   s->truth.push_back(kBuf - uint32_t(audio_written_bytes(s->audio) % kBuf));
   if (s->calls == s->notify_at) complete(&s->reached);
-}
-
-dma_chan* request_audio_chan(Rig& rig) {
-  static device audio_dev{"audio-port"};
-  of_phandle_args spec;
-  spec.controller = "dmac";
-  spec.request_line = kDreqAudioTx;
-  dma_platform_add_slave_map("audio-port", "tx", spec);
-  dma_chan* chan = dma_request_chan(&audio_dev, "tx");
-  if (IS_ERR_OR_NULL(chan)) return nullptr;
-  dma_slave_config cfg;
-  cfg.direction = DMA_MEM_TO_DEV;
-  cfg.dst_addr = kAudioBase + AudioPort::FIFO_DATA;
-  cfg.dst_addr_width = DMA_SLAVE_BUSWIDTH_4_BYTES;
-  cfg.dst_maxburst = 8;
-  EXPECT_EQ(dmaengine_slave_config(chan, &cfg), 0);
-  return chan;
 }
 
 dma_async_tx_descriptor* prep_audio_cyclic(Rig& rig, Cyclic* s, dma_chan* chan, uint64_t buf) {
@@ -124,7 +95,7 @@ void merged_periods_case(DmacLockPolicy policy, Late late) {
   uint64_t runs_before = 0, runs_after = 0, periods_before = 0, periods_after = 0, irqs_before = 0, irqs_after = 0;
   rig.run([&] {
     ASSERT_NE(rig.probe(policy), nullptr);
-    dma_chan* chan = request_audio_chan(rig);
+    dma_chan* chan = request_audio_chan();
     ASSERT_NE(chan, nullptr);
     dma_async_tx_descriptor* tx = prep_audio_cyclic(rig, &s, chan, kRamBase + 0x200000);
     ASSERT_NE(tx, nullptr);
@@ -455,7 +426,7 @@ TEST(VirtDmaReuse, TerminatedReusableCyclicIsKeptRunsAgainAndReleaseFreesIt) {
   int calls_first = 0, calls_second = 0;
   rig.run([&] {
     ASSERT_NE(rig.probe(), nullptr);
-    dma_chan* chan = request_audio_chan(rig);
+    dma_chan* chan = request_audio_chan();
     ASSERT_NE(chan, nullptr);
     dma_async_tx_descriptor* tx = prep_audio_cyclic(rig, &s, chan, kRamBase + 0x200000);
     ASSERT_NE(tx, nullptr);
