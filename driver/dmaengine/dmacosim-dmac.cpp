@@ -513,9 +513,12 @@ static int dmac_terminate_all(dma_chan* chan) {
   if (c->aborting) list_splice_tail_init(&c->vc.desc_terminated, &parked);
   vchan_get_all_descriptors(&c->vc, &head);
   list_splice_tail_init(&parked, &c->vc.desc_terminated);
+  // A channel left in ERROR by a transfer error is aborted too: abort moves
+  // it to IDLE at once (nothing is in flight there), so terminate leaves the
+  // hardware idle, not halted (dmac-spec "Abort").
   if (c->active) {
     uint32_t st = chan_state(c);
-    if (st == DMAC_STATE_ACTIVE || st == DMAC_STATE_PAUSED) {
+    if (st == DMAC_STATE_ACTIVE || st == DMAC_STATE_PAUSED || st == DMAC_STATE_ERROR) {
       chan_writel(c, DMAC_CH_CTRL_ABORT, DMAC_CH_CTRL);  // also clears PAUSE
       c->aborting = true;
     } else if (c->paused) {
@@ -523,6 +526,9 @@ static int dmac_terminate_all(dma_chan* chan) {
     }
     vchan_terminate_vdesc(&c->active->vd);  // no callback, cookie not completed
     c->active = nullptr;
+  } else if (c->halted && chan_state(c) == DMAC_STATE_ERROR) {
+    chan_writel(c, DMAC_CH_CTRL_ABORT, DMAC_CH_CTRL);
+    c->aborting = true;
   } else if (c->paused) {
     chan_writel(c, 0, DMAC_CH_CTRL);
   }

@@ -43,6 +43,7 @@ struct Rig {
   dmac_device* dmac = nullptr;
   bool finished = false;
   std::string failure;  // set by the software under test for messages
+  std::string end_state;  // dmac_dbg_check_quiescent() after the body ("" = all idle)
 
   explicit Rig(PlatformConfig cfg = fast_config()) : sys("sys", std::move(cfg)) {}
 
@@ -74,6 +75,7 @@ struct Rig {
   void run(std::function<void()> body, sc_time limit) {
     sys.start_init([this, body]() -> int {
       body();
+      if (dmac) end_state = dmac_dbg_check_quiescent(dmac);
       remove();
       finished = true;
       sc_stop();  // do not clock the RTL until `limit` for nothing
@@ -86,6 +88,8 @@ struct Rig {
     EXPECT_FALSE(sys.kernel.fatal()) << sys.kernel.fatal_message();
     auto& ld = sys.kernel.lockdep();
     EXPECT_TRUE(ld.unexpected().empty()) << "unexpected validator reports:\n" << ld.dump();
+    // Strict oracle: nothing left running or pending when the body returned.
+    EXPECT_EQ(end_state, "") << "DMA not quiescent after the test body";
   }
   Cpu& cpu() { return sys.hw.cpu; }
 };
