@@ -34,7 +34,7 @@ static bool matches(const LogRecord& r, const std::string& needle) {
 }
 
 void Log::write(LogLevel level, const std::string& source, const std::string& text) {
-  LogRecord r{sc_core::sc_time_stamp().to_seconds() * 1e9, level, source, text};
+  LogRecord r{sc_core::sc_time_stamp().to_seconds() * 1e9, level, source, text, std::string(), false, false};
   for (const auto& e : expectations_)
     if (level >= e.level && matches(r, e.needle)) {
       r.expected = e.why;
