@@ -432,6 +432,11 @@ TEST(DmacSpecRules, RemainingBeforeFetchAndAtTheLargestLength) {
 // preset (Verilator exposes the register) to 2^32 - 2 right after the
 // doorbell; three TC events later it reads 1.
 TEST(DmacSpecRules, TcCountWrapsAt2To32) {
+#ifdef DMACOSIM_COVERAGE
+  // The coverage build's model (toggle coverage) does not take a preset
+  // through rootp; the plain and sanitizer builds run this test.
+  GTEST_SKIP() << "presetting an RTL register is not possible in the coverage model";
+#endif
   DmacBench b({.seed = 8, .random_latency = false, .first_lat = 40, .per_lat = 1});
   for (unsigned i = 0; i < 3; ++i) {
     b.fill_random(kS + 0x100 * i, 64, 10 + i);
