@@ -131,6 +131,28 @@ inline dma_chan* request_audio_chan() {
   return chan;
 }
 
+// Entries of one of a virt-dma channel's lists, and whether `tx` is on it,
+// read under vc->lock (the provider may change them from its IRQ handler).
+inline size_t locked_count(dma_chan* chan, list_head virt_dma_chan::*l) {
+  virt_dma_chan* vc = to_virt_chan(chan);
+  unsigned long flags;
+  spin_lock_irqsave(&vc->lock, flags);
+  size_t n = 0;
+  for (list_head* p = (vc->*l).next; p != &(vc->*l); p = p->next) ++n;
+  spin_unlock_irqrestore(&vc->lock, flags);
+  return n;
+}
+inline bool locked_has(dma_chan* chan, list_head virt_dma_chan::*l, dma_async_tx_descriptor* tx) {
+  virt_dma_chan* vc = to_virt_chan(chan);
+  unsigned long flags;
+  spin_lock_irqsave(&vc->lock, flags);
+  bool has = false;
+  for (list_head* p = (vc->*l).next; p != &(vc->*l); p = p->next)
+    if (&list_entry(p, virt_dma_desc, node)->tx == tx) has = true;
+  spin_unlock_irqrestore(&vc->lock, flags);
+  return has;
+}
+
 // A completion callback's record: callback_result calls (with the result)
 // and legacy callback calls; `done` completes at each call of either.
 struct Cb {

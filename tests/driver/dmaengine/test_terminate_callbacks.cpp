@@ -99,25 +99,6 @@ void track_cb(void* p, const dmaengine_result* r) {
   complete(&t->done);
 }
 
-size_t locked_count(dma_chan* chan, list_head virt_dma_chan::*l) {
-  virt_dma_chan* vc = to_virt_chan(chan);
-  unsigned long flags;
-  spin_lock_irqsave(&vc->lock, flags);
-  size_t n = 0;
-  for (list_head* p = (vc->*l).next; p != &(vc->*l); p = p->next) ++n;
-  spin_unlock_irqrestore(&vc->lock, flags);
-  return n;
-}
-bool locked_has(dma_chan* chan, list_head virt_dma_chan::*l, dma_async_tx_descriptor* tx) {
-  virt_dma_chan* vc = to_virt_chan(chan);
-  unsigned long flags;
-  spin_lock_irqsave(&vc->lock, flags);
-  bool has = false;
-  for (list_head* p = (vc->*l).next; p != &(vc->*l); p = p->next)
-    if (&list_entry(p, virt_dma_desc, node)->tx == tx) has = true;
-  spin_unlock_irqrestore(&vc->lock, flags);
-  return has;
-}
 bool on_hardware(dma_chan* chan, dma_async_tx_descriptor* tx) {
   return reinterpret_cast<void*>(to_dmac_chan(chan)->active) == static_cast<void*>(tx);
 }

@@ -14,28 +14,6 @@ size_t list_count(list_head* head) {
   for (list_head* p = head->next; p != head; p = p->next) ++n;
   return n;
 }
-bool list_has(list_head* head, dma_async_tx_descriptor* tx) {
-  for (list_head* p = head->next; p != head; p = p->next)
-    if (&list_entry(p, virt_dma_desc, node)->tx == tx) return true;
-  return false;
-}
-size_t locked_count(dma_chan* chan, list_head virt_dma_chan::*l) {
-  virt_dma_chan* vc = to_virt_chan(chan);
-  unsigned long flags;
-  spin_lock_irqsave(&vc->lock, flags);
-  size_t n = list_count(&(vc->*l));
-  spin_unlock_irqrestore(&vc->lock, flags);
-  return n;
-}
-bool locked_has(dma_chan* chan, list_head virt_dma_chan::*l, dma_async_tx_descriptor* tx) {
-  virt_dma_chan* vc = to_virt_chan(chan);
-  unsigned long flags;
-  spin_lock_irqsave(&vc->lock, flags);
-  bool has = list_has(&(vc->*l), tx);
-  spin_unlock_irqrestore(&vc->lock, flags);
-  return has;
-}
-
 // ---- cyclic to the audio port at 384 kHz (a 256-byte period = 167 us) ----
 constexpr unsigned kPeriod = 256, kPeriods = 4, kBuf = kPeriod * kPeriods;
 
