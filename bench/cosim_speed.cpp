@@ -1,5 +1,5 @@
 // Co-simulation speed (issue 8): simulated DMA clock cycles per wall second of
-// the full SystemC platform against the same RTL (Vplatform_top, the platform's
+// the full SystemC platform against the same RTL (Vdmac_top, the platform's
 // --assert build) stepped by a bare C++ loop with a plain C++ memory, in one
 // process, one after the other (bare loop first: SystemC elaborates once per
 // process). Ratio = platform / bare; target >= 0.5.
@@ -98,8 +98,8 @@ Side run_bare(const Layout& lay, uint64_t target_cycles) {
     for (uint64_t i = 0; i < lay.chain_bytes(); ++i) *mem.at(lay.src(ch) + i) = lay.pattern(ch, i);
     for (unsigned k = 0; k < lay.descs; ++k) lay.descriptor(ch, k, mem.at(lay.desc(ch, k)));
   }
-  auto model = std::make_unique<Vplatform_top>();
-  DmacCore<Vplatform_top> core(*model, mem);
+  auto model = std::make_unique<Vdmac_top>();
+  DmacCore<Vdmac_top> core(*model, mem);
   auto wait_reg = [&] {
     while (!core.reg_access_done()) core.step();
   };
@@ -267,7 +267,7 @@ int sc_main(int argc, char** argv) {
 
   char b[2048];
   std::ostringstream md;
-  md << "## Co-simulation speed (same RTL, Vplatform_top --assert, one process)\n\n"
+  md << "## Co-simulation speed (same RTL, Vdmac_top --assert, one process)\n\n"
      << "Workload: 8 channels, each a chain of " << lay.descs << " x " << lay.desc_bytes
      << " B MEM2MEM descriptors, re-armed on every completion; RAM latency 4 cycles first beat, 1 per beat.\n\n"
      << "| Configuration | simulated cycles | wall s | M cycles/s | DMA bytes/cycle | chains | verified |\n"

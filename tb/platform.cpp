@@ -54,7 +54,7 @@ Platform::Platform(sc_core::sc_module_name name, PlatformConfig cfg)
     fst_ = std::make_unique<VerilatedFstC>();
     dmac.model().trace(fst_.get(), 99);
     fst_->open(cfg_.fst_path.c_str());
-    dmac.on_eval = [this](Vplatform_top&, uint64_t time_ps) { trace_dump(time_ps); };
+    dmac.on_eval = [this](Vdmac_top&, uint64_t time_ps) { trace_dump(time_ps); };
     // Platform signals changed by other processes are recorded when they change.
     for (Wire* w : {&intc.irq_out(), &audio.irq_out(), &audio.dreq_burst(), &dmac.irq})
       w->on_change([this](bool) { trace_now(); });
@@ -64,7 +64,7 @@ Platform::Platform(sc_core::sc_module_name name, PlatformConfig cfg)
   }
 }
 
-void Platform::sample_probes(Vplatform_top& m) {
+void Platform::sample_probes(Vdmac_top& m) {
   m.probe_cpu_irqs_disabled = cpu.local_irq_disabled();
   m.probe_cpu_context = probe_cpu_context ? probe_cpu_context() & 3 : 0;
   m.probe_intc_irq = intc.irq_out().read();
@@ -83,7 +83,7 @@ void Platform::sample_probes(Vplatform_top& m) {
 // host never runs ahead past another process's activity), max() only guards.
 void Platform::trace_dump(uint64_t time_ps) {
   if (!fst_) return;  // closed (close_trace())
-  Vplatform_top& m = dmac.model();
+  Vdmac_top& m = dmac.model();
   sample_probes(m);
   m.eval();  // probes feed no logic: this only settles them for the dump
   last_dump_ps_ = std::max(last_dump_ps_, time_ps);

@@ -10,7 +10,7 @@
 
 #include "tb/verilated_sc.h"  // first: see the file
 
-#include "Vplatform_top.h"
+#include "Vdmac_top.h"
 #include "models/audio_port.h"
 #include "models/cpu.h"
 #include "models/intc.h"
@@ -81,11 +81,11 @@ public:
   Ram ram;
   Intc intc;
   AudioPort audio;
-  DmacHost<Vplatform_top> dmac;
+  DmacHost<Vdmac_top> dmac;
 
 private:
   SC_HAS_PROCESS(Platform);
-  void sample_probes(Vplatform_top& m);
+  void sample_probes(Vdmac_top& m);
   void trace_dump(uint64_t time_ps);
   void trace_sampler();  // one sample per audio frame while tracing
 
