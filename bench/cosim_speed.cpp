@@ -22,7 +22,14 @@
 // Wall time: around the stepping loop (bare) and around sc_start (platform);
 // elaboration is reported separately.
 //
-// Usage: cosim_speed [--out DIR] [--cycles N] [--descs N] [--desc-bytes N]
+// Speed anchor (issue 17): the same run first times a peer DMA, verilog-axi's
+// axi_cdma, Verilated and stepped by a plain C++ loop
+// (../shared/anchors/cdma_speed/run.sh beside the source tree, or --anchor
+// DIR), and reports bare dmacosim / anchor cycles per second: a ratio measured
+// in one minute on one machine, never an absolute figure. Without the anchor
+// the bench says "anchor not found" and still measures the rest.
+//
+// Usage: cosim_speed [--out DIR] [--cycles N] [--descs N] [--desc-bytes N] [--anchor DIR | --no-anchor]
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -221,6 +228,37 @@ Side run_platform(const Layout& lay, uint64_t target_cycles) {
   return s;
 }
 
+// The anchor's M cycles/s (run.sh prints "... = X M cycles/s, ..."), or a
+// negative value with the reason in `why`.
+double run_anchor(const std::string& dir, std::string& line, std::string& why) {
+  const std::string script = dir + "/run.sh";
+  if (FILE* f = fopen(script.c_str(), "r")) fclose(f);
+  else {
+    why = "anchor not found (" + script + ")";
+    return -1;
+  }
+  const std::string cmd = "bash '" + script + "' /tmp/dmacosim-cdma-anchor-$(id -u) 2000000 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) {
+    why = "anchor could not be started";
+    return -1;
+  }
+  char buf[512];
+  std::string all;
+  while (fgets(buf, sizeof buf, p)) all += buf;
+  const int rc = pclose(p);
+  const auto at = all.find(" M cycles/s");
+  const auto eq = all.rfind("= ", at);
+  if (rc != 0 || at == std::string::npos || eq == std::string::npos) {
+    why = "anchor failed: " + all.substr(0, 300);
+    return -1;
+  }
+  const auto nl = all.find_last_of('\n', at);
+  line = all.substr(nl == std::string::npos ? 0 : nl + 1);
+  while (!line.empty() && line.back() == '\n') line.pop_back();
+  return std::stod(all.substr(eq + 2, at - eq - 2));
+}
+
 }  // namespace
 
 int sc_main(int argc, char** argv) {
@@ -228,6 +266,8 @@ int sc_main(int argc, char** argv) {
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
   std::string out = ".";
+  std::string anchor_dir = std::string(DMACOSIM_SOURCE_DIR) + "/../shared/anchors/cdma_speed";
+  bool anchor = true;
   uint64_t cycles = 2'000'000;
   Layout lay;
   for (int i = 1; i < argc; ++i) {
@@ -237,11 +277,17 @@ int sc_main(int argc, char** argv) {
     else if (a == "--cycles") cycles = std::stoull(next());
     else if (a == "--descs") lay.descs = unsigned(std::stoul(next()));
     else if (a == "--desc-bytes") lay.desc_bytes = unsigned(std::stoul(next()));
+    else if (a == "--anchor") anchor_dir = next();
+    else if (a == "--no-anchor") anchor = false;
     else {
-      fprintf(stderr, "usage: cosim_speed [--out DIR] [--cycles N] [--descs N] [--desc-bytes N]\n");
+      fprintf(stderr, "usage: cosim_speed [--out DIR] [--cycles N] [--descs N] [--desc-bytes N] [--anchor DIR | --no-anchor]\n");
       return 2;
     }
   }
+  std::string anchor_line, anchor_why = "not run (--no-anchor)";
+  const double anchor_mcps = anchor ? run_anchor(anchor_dir, anchor_line, anchor_why) : -1;
+  if (anchor_mcps > 0) fprintf(stderr, "anchor: %s\n", anchor_line.c_str());
+  else fprintf(stderr, "anchor: %s\n", anchor_why.c_str());
   const Side bare = run_bare(lay, cycles);
   fprintf(stderr, "bare: %llu cycles in %.3f s\n", (unsigned long long)bare.cycles, bare.wall);
   const Side plat = run_platform(lay, cycles);
@@ -262,7 +308,13 @@ int sc_main(int argc, char** argv) {
      << lay.descs << " descriptors x " << lay.desc_bytes << " B, re-armed on completion\",\n";
   side_json("bare", bare);
   side_json("platform", plat);
-  js << "  \"ratio\": " << ratio << ",\n  \"target_ratio\": 0.5\n}\n";
+  const double vs_anchor = anchor_mcps > 0 ? bare.cps() / 1e6 / anchor_mcps : 0;
+  js << "  \"ratio\": " << ratio << ",\n  \"target_ratio\": 0.5,\n";
+  if (anchor_mcps > 0)
+    js << "  \"anchor\": {\"name\": \"verilog-axi axi_cdma\", \"mcycles_per_second\": " << anchor_mcps
+       << ", \"bare_over_anchor\": " << vs_anchor << ", \"target\": 0.5}\n}\n";
+  else
+    js << "  \"anchor\": null\n}\n";
   std::ofstream(out + "/cosim_speed.json") << js.str();
 
   char b[2048];
@@ -285,6 +337,16 @@ int sc_main(int argc, char** argv) {
   snprintf(b, sizeof b, "\nRatio platform / bare: **%.2f** (target >= 0.5). Platform elaboration: %.3f s (not in the wall time).\n",
            ratio, plat.elab);
   md << b;
+  if (anchor_mcps > 0) {
+    snprintf(b, sizeof b,
+             "\nSpeed anchor, same run: verilog-axi `axi_cdma` (64-bit, 16-beat bursts, unaligned on; 4 KiB copies, "
+             "one channel) %.3f M cycles/s; dmacosim's bare RTL (8 channels) / anchor: **%.2f** (target >= 0.5).\n"
+             "Anchor output: `%s`\n",
+             anchor_mcps, vs_anchor, anchor_line.c_str());
+    md << b;
+  } else {
+    md << "\nSpeed anchor: " << anchor_why << ".\n";
+  }
   std::ofstream(out + "/cosim_speed.md") << md.str();
   fputs(md.str().c_str(), stdout);
   return bare.verified && plat.verified ? 0 : 1;

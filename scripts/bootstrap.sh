@@ -2,7 +2,7 @@
 # One entry point for a fresh Debian bookworm machine:
 #   scripts/bootstrap.sh run  [dmacosim args...]  install what is missing, build, run the main scenario
 #   scripts/bootstrap.sh test [ctest args...]     install what is missing, build, run the whole test suite
-#                                                 (plain, then ASan + UBSan, then RTL coverage with its floors)
+#                                                 once, under ASan + UBSan, with RTL coverage checked against its floors
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,38 +39,35 @@ case "$mode" in
     ;;
   test)
     install_missing
-    build
     export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
-    # Every pass runs to the end; any failure makes the command exit non-zero.
-    rc=0
-    (cd build && ctest -j"$(nproc)" --output-on-failure --timeout 600 "$@") || rc=1
-    # The whole suite again under ASan + UBSan (docs/verification.md,
-    # "Sanitizers"); on by default (CI), DMACOSIM_SANITIZE_TESTS=0 skips it.
+    # One build, every test once (docs/verification.md, "The test command"):
+    # our C++ under ASan + UBSan ("Sanitizers"; DMACOSIM_SANITIZE_TESTS=0 builds
+    # it plain), the RTL suite on the coverage-instrumented model ("Coverage").
     # Sanitizer options and suppressions are built into the instrumented
-    # programs (cmake/sanitizers/), so ctest run by hand in build-asan behaves
+    # programs (cmake/sanitizers/), so ctest run by hand in build-test behaves
     # the same.
-    if [ "${DMACOSIM_SANITIZE_TESTS:-1}" != 0 ]; then
-      echo "bootstrap: sanitizer pass (ASan + UBSan) in build-asan (DMACOSIM_SANITIZE_TESTS=0 skips it)"
-      cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDMACOSIM_SANITIZE=ON
-      cmake --build build-asan -j"$(nproc)"
-      # Soaks (label "soak": 10^4-cycle runs about timing) stay in the plain pass.
-      (cd build-asan && ctest -j"$(nproc)" --output-on-failure --timeout 1200 -LE soak "$@") || rc=1
-    fi
-    # RTL coverage of the RTL suite, checked against tests/rtl/coverage_floor.txt
-    # (docs/verification.md, "Coverage"): a change that stops exercising the
-    # RTL fails like a test. Report in build/coverage/. Skipped with
-    # DMACOSIM_COVERAGE_TESTS=0, and when ctest arguments select a subset.
-    if [ "${DMACOSIM_COVERAGE_TESTS:-1}" != 0 ] && [ $# -eq 0 ]; then
-      echo "bootstrap: coverage pass (RTL suite, Verilator --coverage) in build/coverage (DMACOSIM_COVERAGE_TESTS=0 skips it)"
-      if COV_JOBS="$(nproc)" scripts/coverage.sh --check build > build/coverage.log 2>&1; then
+    sanitize=ON
+    [ "${DMACOSIM_SANITIZE_TESTS:-1}" = 0 ] && sanitize=OFF
+    cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDMACOSIM_SANITIZE="$sanitize" -DDMACOSIM_RTL_COVERAGE=ON
+    cmake --build build-test -j"$(nproc)"
+    rm -rf build-test/tests/rtl/coverage-data
+    # Every check runs to the end; any failure makes the command exit non-zero.
+    rc=0
+    (cd build-test && ctest -j"$(nproc)" --output-on-failure --timeout 1200 "$@") || rc=1
+    # The RTL coverage those tests wrote, checked against
+    # tests/rtl/coverage_floor.txt: a change that stops exercising the RTL fails
+    # like a test. Report in build-test/coverage/. Skipped when ctest arguments
+    # select a subset.
+    if [ $# -eq 0 ]; then
+      if scripts/coverage.sh --check --from-ctest build-test > build-test/coverage.log 2>&1; then
         # the per-module table, the run line and the verdict
-        awk '/^\| module \| branch/ {t = 1} t && /^$/ {t = 0} t || /^Tests \(filter/ || /^coverage: /' build/coverage.log
+        awk '/^\| module \| branch/ {t = 1} t && /^$/ {t = 0} t || /^Tests: / || /^coverage: /' build-test/coverage.log
       else
         rc=1
-        tail -n 40 build/coverage.log
+        tail -n 40 build-test/coverage.log
       fi
     fi
-    [ "$rc" -eq 0 ] || echo "bootstrap: test FAILED (see the ctest output above)" >&2
+    [ "$rc" -eq 0 ] || echo "bootstrap: test FAILED (see the output above)" >&2
     exit "$rc"
     ;;
   *)

@@ -4,6 +4,14 @@
 # (tests/rtl, the same sources as test_dmac), with a report.
 #
 #   scripts/coverage.sh [--check] [BUILD_DIR]    default BUILD_DIR: build-cov
+#   scripts/coverage.sh [--check] --from-ctest BUILD_DIR
+#
+# The first form configures BUILD_DIR with DMACOSIM_RTL_COVERAGE=ON (the RTL
+# suite, test_dmac, links the coverage-instrumented model), builds test_dmac
+# and runs every TEST of it. --from-ctest builds and runs nothing: it reports
+# on the coverage files that the last ctest run in BUILD_DIR (configured with
+# DMACOSIM_RTL_COVERAGE=ON, as the README's test command does) wrote to
+# BUILD_DIR/tests/rtl/coverage-data/; clear that directory before the run.
 #
 # --check: also fail when the figures fall below tests/rtl/coverage_floor.txt
 # (minimum % per kind over all modules; every user cover point hit except the
@@ -11,12 +19,12 @@
 # that stops exercising the RTL fails CI like a failing test.
 #
 # Environment:
-#   COV_FILTER=<gtest filter>  run a subset (default: every test of test_dmac_cov)
+#   COV_FILTER=<gtest filter>  run a subset (default: every test of test_dmac)
 #   COV_JOBS=N                 tests run in parallel and build jobs (default 2)
 #   COV_TEST_TIMEOUT=S         per-test time limit in seconds (default 900)
 #
-# Not part of ctest: test_dmac_cov is EXCLUDE_FROM_ALL. Every TEST runs in its
-# own process (as under ctest) and writes coverage-<pid>.dat at its end (the
+# Every TEST runs in its own process (as under ctest) and writes
+# coverage-<pid>-<clock>.dat at its end (the
 # counts of every model it created: tests/rtl/coverage_shim.h); the files are
 # merged with verilator_coverage. A test that crashes writes nothing. Outputs in BUILD_DIR/coverage/:
 #   merged.dat      all points, summed over every test
@@ -28,7 +36,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CHECK=0
+FROM_CTEST=0
 if [ "${1:-}" = --check ]; then CHECK=1; shift; fi
+if [ "${1:-}" = --from-ctest ]; then FROM_CTEST=1; shift; fi
 BUILD="$(realpath -m "${1:-$ROOT/build-cov}")"
 FLOOR="$ROOT/tests/rtl/coverage_floor.txt"
 FILTER="${COV_FILTER:-*}"
@@ -36,11 +46,20 @@ JOBS="${COV_JOBS:-2}"
 TIMEOUT="${COV_TEST_TIMEOUT:-900}"
 OUT="$BUILD/coverage"
 
+if [ "$FROM_CTEST" = 1 ]; then
+  rm -rf "$OUT"
+  mkdir -p "$OUT"
+  : >"$OUT/runs.txt"
+  FILTER="(every test of the ctest run in $BUILD)"
+  shopt -s nullglob
+  DATS=("$BUILD"/tests/rtl/coverage-data/coverage-*.dat)
+  [ ${#DATS[@]} -gt 0 ] || { echo "coverage: no coverage file in $BUILD/tests/rtl/coverage-data (was $BUILD configured with -DDMACOSIM_RTL_COVERAGE=ON and its RTL suite run?)" >&2; exit 1; }
+else
 # Always (re)configure: verilate() lists the generated model files at configure
 # time, so a configure older than the RTL would link a stale file list.
-cmake -S "$ROOT" -B "$BUILD" >/dev/null
-cmake --build "$BUILD" -j"$JOBS" --target test_dmac_cov
-EXE="$BUILD/tests/rtl/test_dmac_cov"
+cmake -S "$ROOT" -B "$BUILD" -DDMACOSIM_RTL_COVERAGE=ON >/dev/null
+cmake --build "$BUILD" -j"$JOBS" --target test_dmac
+EXE="$BUILD/tests/rtl/test_dmac"
 
 rm -rf "$OUT"
 mkdir -p "$OUT/run" "$OUT/logs"
@@ -63,15 +82,17 @@ run_one() {  # $1 = test name; prints "<status> <seconds> <name>"
 }
 export -f run_one
 export OUT EXE TIMEOUT
+unset DMACOSIM_COVERAGE_DIR  # each test writes into its own directory
 printf '%s\n' "${TESTS[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_one "$@"' _ {} | tee "$OUT/runs.txt"
 
 shopt -s nullglob
 DATS=("$OUT"/run/*/coverage-*.dat)
 [ ${#DATS[@]} -gt 0 ] || { echo "coverage: no coverage-*.dat written" >&2; exit 1; }
+fi
 verilator_coverage --write "$OUT/merged.dat" "${DATS[@]}"
 verilator_coverage --annotate "$OUT/annotated" --annotate-min 1 "$OUT/merged.dat" | tee "$OUT/annotate.txt"
 
-NOFILE=$(for d in "$OUT"/run/*/; do f=("$d"coverage-*.dat); [ ${#f[@]} -gt 0 ] || basename "$d"; done | tr '\n' ' ')
+NOFILE=$([ "$FROM_CTEST" = 1 ] || for d in "$OUT"/run/*/; do f=("$d"coverage-*.dat); [ ${#f[@]} -gt 0 ] || basename "$d"; done | tr '\n' ' ')
 python3 - "$OUT/merged.dat" "$OUT/runs.txt" "$FILTER" "${#DATS[@]}" "$NOFILE" >"$OUT/summary.md" <<'EOF'
 import collections, re, sys
 dat, runs, filt, nfiles, nofile = sys.argv[1:6]
@@ -91,7 +112,7 @@ for line in open(dat, encoding="latin-1"):
         pts[key][0] += int(m.group(2)) > 0
     if kind == "user":
         # hierarchy without the top: channel instances are merged (g_ch[*])
-        name = re.sub(r"^TOP\.dmac_top\.", "", kv.get("h", kv.get("o", "?")))
+        name = re.sub(r"^TOP\.(platform_top\.u_dmac|dmac_top)\.", "", kv.get("h", kv.get("o", "?")))
         ln = int(kv["l"]) if kv.get("l", "").isdigit() else 0
         user.append((mod, name, int(m.group(2)), f"{kv.get('f', '?').split('/')[-1]}:{ln}", ln))
 kinds = sorted({k for k, _ in pts})
@@ -108,9 +129,12 @@ for mod in mods:
     print(f"| {mod} | " + " | ".join(cells) + " |")
 st = collections.Counter(l.split()[0] for l in open(runs) if l.strip())
 secs = sum(int(l.split()[1]) for l in open(runs) if l.strip())
-print(f"\nTests (filter `{filt}`): {sum(st.values())} run, {st['PASS']} passed, "
-      f"{st['FAIL']} failed, {st['TIMEOUT']} timed out; {secs} s of test wall time; "
-      f"{nfiles} coverage files merged.")
+if st:
+    print(f"\nTests (filter `{filt}`): {sum(st.values())} run, {st['PASS']} passed, "
+          f"{st['FAIL']} failed, {st['TIMEOUT']} timed out; {secs} s of test wall time; "
+          f"{nfiles} coverage files merged.")
+else:
+    print(f"\nTests: {filt}; {nfiles} coverage files merged.")
 if nofile.strip():
     print(f"\nTests that created no RTL model (no coverage file): {nofile.strip()}")
 if user:

@@ -1,4 +1,4 @@
-// Coverage build only (test_dmac_cov, force-included with -include): every
+// Coverage build only (DMACOSIM_RTL_COVERAGE; included through dmac_model.h): every
 // Vdmac_top the benches create becomes a Vdmac_top_cov, whose counters are
 // added to a per-process total just before the model (which owns them) dies.
 //
@@ -7,8 +7,8 @@
 // VerilatedCov::write() at process exit would read freed memory, and a test
 // creates many models (one bench per case). At the end of the test program
 // (gtest Environment TearDown) one fresh model is loaded with the totals and
-// written as coverage-<pid>.dat in the working directory; scripts/coverage.sh
-// merges the files of every test process. The shared bench sources are untouched.
+// written as coverage-<pid>-<clock>.dat in $DMACOSIM_COVERAGE_DIR or the working directory; scripts/coverage.sh
+// merges the files of every test process. The benches only name Vdmac_top.
 #pragma once
 #include <utility>
 

@@ -1,14 +1,16 @@
-// Coverage build only (test_dmac_cov): see coverage_shim.h.
+// Coverage build only (DMACOSIM_RTL_COVERAGE: test_dmac on the instrumented model): see coverage_shim.h.
 #ifndef DMACOSIM_COVERAGE
-#error "coverage_writer.cpp belongs to the coverage build (test_dmac_cov) only"
+#error "coverage_writer.cpp belongs to a coverage build (DMACOSIM_RTL_COVERAGE=ON) only"
 #endif
-#undef Vdmac_top  // the real model class from here on
 #include <gtest/gtest.h>
 #include <unistd.h>
 #include <verilated.h>
 #include <verilated_cov.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -44,7 +46,14 @@ class CoverageEnvironment : public ::testing::Environment {
     Vdmac_top sink;  // registers one set of points; load the totals into it
     for (size_t i = 0; i < kPoints; ++i)
       sink.rootp->vlSymsp->__Vcoverage[i] = uint32_t(std::min<uint64_t>(totals()[i], UINT32_MAX));
-    const std::string name = "coverage-" + std::to_string(::getpid()) + ".dat";
+    // One file per test process, in $DMACOSIM_COVERAGE_DIR (ctest sets it) or
+    // the working directory; pid + clock keep the names unique across a run.
+    std::string dir = ".";
+    if (const char* d = std::getenv("DMACOSIM_COVERAGE_DIR"); d && *d) dir = d;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    const auto ns = std::chrono::steady_clock::now().time_since_epoch().count();
+    const std::string name = dir + "/coverage-" + std::to_string(::getpid()) + "-" + std::to_string(ns) + ".dat";
     cov->write(name.c_str());
     cov->clear();
   }

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "Vdmac_top.h"
+#include "dmac_model.h"
 #include "dmac_golden_model.h"
 #include "sparse_memory.h"
 #include "tb/dmac_core.h"

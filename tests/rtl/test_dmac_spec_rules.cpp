@@ -10,8 +10,8 @@
 #include <memory>
 #include <vector>
 
-#include "Vdmac_top___024root.h"
 #include "dmac_bench.h"
+#include "Vdmac_top___024root.h"
 
 using namespace dmacosim;
 using namespace dmacosim::test;
