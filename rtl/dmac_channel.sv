@@ -101,7 +101,10 @@ module dmac_channel
   state_e      state_q, resume_q;
   logic [31:0] desc_addr_q;        // descriptor in progress (CUR_DESC)
   logic        desc_loaded_q;      // its fields are valid (else REMAINING reads all ones)
-  logic [159:0] raw_q;             // descriptor bytes 0x00..0x13 as fetched
+  // Descriptor words 0..4 (bytes 0x00..0x13) as fetched, one 32-bit register
+  // each (SRC, DST, NEXT, LEN, CTRL): no wide vector to rebuild every cycle.
+  localparam int WPB = W / 4;      // descriptor words per data beat
+  logic [31:0] raw_q [5];
   logic [31:0] cur_src_q, cur_dst_q;
   logic [23:0] rem_issue_q;        // bytes not yet issued
   logic [23:0] rem_done_q;         // bytes whose write response has not arrived
@@ -138,7 +141,7 @@ module dmac_channel
   // round trip. A read error is held until the chain actually gets there.
   typedef enum logic [1:0] { PF_NONE, PF_WANT, PF_INFLIGHT, PF_DONE } pf_e;
   pf_e          pf_q;
-  logic [159:0] pf_raw_q;
+  logic [31:0]  pf_raw_q [5];
   logic         pf_err_q;
   logic [1:0]   pf_err_resp_q;
   logic         pf_req;            // this cycle's job request is the prefetch
@@ -166,11 +169,11 @@ module dmac_channel
 
   // Descriptor fields.
   logic [31:0] d_src, d_dst, d_next, d_len, d_ctrl;
-  assign d_src  = raw_q[31:0];
-  assign d_dst  = raw_q[63:32];
-  assign d_next = raw_q[95:64];
-  assign d_len  = raw_q[127:96];
-  assign d_ctrl = raw_q[159:128];
+  assign d_src  = raw_q[0];
+  assign d_dst  = raw_q[1];
+  assign d_next = raw_q[2];
+  assign d_len  = raw_q[3];
+  assign d_ctrl = raw_q[4];
 
   logic        c_irq, c_src_inc, c_dst_inc;
   logic [1:0]  c_flow;
@@ -352,7 +355,7 @@ module dmac_channel
       resume_q      <= S_XFER;
       desc_addr_q   <= '0;
       desc_loaded_q <= 1'b0;
-      raw_q         <= '0;
+      raw_q         <= '{default: '0};
       cur_src_q     <= '0;
       cur_dst_q     <= '0;
       rem_issue_q   <= '0;
@@ -367,7 +370,7 @@ module dmac_channel
       cur_lost_q    <= 1'b0;
       cur_pend_tc_q <= 1'b0;
       pf_q          <= PF_NONE;
-      pf_raw_q      <= '0;
+      pf_raw_q      <= '{default: '0};
       pf_err_q      <= 1'b0;
       pf_err_resp_q <= 2'b00;
       req_left_q    <= '0;
@@ -405,8 +408,8 @@ module dmac_channel
 
       // Descriptor beats land in the raw image (bytes 0x00..0x13 are used).
       if (desc_beat_i && pf_q == PF_INFLIGHT) begin
-        for (int k = 0; k < 20; k++) begin
-          if (int'(desc_beat_idx_i) == k / W) pf_raw_q[k*8 +: 8] <= desc_beat_data_i[(k % W)*8 +: 8];
+        for (int k = 0; k < 5; k++) begin
+          if (int'(desc_beat_idx_i) == k / WPB) pf_raw_q[k] <= desc_beat_data_i[(k % WPB)*32 +: 32];
         end
         if (rd_err_i && rd_err_desc_i && !pf_err_q) begin
           pf_err_q      <= 1'b1;
@@ -414,8 +417,8 @@ module dmac_channel
         end
         if (int'(desc_beat_idx_i) == DESC_BEATS - 1) pf_q <= PF_DONE;
       end else if (desc_beat_i) begin
-        for (int k = 0; k < 20; k++) begin
-          if (int'(desc_beat_idx_i) == k / W) raw_q[k*8 +: 8] <= desc_beat_data_i[(k % W)*8 +: 8];
+        for (int k = 0; k < 5; k++) begin
+          if (int'(desc_beat_idx_i) == k / WPB) raw_q[k] <= desc_beat_data_i[(k % WPB)*32 +: 32];
         end
       end
 

@@ -206,6 +206,37 @@ module dmac_top #(
   end
   assign g_valid = |grant;
 
+  // ------------------------------------------------------ response inputs
+  // R and B are registered at the boundary: nothing in the controller
+  // depends combinationally on a top-level input, so a Verilated model
+  // evaluates its logic once per clock edge (not again on every input
+  // change). RREADY and BREADY are constant 1 (space is reserved when a job
+  // is granted), so the register never stalls: a response is taken every
+  // cycle it is presented and acted on one cycle later.
+  logic              ri_valid_q, ri_last_q, bi_valid_q;
+  logic [3:0]        ri_id_q, bi_id_q;
+  logic [DATA_W-1:0] ri_data_q;
+  logic [1:0]        ri_resp_q, bi_resp_q;
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      ri_valid_q <= 1'b0;
+      bi_valid_q <= 1'b0;
+    end else begin
+      ri_valid_q <= m_axi_rvalid;
+      bi_valid_q <= m_axi_bvalid;
+    end
+    if (m_axi_rvalid) begin
+      ri_id_q   <= m_axi_rid;
+      ri_data_q <= m_axi_rdata;
+      ri_resp_q <= m_axi_rresp;
+      ri_last_q <= m_axi_rlast;
+    end
+    if (m_axi_bvalid) begin
+      bi_id_q   <= m_axi_bid;
+      bi_resp_q <= m_axi_bresp;
+    end
+  end
+
   // ---------------------------------------------------------------- engines
   logic [NUM_SLOTS-1:0]       s_valid, s_src_inc, s_dst_inc, s_rdone;
   logic [NUM_SLOTS-1:0][1:0]  s_kind;
@@ -213,7 +244,8 @@ module dmac_top #(
   logic [NUM_SLOTS-1:0][31:0] s_src, s_dst;
   logic [NUM_SLOTS-1:0][12:0] s_len, s_rcv;
   logic [NUM_SLOTS-1:0][2:0]  s_width;
-  logic [SIW-1:0]             alloc_idx, buf_slot;
+  logic [SIW-1:0]             alloc_idx, buf_slot, rd_head, rd_fin_slot;
+  logic                       rd_fin_valid;
   logic                       free_valid, rd_idle, wr_idle;
   logic                       buf_we;
   logic [7:0]                 buf_beat;
@@ -236,10 +268,10 @@ module dmac_top #(
     .desc_beat(ev_desc), .desc_ch(ev_desc_ch), .desc_idx(ev_desc_idx), .desc_data(ev_desc_data),
     .rd_err(ev_rerr), .rd_err_ch(ev_rerr_ch), .rd_err_desc(ev_rerr_desc),
     .rd_err_resp(ev_rerr_resp), .rd_err_addr(ev_rerr_addr),
-    .idle(rd_idle),
+    .idle(rd_idle), .rd_head, .rd_fin_valid, .rd_fin_slot,
     .m_axi_arvalid, .m_axi_arready, .m_axi_arid, .m_axi_araddr, .m_axi_arlen, .m_axi_arsize,
-    .m_axi_arburst, .m_axi_rvalid, .m_axi_rready, .m_axi_rid, .m_axi_rdata, .m_axi_rresp,
-    .m_axi_rlast
+    .m_axi_arburst, .m_axi_rready, .pin_rvalid(m_axi_rvalid), .pin_rlast(m_axi_rlast),
+    .ri_valid(ri_valid_q), .ri_id(ri_id_q), .ri_data(ri_data_q), .ri_resp(ri_resp_q), .ri_last(ri_last_q)
   );
 
   assign buf_waddr = BUF_AW'(32'(buf_slot) * MAX_BURST + 32'(buf_beat));
@@ -261,14 +293,18 @@ module dmac_top #(
     .b_addr(ev_b_addr), .ch_busy, .idle(wr_idle),
     .m_axi_awvalid, .m_axi_awready, .m_axi_awid, .m_axi_awaddr, .m_axi_awlen, .m_axi_awsize,
     .m_axi_awburst, .m_axi_wvalid, .m_axi_wready, .m_axi_wdata, .m_axi_wstrb, .m_axi_wlast,
-    .m_axi_bvalid, .m_axi_bready, .m_axi_bid, .m_axi_bresp
+    .m_axi_bready,
+    .bi_valid(bi_valid_q), .bi_id(bi_id_q), .bi_resp(bi_resp_q),
+    .pin_rvalid(m_axi_rvalid), .pin_rid(m_axi_rid), .pin_rresp(m_axi_rresp),
+    .pin_bvalid(m_axi_bvalid), .pin_bid(m_axi_bid), .pin_bresp(m_axi_bresp),
+    .rd_head, .rd_fin_valid, .rd_fin_slot
   );
 
   // Nothing can change without an input change: no job anywhere, no register
   // access, every channel parked (IDLE, PAUSED, ERROR, or waiting on a low
   // request line), and no AXI response arriving.
   assign quiescent = regs_idle && rd_idle && wr_idle && (&ch_quiet) &&
-                     !m_axi_rvalid && !m_axi_bvalid;
+                     !m_axi_rvalid && !m_axi_bvalid && !ri_valid_q && !bi_valid_q;
 
   // ------------------------------------------------------- cover points
   // User coverage (coverage build only, see dmac_channel): what a channel has in
