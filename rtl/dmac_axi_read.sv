@@ -27,23 +27,24 @@ module dmac_axi_read #(
   input  logic [1:0]                 job_kind,
   input  logic [31:0]                job_src,
   input  logic [31:0]                job_dst,
-  input  logic [12:0]                job_len,
+  input  logic [23:0]                 job_len,     // data: bytes available (cut here); desc 32, wb 4
   input  logic                       job_src_inc,
   input  logic                       job_dst_inc,
   input  logic [2:0]                 job_width,
+  output logic [12:0]                 grant_len,   // bytes of the granted job (to the channels)
   output logic                       can_read,    // a read job may be granted
   output logic                       can_wb,      // a write-back job may be granted
   // slot table, seen by the write engine
   output logic [NUM_SLOTS-1:0]       s_valid,
-  output logic [NUM_SLOTS-1:0][1:0]  s_kind,
-  output logic [NUM_SLOTS-1:0][3:0]  s_ch,
-  output logic [NUM_SLOTS-1:0][31:0] s_src,
-  output logic [NUM_SLOTS-1:0][31:0] s_dst,
-  output logic [NUM_SLOTS-1:0][12:0] s_len,
+  output logic [1:0]                s_kind [NUM_SLOTS],
+  output logic [3:0]                s_ch [NUM_SLOTS],
+  output logic [31:0]               s_src [NUM_SLOTS],
+  output logic [31:0]               s_dst [NUM_SLOTS],
+  output logic [12:0]               s_len [NUM_SLOTS],
   output logic [NUM_SLOTS-1:0]       s_src_inc,
   output logic [NUM_SLOTS-1:0]       s_dst_inc,
-  output logic [NUM_SLOTS-1:0][2:0]  s_width,
-  output logic [NUM_SLOTS-1:0][12:0] s_rcv,       // stream bytes received so far
+  output logic [2:0]                s_width [NUM_SLOTS],
+  output logic [12:0]               s_rcv [NUM_SLOTS],       // stream bytes received so far
   output logic [NUM_SLOTS-1:0]       s_rdone,
   output logic [SIW-1:0]             alloc_idx,   // slot taken by job_valid
   input  logic                       free_valid,  // write engine retires the head slot
@@ -98,8 +99,8 @@ module dmac_axi_read #(
   endfunction
 
   logic [SIW-1:0] tail_q, head_q;              // allocate at tail, retire at head
-  logic [NUM_SLOTS-1:0][8:0] rbeat_q;          // R beats received per slot
-  logic [NUM_SLOTS-1:0][8:0] rsplit_q;         // beats of the first burst (rlast check)
+  logic [8:0] rbeat_q [NUM_SLOTS];          // R beats received per slot
+  logic [8:0] rsplit_q [NUM_SLOTS];         // beats of the first burst (rlast check)
   // Read bursts in flight (AR queued, RLAST not yet at the pins): counted per
   // burst, so a job read as two bursts counts twice (its second AR waits for
   // room), and released at the edge RLAST is received, before the beat is
@@ -153,9 +154,41 @@ module dmac_axi_read #(
   assign can_wb   = !s_valid[tail_q];
   assign can_read = !s_valid[tail_q] && !sk_valid_q && !ar2_pend_q && (int'(rd_out_q) < MAX_OUTSTANDING);
 
+  // ------------------------------------------------------------ chunk size
+  // A data chunk is one job: it fits in a slot and never exceeds MAX_BURST
+  // beats on either side. On an incrementing side it stops at the next 4 KiB
+  // boundary, except when the other side is fixed: a chunk is then a whole
+  // number of fixed-side beats, and if the incrementing side is less than one
+  // beat short of a boundary the chunk straddles it and the engines split that
+  // side into two bursts at the boundary (never one burst across it). Computed
+  // for the granted channel's job only (shared by all channels).
+  localparam int SLOT = MAX_BURST * W;        // bytes one slot can hold
+  function automatic logic [13:0] side_limit(input logic [11:0] addr, input logic inc, input logic [2:0] width,
+                                             input logic whole_beats);
+    logic [13:0] to_slot, to_4k, lim, beat_mask;
+    if (!inc) return 14'(MAX_BURST << width);
+    to_slot = 14'(SLOT) - 14'(addr[WB-1:0]);
+    to_4k   = 14'd4096 - 14'(addr[11:0]);
+    lim     = (to_slot < to_4k) ? to_slot : to_4k;
+    if (whole_beats) begin
+      beat_mask = 14'((32'd1 << width) - 32'd1);
+      lim = lim & ~beat_mask;
+      if (lim == '0) lim = 14'(32'd1 << width);   // straddles 4 KiB: split by the engine
+    end
+    return lim;
+  endfunction
+
+  logic        job_any_fixed;
+  logic [13:0] lim_s, lim_d, lim;
+  assign job_any_fixed = !job_src_inc || !job_dst_inc;
+  assign lim_s     = side_limit(job_src[11:0], job_src_inc, job_width, job_any_fixed);
+  assign lim_d     = side_limit(job_dst[11:0], job_dst_inc, job_width, job_any_fixed);
+  assign lim       = (lim_s < lim_d) ? lim_s : lim_d;
+  assign grant_len = (job_kind == JOB_DATA && job_len >= 24'(lim)) ? 13'(lim) : 13'(job_len);
+
   logic [8:0]  job_beats, job_b1;
   logic [31:0] job_aligned;
-  assign job_beats   = read_beats(job_kind, job_src[WB-1:0], job_len, job_src_inc, job_width);
+  assign job_beats   = read_beats(job_kind, job_src[WB-1:0], grant_len, job_src_inc, job_width);
   assign job_aligned = {job_src[31:WB], WB'(0)};
   assign job_b1      = job_src_inc ? first_burst(job_aligned[11:0], job_beats) : job_beats;
 
@@ -308,18 +341,18 @@ module dmac_axi_read #(
       head_q    <= '0;
       rd_out_q  <= '0;
       s_valid   <= '0;
-      s_kind    <= '0;
-      s_ch      <= '0;
-      s_src     <= '0;
-      s_dst     <= '0;
-      s_len     <= '0;
+      s_kind    <= '{default: '0};
+      s_ch      <= '{default: '0};
+      s_src     <= '{default: '0};
+      s_dst     <= '{default: '0};
+      s_len     <= '{default: '0};
       s_src_inc <= '0;
       s_dst_inc <= '0;
-      s_width   <= '0;
-      s_rcv     <= '0;
+      s_width   <= '{default: '0};
+      s_rcv     <= '{default: '0};
       s_rdone   <= '0;
-      rbeat_q   <= '0;
-      rsplit_q  <= '0;
+      rbeat_q   <= '{default: '0};
+      rsplit_q  <= '{default: '0};
     end else begin
       if (job_valid) begin
         s_valid[tail_q]   <= 1'b1;
@@ -327,7 +360,7 @@ module dmac_axi_read #(
         s_ch[tail_q]      <= job_ch;
         s_src[tail_q]     <= job_src;
         s_dst[tail_q]     <= job_dst;
-        s_len[tail_q]     <= job_len;
+        s_len[tail_q]     <= grant_len;
         s_src_inc[tail_q] <= job_src_inc;
         s_dst_inc[tail_q] <= job_dst_inc;
         s_width[tail_q]   <= job_width;

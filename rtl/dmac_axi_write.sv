@@ -31,15 +31,15 @@ module dmac_axi_write #(
   input  logic                       rst_n,
   // slot table
   input  logic [NUM_SLOTS-1:0]       s_valid,
-  input  logic [NUM_SLOTS-1:0][1:0]  s_kind,
-  input  logic [NUM_SLOTS-1:0][3:0]  s_ch,
-  input  logic [NUM_SLOTS-1:0][31:0] s_src,
-  input  logic [NUM_SLOTS-1:0][31:0] s_dst,
-  input  logic [NUM_SLOTS-1:0][12:0] s_len,
+  input  logic [1:0]                s_kind [NUM_SLOTS],
+  input  logic [3:0]                s_ch [NUM_SLOTS],
+  input  logic [31:0]               s_src [NUM_SLOTS],
+  input  logic [31:0]               s_dst [NUM_SLOTS],
+  input  logic [12:0]               s_len [NUM_SLOTS],
   input  logic [NUM_SLOTS-1:0]       s_src_inc,
   input  logic [NUM_SLOTS-1:0]       s_dst_inc,
-  input  logic [NUM_SLOTS-1:0][2:0]  s_width,
-  input  logic [NUM_SLOTS-1:0][12:0] s_rcv,
+  input  logic [2:0]                s_width [NUM_SLOTS],
+  input  logic [12:0]               s_rcv [NUM_SLOTS],
   input  logic [NUM_SLOTS-1:0]       s_rdone,
   input  logic                       alloc_valid,
   input  logic [SIW-1:0]             alloc_idx,
@@ -156,9 +156,9 @@ module dmac_axi_write #(
 
   // Write-response table (circular, allocated at AW, answered in any ID order).
   logic [NUM_BT-1:0]       bt_valid_q, bt_done_q, bt_wb_q, bt_kill_q;
-  logic [NUM_BT-1:0][3:0]  bt_ch_q;
-  logic [NUM_BT-1:0][12:0] bt_len_q;
-  logic [NUM_BT-1:0][31:0] bt_addr_q;
+  logic [3:0] bt_ch_q [NUM_BT];
+  logic [12:0] bt_len_q [NUM_BT];
+  logic [31:0] bt_addr_q [NUM_BT];
   logic [BTW-1:0]          bt_head_q, bt_tail_q;
   // Entry of the burst whose W beats are being loaded: W bursts go out in AW
   // order, which is the table's allocation order.
@@ -291,9 +291,9 @@ module dmac_axi_write #(
       bt_done_q  <= '0;
       bt_wb_q    <= '0;
       bt_kill_q  <= '0;
-      bt_ch_q    <= '0;
-      bt_len_q   <= '0;
-      bt_addr_q  <= '0;
+      bt_ch_q    <= '{default: '0};
+      bt_len_q   <= '{default: '0};
+      bt_addr_q  <= '{default: '0};
       bt_head_q  <= '0;
       bt_tail_q  <= '0;
       bt_w_q     <= '0;

@@ -40,18 +40,18 @@ module dmac_axil_regs
   output logic [NUM_CH-1:0]        pause,
   output logic [NUM_CH-1:0]        prio,
   output logic [NUM_CH-1:0]        wb_en,
-  output logic [NUM_CH-1:0][2:0]   irq_clr,
+  output logic [2:0]                irq_clr [NUM_CH],
   // from channels
-  input  logic [NUM_CH-1:0][1:0]   ch_state,
+  input  logic [1:0]                ch_state [NUM_CH],
   input  logic [NUM_CH-1:0]        ch_aborted,
   input  logic [NUM_CH-1:0]        ch_wait_req,
   input  logic [NUM_CH-1:0]        ch_busy_err,
-  input  logic [NUM_CH-1:0][3:0]   ch_err_code,
-  input  logic [NUM_CH-1:0][1:0]   ch_err_resp,
-  input  logic [NUM_CH-1:0][31:0]  ch_err_addr,
-  input  logic [NUM_CH-1:0][31:0]  ch_cur_desc,
-  input  logic [NUM_CH-1:0][31:0]  ch_remaining,
-  input  logic [NUM_CH-1:0][2:0]   ch_irq_raw,
+  input  logic [3:0]                ch_err_code [NUM_CH],
+  input  logic [1:0]                ch_err_resp [NUM_CH],
+  input  logic [31:0]               ch_err_addr [NUM_CH],
+  input  logic [31:0]               ch_cur_desc [NUM_CH],
+  input  logic [31:0]               ch_remaining [NUM_CH],
+  input  logic [2:0]                ch_irq_raw [NUM_CH],
   input  logic [NUM_CH-1:0][31:0]  ch_tc_count,
   output logic                     irq,
   output logic                     idle        // no access in progress
@@ -60,9 +60,9 @@ module dmac_axil_regs
   localparam logic [1:0] RESP_SLVERR = 2'b10;
   localparam int CHW = (NUM_CH > 1) ? $clog2(NUM_CH) : 1;
 
-  logic [NUM_CH-1:0][31:0] head_q;
-  logic [NUM_CH-1:0][31:0] rem_snap_q;
-  logic [NUM_CH-1:0][2:0]  irq_mask_q;
+  logic [31:0] head_q [NUM_CH];
+  logic [31:0] rem_snap_q [NUM_CH];
+  logic [2:0] irq_mask_q [NUM_CH];
   logic [NUM_CH-1:0]       pause_q, prio_q, wb_en_q;
 
   // Address decode shared by both directions.
@@ -84,7 +84,7 @@ module dmac_axil_regs
     return d;
   endfunction
 
-  logic [NUM_CH-1:0][2:0] irq_status;
+  logic [2:0] irq_status [NUM_CH];
   logic [NUM_CH-1:0]      irq_summary;
   always_comb begin
     for (int c = 0; c < NUM_CH; c++) begin
@@ -109,7 +109,7 @@ module dmac_axil_regs
   assign s_axil_wready  = wr_take;
 
   logic [NUM_CH-1:0]      doorbell_q, abort_q;
-  logic [NUM_CH-1:0][2:0] irq_clr_q;
+  logic [2:0] irq_clr_q [NUM_CH];
   logic [31:0]            wdata_q;
   assign doorbell      = doorbell_q;
   assign abort_req     = abort_q;
@@ -123,8 +123,8 @@ module dmac_axil_regs
     if (!rst_n) begin
       s_axil_bvalid <= 1'b0;
       s_axil_bresp  <= RESP_OKAY;
-      head_q        <= '0;
-      irq_mask_q    <= '0;
+      head_q        <= '{default: '0};
+      irq_mask_q    <= '{default: '0};
       pause_q       <= '0;
       prio_q        <= '0;
       wb_en_q       <= '0;
@@ -132,12 +132,12 @@ module dmac_axil_regs
       wr_pend_ok_q  <= 1'b0;
       doorbell_q    <= '0;
       abort_q       <= '0;
-      irq_clr_q     <= '0;
+      irq_clr_q     <= '{default: '0};
       wdata_q       <= '0;
     end else begin
       doorbell_q <= '0;
       abort_q    <= '0;
-      irq_clr_q  <= '0;
+      irq_clr_q  <= '{default: '0};
       wr_pend_q  <= 1'b0;
       if (s_axil_bvalid && s_axil_bready) s_axil_bvalid <= 1'b0;
       if (wr_pend_q) begin
@@ -193,7 +193,7 @@ module dmac_axil_regs
       s_axil_rvalid <= 1'b0;
       s_axil_rdata  <= '0;
       s_axil_rresp  <= RESP_OKAY;
-      rem_snap_q    <= '0;
+      rem_snap_q    <= '{default: '0};
     end else begin
       if (s_axil_rvalid && s_axil_rready) s_axil_rvalid <= 1'b0;
       if (rd_take) begin

@@ -12,8 +12,7 @@ module dmac_channel
   import dmac_abi_pkg::*;
 #(
   parameter int NUM_REQ   = 16,
-  parameter int DATA_W    = 64,
-  parameter int MAX_BURST = 16
+  parameter int DATA_W    = 64
 ) (
   input  logic               clk,
   input  logic               rst_n,
@@ -29,11 +28,12 @@ module dmac_channel
   output logic [1:0]         req_kind_o,      // JOB_*
   output logic [31:0]        req_src_o,       // descriptor address / source / write-back data
   output logic [31:0]        req_dst_o,       // destination / write-back address
-  output logic [12:0]        req_len_o,       // chunk bytes (1..4096)
+  output logic [23:0]        req_len_o,       // data: bytes available (the issue stage cuts the chunk); desc 32, wb 4
   output logic               req_src_inc_o,
   output logic               req_dst_inc_o,
   output logic [2:0]         req_width_o,
   input  logic               grant_i,
+  input  logic [12:0]        grant_len_i,     // bytes of the granted job (data: the chunk, legalized by the issue stage)
   // progress events from the engines
   input  logic               desc_beat_i,     // a descriptor beat for this channel
   input  logic [2:0]         desc_beat_idx_i,
@@ -72,7 +72,6 @@ module dmac_channel
 );
   localparam int W    = DATA_W / 8;
   localparam int WB   = $clog2(W);
-  localparam int SLOT = MAX_BURST * W;        // bytes one issue slot can hold
   localparam int DESC_BEATS = 32 / W;
 
   // Job kinds (shared with the engines).
@@ -213,38 +212,12 @@ module dmac_channel
   end
 
   // ------------------------------------------------------------ chunk size
-  // A chunk is one job: it fits in a slot and never exceeds MAX_BURST beats on
-  // either side. On an incrementing side it stops at the next 4 KiB boundary,
-  // except when the other side is fixed: a chunk is then a whole number of
-  // fixed-side beats, and if the incrementing side is less than one beat short
-  // of a boundary the chunk straddles it and the engines split that side into
-  // two bursts at the boundary (never one burst across it).
-  logic any_fixed;
-  assign any_fixed = !c_src_inc || !c_dst_inc;
-
-  function automatic logic [13:0] side_limit(input logic [11:0] addr, input logic inc, input logic [2:0] width,
-                                             input logic whole_beats);
-    logic [13:0] to_slot, to_4k, lim, beat_mask;
-    if (!inc) return 14'(MAX_BURST << width);
-    to_slot = 14'(SLOT) - 14'(addr[WB-1:0]);
-    to_4k   = 14'd4096 - 14'(addr[11:0]);
-    lim     = (to_slot < to_4k) ? to_slot : to_4k;
-    if (whole_beats) begin
-      beat_mask = 14'((32'd1 << width) - 32'd1);
-      lim = lim & ~beat_mask;
-      if (lim == '0) lim = 14'(32'd1 << width);   // straddles 4 KiB: split by the engine
-    end
-    return lim;
-  endfunction
-
+  // The channel offers what is left (of the descriptor, or of the current
+  // peripheral request); the shared issue stage (dmac_axi_read) cuts the
+  // granted channel's chunk to a legal burst and reports its length back in
+  // grant_len_i. Only one legalizer runs per cycle, not one per channel.
   logic [23:0] avail;
-  logic [13:0] lim_s, lim_d, lim;
-  logic [12:0] chunk_len;
   assign avail = periph ? req_left_q : rem_issue_q;
-  assign lim_s = side_limit(cur_src_q[11:0], c_src_inc, c_width, any_fixed);
-  assign lim_d = side_limit(cur_dst_q[11:0], c_dst_inc, c_width, any_fixed);
-  assign lim   = (lim_s < lim_d) ? lim_s : lim_d;
-  assign chunk_len = (avail < 24'(lim)) ? 13'(avail) : 13'(lim);
 
   // Peripheral request size in bytes, capped by what is left of the descriptor.
   logic [23:0] burst_bytes, single_bytes, req_burst_len, req_single_len;
@@ -268,7 +241,7 @@ module dmac_channel
     req_kind_o    = JOB_DATA;
     req_src_o     = cur_src_q;
     req_dst_o     = cur_dst_q;
-    req_len_o     = chunk_len;
+    req_len_o     = avail;
     req_src_inc_o = c_src_inc;
     req_dst_inc_o = c_dst_inc;
     req_width_o   = c_width;
@@ -277,7 +250,7 @@ module dmac_channel
         req_valid_o   = !abort_i;
         req_kind_o    = JOB_DESC;
         req_src_o     = desc_addr_q;
-        req_len_o     = 13'd32;
+        req_len_o     = 24'd32;
         req_src_inc_o = 1'b1;
         req_dst_inc_o = 1'b1;
         req_width_o   = 3'(WB);
@@ -287,7 +260,7 @@ module dmac_channel
         if (pf_req) begin
           req_kind_o    = JOB_DESC;
           req_src_o     = d_next;
-          req_len_o     = 13'd32;
+          req_len_o     = 24'd32;
           req_src_inc_o = 1'b1;
           req_dst_inc_o = 1'b1;
           req_width_o   = 3'(WB);
@@ -298,7 +271,7 @@ module dmac_channel
         req_kind_o    = JOB_WB;
         req_src_o     = DMAC_DESC_STATUS_DONE | d_len;
         req_dst_o     = desc_addr_q + 32'(DMAC_DESC_STATUS);
-        req_len_o     = 13'd4;
+        req_len_o     = 24'd4;
         req_src_inc_o = 1'b1;
         req_dst_inc_o = 1'b1;
         req_width_o   = 3'd2;
@@ -506,11 +479,11 @@ module dmac_channel
             if (grant_i && pf_req) begin
               pf_q <= PF_INFLIGHT;
             end else if (grant_i) begin
-              if (c_src_inc) cur_src_q <= cur_src_q + 32'(chunk_len);
-              if (c_dst_inc) cur_dst_q <= cur_dst_q + 32'(chunk_len);
-              rem_issue_q <= rem_issue_q - 24'(chunk_len);
-              req_left_q  <= req_left_q - 24'(chunk_len);
-              if (periph ? (req_left_q == 24'(chunk_len)) : (rem_issue_q == 24'(chunk_len)))
+              if (c_src_inc) cur_src_q <= cur_src_q + 32'(grant_len_i);
+              if (c_dst_inc) cur_dst_q <= cur_dst_q + 32'(grant_len_i);
+              rem_issue_q <= rem_issue_q - 24'(grant_len_i);
+              req_left_q  <= req_left_q - 24'(grant_len_i);
+              if (periph ? (req_left_q == 24'(grant_len_i)) : (rem_issue_q == 24'(grant_len_i)))
                 state_q <= periph ? S_REQ_DRAIN : S_DESC_DRAIN;
             end else if (pause_i) begin
               resume_q <= S_XFER;
@@ -691,8 +664,8 @@ module dmac_channel
         assert (24'(bresp_len_i) <= rem_done_q) else $error("dmac_channel: residue underflow");
       assert (!(tc_drain && tc_retire)) else $error("dmac_channel: two completions in one cycle");
       assert (!(tc_abort && (tc_drain || tc_handoff || tc_retire))) else $error("dmac_channel: two completions in one cycle");
-      if (grant_i && state_q == S_XFER)
-        assert (chunk_len != '0 && 24'(chunk_len) <= rem_issue_q) else $error("dmac_channel: bad chunk");
+      if (grant_i && state_q == S_XFER && !pf_req)
+        assert (grant_len_i != '0 && 24'(grant_len_i) <= avail) else $error("dmac_channel: bad chunk");
       if (grant_i)
         assert (req_valid_o) else $error("dmac_channel: grant without request");
       // In S_XFER the prefetch is always the channel's first grant, so a
