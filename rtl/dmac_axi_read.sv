@@ -27,23 +27,24 @@ module dmac_axi_read #(
   input  logic [1:0]                 job_kind,
   input  logic [31:0]                job_src,
   input  logic [31:0]                job_dst,
-  input  logic [12:0]                job_len,
+  input  logic [23:0]                 job_len,     // data: bytes available (cut here); desc 32, wb 4
   input  logic                       job_src_inc,
   input  logic                       job_dst_inc,
   input  logic [2:0]                 job_width,
+  output logic [12:0]                 grant_len,   // bytes of the granted job (to the channels)
   output logic                       can_read,    // a read job may be granted
   output logic                       can_wb,      // a write-back job may be granted
   // slot table, seen by the write engine
   output logic [NUM_SLOTS-1:0]       s_valid,
-  output logic [NUM_SLOTS-1:0][1:0]  s_kind,
-  output logic [NUM_SLOTS-1:0][3:0]  s_ch,
-  output logic [NUM_SLOTS-1:0][31:0] s_src,
-  output logic [NUM_SLOTS-1:0][31:0] s_dst,
-  output logic [NUM_SLOTS-1:0][12:0] s_len,
+  output logic [1:0]                s_kind [NUM_SLOTS],
+  output logic [3:0]                s_ch [NUM_SLOTS],
+  output logic [31:0]               s_src [NUM_SLOTS],
+  output logic [31:0]               s_dst [NUM_SLOTS],
+  output logic [12:0]               s_len [NUM_SLOTS],
   output logic [NUM_SLOTS-1:0]       s_src_inc,
   output logic [NUM_SLOTS-1:0]       s_dst_inc,
-  output logic [NUM_SLOTS-1:0][2:0]  s_width,
-  output logic [NUM_SLOTS-1:0][12:0] s_rcv,       // stream bytes received so far
+  output logic [2:0]                s_width [NUM_SLOTS],
+  output logic [12:0]               s_rcv [NUM_SLOTS],       // stream bytes received so far
   output logic [NUM_SLOTS-1:0]       s_rdone,
   output logic [SIW-1:0]             alloc_idx,   // slot taken by job_valid
   input  logic                       free_valid,  // write engine retires the head slot
@@ -64,6 +65,9 @@ module dmac_axi_read #(
   output logic [1:0]                 rd_err_resp,
   output logic [31:0]                rd_err_addr,
   output logic                       idle,        // no slot, no AR pending
+  output logic [SIW-1:0]             rd_head,     // oldest slot
+  output logic                       rd_fin_valid, // the R beat consumed this cycle is its slot's last
+  output logic [SIW-1:0]             rd_fin_slot,
   // AXI4 AR / R
   output logic                       m_axi_arvalid,
   input  logic                       m_axi_arready,
@@ -72,12 +76,16 @@ module dmac_axi_read #(
   output logic [7:0]                 m_axi_arlen,
   output logic [2:0]                 m_axi_arsize,
   output logic [1:0]                 m_axi_arburst,
-  input  logic                       m_axi_rvalid,
   output logic                       m_axi_rready,
-  input  logic [3:0]                 m_axi_rid,
-  input  logic [DATA_W-1:0]          m_axi_rdata,
-  input  logic [1:0]                 m_axi_rresp,
-  input  logic                       m_axi_rlast
+  // RVALID / RLAST at the pins, looked at only at the clock edge
+  input  logic                       pin_rvalid,
+  input  logic                       pin_rlast,
+  // R beat as registered at the top-level boundary (one cycle after the pins)
+  input  logic                       ri_valid,
+  input  logic [3:0]                 ri_id,
+  input  logic [DATA_W-1:0]          ri_data,
+  input  logic [1:0]                 ri_resp,
+  input  logic                       ri_last
 );
   localparam int W  = DATA_W / 8;
   localparam int WB = $clog2(W);
@@ -91,9 +99,13 @@ module dmac_axi_read #(
   endfunction
 
   logic [SIW-1:0] tail_q, head_q;              // allocate at tail, retire at head
-  logic [NUM_SLOTS-1:0][8:0] rbeat_q;          // R beats received per slot
-  logic [NUM_SLOTS-1:0][8:0] rsplit_q;         // beats of the first burst (rlast check)
-  logic [OW-1:0]  rd_out_q;                    // read bursts in flight
+  logic [8:0] rbeat_q [NUM_SLOTS];          // R beats received per slot
+  logic [8:0] rsplit_q [NUM_SLOTS];         // beats of the first burst (rlast check)
+  // Read bursts in flight (AR queued, RLAST not yet at the pins): counted per
+  // burst, so a job read as two bursts counts twice (its second AR waits for
+  // room), and released at the edge RLAST is received, before the beat is
+  // processed (it is registered first).
+  logic [OW-1:0]  rd_out_q;
 
   // Total R beats of a job.
   function automatic logic [8:0] read_beats(input logic [1:0] kind, input logic [WB-1:0] src_off,
@@ -116,22 +128,98 @@ module dmac_axi_read #(
   // ------------------------------------------------------------ AR channel
   // A job whose incrementing source straddles 4 KiB (only possible when the
   // other side is fixed, see dmac_channel) is read as two bursts: the second
-  // AR waits in ar2_* and blocks new grants until it is loaded.
-  logic        ar_free;
+  // AR waits in ar2_* and blocks new grants until it is queued.
+  //
+  // The AR output register has a one-entry skid behind it, so whether a job
+  // can be granted depends on registered state only (never on ARREADY): a
+  // job may be granted while the skid is empty; it goes to the output
+  // register if that one is free at the clock edge, else into the skid.
+  typedef struct packed {
+    logic [3:0]        id;
+    logic [ADDR_W-1:0] addr;
+    logic [7:0]        len;
+    logic [2:0]        size;
+    logic [1:0]        burst;
+  } ar_t;
   logic        ar2_pend_q;
   logic [31:0] ar2_addr_q;
   logic [7:0]  ar2_len_q;
   logic [3:0]  ar2_id_q;
-  assign ar_free  = !m_axi_arvalid || m_axi_arready;
+  logic        sk_valid_q;
+  ar_t         sk_q, push_ar;
+  logic        push_valid;
+  logic        ar2_go;         // the second AR of a split job is queued this cycle
+  assign ar2_go = ar2_pend_q && !sk_valid_q && (int'(rd_out_q) < MAX_OUTSTANDING);
   assign alloc_idx = tail_q;
   assign can_wb   = !s_valid[tail_q];
-  assign can_read = !s_valid[tail_q] && ar_free && !ar2_pend_q && (int'(rd_out_q) < MAX_OUTSTANDING);
+  assign can_read = !s_valid[tail_q] && !sk_valid_q && !ar2_pend_q && (int'(rd_out_q) < MAX_OUTSTANDING);
+
+  // ------------------------------------------------------------ chunk size
+  // A data chunk is one job: it fits in a slot and never exceeds MAX_BURST
+  // beats on either side. On an incrementing side it stops at the next 4 KiB
+  // boundary, except when the other side is fixed: a chunk is then a whole
+  // number of fixed-side beats, and if the incrementing side is less than one
+  // beat short of a boundary the chunk straddles it and the engines split that
+  // side into two bursts at the boundary (never one burst across it). Computed
+  // for the granted channel's job only (shared by all channels).
+  localparam int SLOT = MAX_BURST * W;        // bytes one slot can hold
+  function automatic logic [13:0] side_limit(input logic [11:0] addr, input logic inc, input logic [2:0] width,
+                                             input logic whole_beats);
+    logic [13:0] to_slot, to_4k, lim, beat_mask;
+    if (!inc) return 14'(MAX_BURST << width);
+    to_slot = 14'(SLOT) - 14'(addr[WB-1:0]);
+    to_4k   = 14'd4096 - 14'(addr[11:0]);
+    lim     = (to_slot < to_4k) ? to_slot : to_4k;
+    if (whole_beats) begin
+      beat_mask = 14'((32'd1 << width) - 32'd1);
+      lim = lim & ~beat_mask;
+      if (lim == '0) lim = 14'(32'd1 << width);   // straddles 4 KiB: split by the engine
+    end
+    return lim;
+  endfunction
+
+  logic        job_any_fixed;
+  logic [13:0] lim_s, lim_d, lim;
+  assign job_any_fixed = !job_src_inc || !job_dst_inc;
+  assign lim_s     = side_limit(job_src[11:0], job_src_inc, job_width, job_any_fixed);
+  assign lim_d     = side_limit(job_dst[11:0], job_dst_inc, job_width, job_any_fixed);
+  assign lim       = (lim_s < lim_d) ? lim_s : lim_d;
+  assign grant_len = (job_kind == JOB_DATA && job_len >= 24'(lim)) ? 13'(lim) : 13'(job_len);
 
   logic [8:0]  job_beats, job_b1;
   logic [31:0] job_aligned;
-  assign job_beats   = read_beats(job_kind, job_src[WB-1:0], job_len, job_src_inc, job_width);
+  assign job_beats   = read_beats(job_kind, job_src[WB-1:0], grant_len, job_src_inc, job_width);
   assign job_aligned = {job_src[31:WB], WB'(0)};
   assign job_b1      = job_src_inc ? first_burst(job_aligned[11:0], job_beats) : job_beats;
+
+  // The AR to queue this cycle: the second burst of a split job, or a new job
+  // (never both: a pending second burst blocks grants).
+  always_comb begin
+    push_valid = 1'b0;
+    push_ar    = '0;
+    if (ar2_go) begin
+      push_valid    = 1'b1;
+      push_ar.id    = ar2_id_q;
+      push_ar.addr  = ADDR_W'(ar2_addr_q);
+      push_ar.len   = ar2_len_q;
+      push_ar.size  = 3'(WB);
+      push_ar.burst = 2'b01;
+    end else if (job_valid && job_kind != JOB_WB) begin
+      push_valid    = 1'b1;
+      push_ar.id    = job_ch;
+      push_ar.len   = 8'(job_b1 - 9'd1);
+      if (job_src_inc) begin
+        // Aligned start; the byte offset is handled by the buffer.
+        push_ar.addr  = ADDR_W'(job_aligned);
+        push_ar.size  = 3'(WB);
+        push_ar.burst = 2'b01;   // INCR
+      end else begin
+        push_ar.addr  = ADDR_W'(job_src);
+        push_ar.size  = job_width;
+        push_ar.burst = 2'b00;   // FIXED
+      end
+    end
+  end
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -141,41 +229,34 @@ module dmac_axi_read #(
       m_axi_arlen   <= '0;
       m_axi_arsize  <= '0;
       m_axi_arburst <= '0;
+      sk_valid_q    <= 1'b0;
+      sk_q          <= '0;
       ar2_pend_q    <= 1'b0;
       ar2_addr_q    <= '0;
       ar2_len_q     <= '0;
       ar2_id_q      <= '0;
     end else begin
-      if (m_axi_arvalid && m_axi_arready) m_axi_arvalid <= 1'b0;
-      if (ar2_pend_q && ar_free) begin
-        ar2_pend_q    <= 1'b0;
-        m_axi_arvalid <= 1'b1;
-        m_axi_arid    <= ar2_id_q;
-        m_axi_araddr  <= ADDR_W'(ar2_addr_q);
-        m_axi_arlen   <= ar2_len_q;
-        m_axi_arsize  <= 3'(WB);
-        m_axi_arburst <= 2'b01;
-      end
-      if (job_valid && job_kind != JOB_WB) begin
-        m_axi_arvalid <= 1'b1;
-        m_axi_arid    <= job_ch;
-        m_axi_arlen   <= 8'(job_b1 - 9'd1);
-        if (job_b1 != job_beats) begin
-          ar2_pend_q <= 1'b1;
-          ar2_addr_q <= job_aligned + 32'(job_b1) * W;
-          ar2_len_q  <= 8'(job_beats - job_b1 - 9'd1);
-          ar2_id_q   <= job_ch;
-        end
-        if (job_src_inc) begin
-          // Aligned start; the byte offset is handled by the buffer.
-          m_axi_araddr  <= ADDR_W'(job_aligned);
-          m_axi_arsize  <= 3'(WB);
-          m_axi_arburst <= 2'b01;   // INCR
+      // ARREADY is looked at only here, at the clock edge.
+      if (!m_axi_arvalid || m_axi_arready) begin
+        if (sk_valid_q) begin
+          {m_axi_arid, m_axi_araddr, m_axi_arlen, m_axi_arsize, m_axi_arburst} <= sk_q;
+          m_axi_arvalid <= 1'b1;
+          sk_valid_q    <= push_valid;
+          if (push_valid) sk_q <= push_ar;
         end else begin
-          m_axi_araddr  <= ADDR_W'(job_src);
-          m_axi_arsize  <= job_width;
-          m_axi_arburst <= 2'b00;   // FIXED
+          m_axi_arvalid <= push_valid;
+          if (push_valid) {m_axi_arid, m_axi_araddr, m_axi_arlen, m_axi_arsize, m_axi_arburst} <= push_ar;
         end
+      end else if (push_valid) begin
+        sk_valid_q <= 1'b1;
+        sk_q       <= push_ar;
+      end
+      if (ar2_go) ar2_pend_q <= 1'b0;
+      if (job_valid && job_kind != JOB_WB && job_b1 != job_beats) begin
+        ar2_pend_q <= 1'b1;
+        ar2_addr_q <= job_aligned + 32'(job_b1) * W;
+        ar2_len_q  <= 8'(job_beats - job_b1 - 9'd1);
+        ar2_id_q   <= job_ch;
       end
     end
   end
@@ -192,7 +273,7 @@ module dmac_axi_read #(
     for (int i = 0; i < NUM_SLOTS; i++) begin
       logic [SIW-1:0] idx;
       idx = SIW'((int'(head_q) + i) % NUM_SLOTS);
-      if (!r_hit && s_valid[idx] && !s_rdone[idx] && s_kind[idx] != JOB_WB && s_ch[idx] == m_axi_rid) begin
+      if (!r_hit && s_valid[idx] && !s_rdone[idx] && s_kind[idx] != JOB_WB && s_ch[idx] == ri_id) begin
         r_hit  = 1'b1;
         r_slot = idx;
       end
@@ -205,7 +286,7 @@ module dmac_axi_read #(
   logic [12:0]    r_pos;          // stream position of this beat's first byte (fixed source)
   logic [WB-1:0]  r_rot;          // left rotation (bytes) from bus lanes to buffer lanes
   logic [13:0]    r_rcv_next;
-  assign r_fire      = m_axi_rvalid && r_hit;
+  assign r_fire      = ri_valid && r_hit;
   assign r_b         = rbeat_q[r_slot];
   assign r_last_beat = (r_b + 9'd1) == read_beats(s_kind[r_slot], s_src[r_slot][WB-1:0], s_len[r_slot],
                                                   s_src_inc[r_slot], s_width[r_slot]);
@@ -229,24 +310,28 @@ module dmac_axi_read #(
     buf_be    = '0;
     buf_wdata = '0;
     for (int l = 0; l < W; l++) begin
-      buf_wdata[l*8 +: 8] = m_axi_rdata[(((l + W) - int'(r_rot)) % W)*8 +: 8];
+      buf_wdata[l*8 +: 8] = ri_data[(((l + W) - int'(r_rot)) % W)*8 +: 8];
       if (s_src_inc[r_slot]) buf_be[l] = 1'b1;
       else buf_be[l] = (l >= int'(r_pos[WB-1:0])) && (l < int'(r_pos[WB-1:0]) + (1 << s_width[r_slot]));
     end
-    if (s_src_inc[r_slot]) buf_wdata = m_axi_rdata;
+    if (s_src_inc[r_slot]) buf_wdata = ri_data;
   end
+
+  assign rd_head      = head_q;
+  assign rd_fin_valid = r_fire && r_last_beat;
+  assign rd_fin_slot  = r_slot;
 
   assign desc_beat = r_fire && s_kind[r_slot] == JOB_DESC;
   assign desc_ch   = s_ch[r_slot];
   assign desc_idx  = 3'(r_b);
-  assign desc_data = m_axi_rdata;
+  assign desc_data = ri_data;
 
   // Only descriptor bytes 0x00..0x13 are used: an error on the rest is ignored.
-  assign rd_err      = r_fire && m_axi_rresp != 2'b00 &&
+  assign rd_err      = r_fire && ri_resp != 2'b00 &&
                        !(s_kind[r_slot] == JOB_DESC && 32'(r_b) * W >= 20);
   assign rd_err_ch   = s_ch[r_slot];
   assign rd_err_desc = s_kind[r_slot] == JOB_DESC;
-  assign rd_err_resp = m_axi_rresp;
+  assign rd_err_resp = ri_resp;
   assign rd_err_addr = s_src[r_slot];
 
   // ------------------------------------------------------------ slot table
@@ -256,18 +341,18 @@ module dmac_axi_read #(
       head_q    <= '0;
       rd_out_q  <= '0;
       s_valid   <= '0;
-      s_kind    <= '0;
-      s_ch      <= '0;
-      s_src     <= '0;
-      s_dst     <= '0;
-      s_len     <= '0;
+      s_kind    <= '{default: '0};
+      s_ch      <= '{default: '0};
+      s_src     <= '{default: '0};
+      s_dst     <= '{default: '0};
+      s_len     <= '{default: '0};
       s_src_inc <= '0;
       s_dst_inc <= '0;
-      s_width   <= '0;
-      s_rcv     <= '0;
+      s_width   <= '{default: '0};
+      s_rcv     <= '{default: '0};
       s_rdone   <= '0;
-      rbeat_q   <= '0;
-      rsplit_q  <= '0;
+      rbeat_q   <= '{default: '0};
+      rsplit_q  <= '{default: '0};
     end else begin
       if (job_valid) begin
         s_valid[tail_q]   <= 1'b1;
@@ -275,7 +360,7 @@ module dmac_axi_read #(
         s_ch[tail_q]      <= job_ch;
         s_src[tail_q]     <= job_src;
         s_dst[tail_q]     <= job_dst;
-        s_len[tail_q]     <= job_len;
+        s_len[tail_q]     <= grant_len;
         s_src_inc[tail_q] <= job_src_inc;
         s_dst_inc[tail_q] <= job_dst_inc;
         s_width[tail_q]   <= job_width;
@@ -294,11 +379,11 @@ module dmac_axi_read #(
         s_valid[head_q] <= 1'b0;
         head_q          <= next_slot(head_q);
       end
-      rd_out_q <= rd_out_q + OW'(job_valid && job_kind != JOB_WB) - OW'(r_fire && r_last_beat);
+      rd_out_q <= rd_out_q + OW'(push_valid) - OW'(pin_rvalid && pin_rlast);
     end
   end
 
-  assign idle = (s_valid == '0) && !m_axi_arvalid;
+  assign idle = (s_valid == '0) && !m_axi_arvalid && !sk_valid_q && !ar2_pend_q;
 
   // ------------------------------------------------------- cover points
   // User coverage (coverage build only, see dmac_channel).
@@ -310,15 +395,15 @@ module dmac_axi_read #(
       cov_prev_rid_q <= '0;
       cov_in_burst_q <= 1'b0;
     end else if (r_fire) begin
-      cov_prev_rid_q <= m_axi_rid;
-      cov_in_burst_q <= !m_axi_rlast;
+      cov_prev_rid_q <= ri_id;
+      cov_in_burst_q <= !ri_last;
     end
   end
-  cov_rd_split:          cover property (@(posedge clk) rst_n && ar2_pend_q && ar_free);
+  cov_rd_split:          cover property (@(posedge clk) rst_n && ar2_go);
   cov_rd_fixed:          cover property (@(posedge clk) rst_n && job_valid && job_kind == JOB_DATA && !job_src_inc);
   cov_rd_max_out:        cover property (@(posedge clk) rst_n && int'(rd_out_q) == MAX_OUTSTANDING);
-  cov_rd_interleaved:    cover property (@(posedge clk) rst_n && r_fire && cov_in_burst_q && m_axi_rid != cov_prev_rid_q);
-  cov_rd_err_desc_tail:  cover property (@(posedge clk) rst_n && r_fire && m_axi_rresp != 2'b00 && s_kind[r_slot] == JOB_DESC &&
+  cov_rd_interleaved:    cover property (@(posedge clk) rst_n && r_fire && cov_in_burst_q && ri_id != cov_prev_rid_q);
+  cov_rd_err_desc_tail:  cover property (@(posedge clk) rst_n && r_fire && ri_resp != 2'b00 && s_kind[r_slot] == JOB_DESC &&
                                          !rd_err);
   cov_rd_slots_full:     cover property (@(posedge clk) rst_n && s_valid[tail_q]);
 `endif
@@ -326,9 +411,9 @@ module dmac_axi_read #(
   // ---------------------------------------------------------- invariants
   always_ff @(posedge clk) begin
     if (rst_n) begin
-      if (m_axi_rvalid) assert (r_hit) else $error("dmac_axi_read: R beat with no burst outstanding for its ID");
-      if (r_fire) assert (m_axi_rlast == (r_last_beat || (r_b + 9'd1) == rsplit_q[r_slot])) else $error("dmac_axi_read: RLAST does not match ARLEN");
-      assert (!(r_fire && r_last_beat && rd_out_q == '0 && !job_valid))
+      if (ri_valid) assert (r_hit) else $error("dmac_axi_read: R beat with no burst outstanding for its ID");
+      if (r_fire) assert (ri_last == (r_last_beat || (r_b + 9'd1) == rsplit_q[r_slot])) else $error("dmac_axi_read: RLAST does not match ARLEN");
+      assert (!(pin_rvalid && pin_rlast && rd_out_q == '0))
         else $error("dmac_axi_read: outstanding counter underflow");
       assert (int'(rd_out_q) <= MAX_OUTSTANDING) else $error("dmac_axi_read: too many reads in flight");
       if (job_valid) assert (!s_valid[tail_q]) else $error("dmac_axi_read: allocating a busy slot");

@@ -31,15 +31,15 @@ module dmac_axi_write #(
   input  logic                       rst_n,
   // slot table
   input  logic [NUM_SLOTS-1:0]       s_valid,
-  input  logic [NUM_SLOTS-1:0][1:0]  s_kind,
-  input  logic [NUM_SLOTS-1:0][3:0]  s_ch,
-  input  logic [NUM_SLOTS-1:0][31:0] s_src,
-  input  logic [NUM_SLOTS-1:0][31:0] s_dst,
-  input  logic [NUM_SLOTS-1:0][12:0] s_len,
+  input  logic [1:0]                s_kind [NUM_SLOTS],
+  input  logic [3:0]                s_ch [NUM_SLOTS],
+  input  logic [31:0]               s_src [NUM_SLOTS],
+  input  logic [31:0]               s_dst [NUM_SLOTS],
+  input  logic [12:0]               s_len [NUM_SLOTS],
   input  logic [NUM_SLOTS-1:0]       s_src_inc,
   input  logic [NUM_SLOTS-1:0]       s_dst_inc,
-  input  logic [NUM_SLOTS-1:0][2:0]  s_width,
-  input  logic [NUM_SLOTS-1:0][12:0] s_rcv,
+  input  logic [2:0]                s_width [NUM_SLOTS],
+  input  logic [12:0]               s_rcv [NUM_SLOTS],
   input  logic [NUM_SLOTS-1:0]       s_rdone,
   input  logic                       alloc_valid,
   input  logic [SIW-1:0]             alloc_idx,
@@ -74,10 +74,26 @@ module dmac_axi_write #(
   output logic [DATA_W-1:0]          m_axi_wdata,
   output logic [DATA_W/8-1:0]        m_axi_wstrb,
   output logic                       m_axi_wlast,
-  input  logic                       m_axi_bvalid,
   output logic                       m_axi_bready,
-  input  logic [3:0]                 m_axi_bid,
-  input  logic [1:0]                 m_axi_bresp
+  // B as registered at the top-level boundary (one cycle after the pins)
+  input  logic                       bi_valid,
+  input  logic [3:0]                 bi_id,
+  input  logic [1:0]                 bi_resp,
+  // The R and B pins themselves, looked at only at the clock edge (inside the
+  // clocked block, never combinationally): a data error response arriving at
+  // this edge clears the strobes of the beat loaded at the same edge, as if
+  // the channel's kill were already active. With the read engine's head and
+  // the slot whose last R beat is consumed at this edge, to find the slot an
+  // R beat at the pins belongs to.
+  input  logic                       pin_rvalid,
+  input  logic [3:0]                 pin_rid,
+  input  logic [1:0]                 pin_rresp,
+  input  logic                       pin_bvalid,
+  input  logic [3:0]                 pin_bid,
+  input  logic [1:0]                 pin_bresp,
+  input  logic [SIW-1:0]             rd_head,
+  input  logic                       rd_fin_valid,
+  input  logic [SIW-1:0]             rd_fin_slot
 );
   localparam int W    = DATA_W / 8;
   localparam int WB   = $clog2(W);
@@ -85,6 +101,7 @@ module dmac_axi_write #(
   localparam int MBW  = $clog2(MAX_BURST);
   localparam int BTW  = $clog2(NUM_BT);
   localparam logic [1:0] JOB_DESC = 2'd0;
+  localparam logic [1:0] JOB_DATA = 2'd1;
   localparam logic [1:0] JOB_WB   = 2'd2;
 
   function automatic logic [SIW-1:0] next_slot(input logic [SIW-1:0] i);
@@ -139,9 +156,9 @@ module dmac_axi_write #(
 
   // Write-response table (circular, allocated at AW, answered in any ID order).
   logic [NUM_BT-1:0]       bt_valid_q, bt_done_q, bt_wb_q, bt_kill_q;
-  logic [NUM_BT-1:0][3:0]  bt_ch_q;
-  logic [NUM_BT-1:0][12:0] bt_len_q;
-  logic [NUM_BT-1:0][31:0] bt_addr_q;
+  logic [3:0] bt_ch_q [NUM_BT];
+  logic [12:0] bt_len_q [NUM_BT];
+  logic [31:0] bt_addr_q [NUM_BT];
   logic [BTW-1:0]          bt_head_q, bt_tail_q;
   // Entry of the burst whose W beats are being loaded: W bursts go out in AW
   // order, which is the table's allocation order.
@@ -152,14 +169,15 @@ module dmac_axi_write #(
   // ------------------------------------------------------------ AW stage
   logic [SIW-1:0] a;
   logic           a_pending, a_skip, a_issue;
-  logic           aw_free;
   logic [WB-1:0]  a_doff;
   assign a       = aw_ptr_q;
   assign a_doff  = s_dst[a][WB-1:0];
-  assign aw_free = !m_axi_awvalid || m_axi_awready;
   assign a_pending = s_valid[a] && !aw_done_q[a];
   assign a_skip    = a_pending && !a_second_q && (s_kind[a] == JOB_DESC || stop16[s_ch[a]]);
-  assign a_issue   = a_pending && !a_skip && aw_free && !bt_full && (a_second_q ||
+  // a_issue and h_load below do not include AWREADY / WREADY: the output
+  // registers being free is looked at only at the clock edge, in the clocked
+  // block (no combinational path from those inputs into the engine).
+  assign a_issue   = a_pending && !a_skip && !bt_full && (a_second_q ||
                      beat_ready(s_kind[a], a_doff, s_len[a], s_dst_inc[a], s_width[a], s_rcv[a], 9'd0));
 
   logic [8:0]  a_beats, a_b1;
@@ -176,7 +194,6 @@ module dmac_axi_write #(
   logic [8:0]     h_beats, h_b1;
   logic [11:0]    h_aligned;
   logic           h_ready, h_killed, h_load, h_last, h_skip_free;
-  logic           w_free;
   assign h        = w_ptr_q;
   assign h_doff   = s_dst[h][WB-1:0];
   assign h_ro     = s_src_inc[h] ? s_src[h][WB-1:0] : '0;
@@ -185,13 +202,12 @@ module dmac_axi_write #(
   assign h_b1     = (s_dst_inc[h] && s_kind[h] != JOB_WB) ? first_burst(h_aligned, h_beats) : h_beats;
   assign h_killed = kill16[s_ch[h]];
   assign h_ready  = beat_ready(s_kind[h], h_doff, s_len[h], s_dst_inc[h], s_width[h], s_rcv[h], k_q);
-  assign w_free   = !m_axi_wvalid || m_axi_wready;
   assign h_last   = (k_q + 9'd1) == h_beats;
   // A killed slot still waits for its read to end before it is retired.
-  assign h_load      = s_valid[h] && aw_done_q[h] && !skip_q[h] && aw_acc_q[h] && w_free &&
+  assign h_load      = s_valid[h] && aw_done_q[h] && !skip_q[h] && aw_acc_q[h] &&
                        (h_killed ? s_rdone[h] : h_ready);
   assign h_skip_free = s_valid[h] && aw_done_q[h] && skip_q[h] && s_rdone[h];
-  assign free_valid  = h_skip_free || (h_load && h_last);
+  assign free_valid  = h_skip_free || (h_load && h_last && (!m_axi_wvalid || m_axi_wready));
 
   // Realignment: output lane j carries slot byte (p + j).
   logic [SB-1:0]  h_pos;
@@ -235,18 +251,18 @@ module dmac_axi_write #(
     for (int i = 0; i < NUM_BT; i++) begin
       logic [BTW-1:0] idx;
       idx = BTW'((int'(bt_head_q) + i) % NUM_BT);
-      if (!b_hit && bt_valid_q[idx] && !bt_done_q[idx] && bt_ch_q[idx] == m_axi_bid) begin
+      if (!b_hit && bt_valid_q[idx] && !bt_done_q[idx] && bt_ch_q[idx] == bi_id) begin
         b_hit = 1'b1;
         b_idx = idx;
       end
     end
   end
-  assign b_event = m_axi_bvalid && b_hit;
+  assign b_event = bi_valid && b_hit;
   assign b_ch    = bt_ch_q[b_idx];
   assign b_wb    = bt_wb_q[b_idx];
   assign b_killed = bt_kill_q[b_idx];
   assign b_len   = bt_len_q[b_idx];
-  assign b_resp  = m_axi_bresp;
+  assign b_resp  = bi_resp;
   assign b_addr  = bt_addr_q[b_idx];
 
   // --------------------------------------------------------------- state
@@ -275,13 +291,33 @@ module dmac_axi_write #(
       bt_done_q  <= '0;
       bt_wb_q    <= '0;
       bt_kill_q  <= '0;
-      bt_ch_q    <= '0;
-      bt_len_q   <= '0;
-      bt_addr_q  <= '0;
+      bt_ch_q    <= '{default: '0};
+      bt_len_q   <= '{default: '0};
+      bt_addr_q  <= '{default: '0};
       bt_head_q  <= '0;
       bt_tail_q  <= '0;
       bt_w_q     <= '0;
     end else begin
+      // Channels whose data error response is at the pins at this edge.
+      logic [15:0] pin_kill;
+      logic        aw_free, w_free, found;
+      aw_free  = !m_axi_awvalid || m_axi_awready;
+      w_free   = !m_axi_wvalid || m_axi_wready;
+      pin_kill = '0;
+      if (pin_bvalid && pin_bresp != 2'b00) pin_kill[pin_bid] = 1'b1;
+      if (pin_rvalid && pin_rresp != 2'b00) begin
+        found = 1'b0;
+        for (int i = 0; i < NUM_SLOTS; i++) begin
+          logic [SIW-1:0] idx;
+          idx = SIW'((int'(rd_head) + i) % NUM_SLOTS);
+          if (!found && s_valid[idx] && !s_rdone[idx] && s_kind[idx] != JOB_WB && s_ch[idx] == pin_rid &&
+              !(rd_fin_valid && rd_fin_slot == idx)) begin
+            found = 1'b1;
+            if (s_kind[idx] == JOB_DATA) pin_kill[pin_rid] = 1'b1;
+          end
+        end
+      end
+
       if (alloc_valid) begin
         aw_done_q[alloc_idx] <= 1'b0;
         skip_q[alloc_idx]    <= 1'b0;
@@ -293,11 +329,11 @@ module dmac_axi_write #(
         m_axi_awvalid <= 1'b0;
         if (aw_last_q) aw_acc_q[aw_slot_q] <= 1'b1;   // W waits for the slot's last AW
       end
-      if (a_skip) begin
+      if (a_skip || (a_pending && !a_second_q && pin_kill[s_ch[a]])) begin
         aw_done_q[a] <= 1'b1;
         skip_q[a]    <= 1'b1;
         aw_ptr_q     <= next_slot(a);
-      end else if (a_issue) begin
+      end else if (a_issue && aw_free) begin
         // Second burst of a split slot, or first (maybe only) burst.
         logic last;
         last = a_second_q || (a_b1 == a_beats);
@@ -339,13 +375,13 @@ module dmac_axi_write #(
 
       // W
       if (m_axi_wvalid && m_axi_wready) m_axi_wvalid <= 1'b0;
-      if (h_load) begin
+      if (h_load && w_free) begin
         m_axi_wvalid <= 1'b1;
         m_axi_wdata  <= h_data;
-        m_axi_wstrb  <= h_strb;
+        m_axi_wstrb  <= pin_kill[s_ch[h]] ? '0 : h_strb;
         m_axi_wlast  <= h_last || (k_q + 9'd1) == h_b1;
         k_q          <= h_last ? 9'd0 : k_q + 9'd1;
-        if (h_killed) bt_kill_q[bt_w_q] <= 1'b1;
+        if (h_killed || pin_kill[s_ch[h]]) bt_kill_q[bt_w_q] <= 1'b1;
         if (h_last || (k_q + 9'd1) == h_b1) bt_w_q <= bt_w_q + BTW'(1);
       end
       if (free_valid) w_ptr_q <= next_slot(h);
@@ -373,7 +409,7 @@ module dmac_axi_write #(
   // ---------------------------------------------------------- invariants
   always_ff @(posedge clk) begin
     if (rst_n) begin
-      if (m_axi_bvalid) assert (b_hit) else $error("dmac_axi_write: B with no write outstanding for its ID");
+      if (bi_valid) assert (b_hit) else $error("dmac_axi_write: B with no write outstanding for its ID");
       if (m_axi_awvalid && m_axi_awburst == 2'b01)
         assert ((32'(m_axi_awaddr[11:0]) + (32'(m_axi_awlen) + 32'd1) * W) <= 32'd4096)
           else $error("dmac_axi_write: burst crosses 4 KiB");
@@ -389,15 +425,18 @@ module dmac_axi_write #(
   // ------------------------------------------------------- cover points
   // User coverage (coverage build only, see dmac_channel).
 `ifdef DMAC_COVER
-  cov_wr_split:        cover property (@(posedge clk) rst_n && a_issue && a_second_q);
-  cov_wr_fixed:        cover property (@(posedge clk) rst_n && a_issue && !s_dst_inc[a] && s_kind[a] != JOB_WB);
+  logic cov_aw_go, cov_w_go;   // an AW / a W beat is loaded at this edge
+  assign cov_aw_go = a_issue && (!m_axi_awvalid || m_axi_awready);
+  assign cov_w_go  = h_load && (!m_axi_wvalid || m_axi_wready);
+  cov_wr_split:        cover property (@(posedge clk) rst_n && cov_aw_go && a_second_q);
+  cov_wr_fixed:        cover property (@(posedge clk) rst_n && cov_aw_go && !s_dst_inc[a] && s_kind[a] != JOB_WB);
   cov_wr_skip_killed:  cover property (@(posedge clk) rst_n && a_skip && s_kind[a] != JOB_DESC);
-  cov_wr_killed_beat:  cover property (@(posedge clk) rst_n && h_load && h_killed);
+  cov_wr_killed_beat:  cover property (@(posedge clk) rst_n && cov_w_go && h_killed);
   cov_wr_bt_full:      cover property (@(posedge clk) rst_n && a_pending && !a_skip && bt_full);
   // A response overtakes an older write still waiting for its own (other ID).
   cov_wr_b_reordered:  cover property (@(posedge clk) rst_n && b_event && b_idx != bt_head_q &&
                                        bt_valid_q[bt_head_q] && !bt_done_q[bt_head_q]);
-  cov_wr_b_error:      cover property (@(posedge clk) rst_n && b_event && m_axi_bresp != 2'b00);
+  cov_wr_b_error:      cover property (@(posedge clk) rst_n && b_event && bi_resp != 2'b00);
   cov_wr_w_before_aw:  cover property (@(posedge clk) rst_n && m_axi_wvalid && m_axi_awvalid && !aw_acc_q[h]);
 `endif
 

@@ -40,18 +40,18 @@ module dmac_axil_regs
   output logic [NUM_CH-1:0]        pause,
   output logic [NUM_CH-1:0]        prio,
   output logic [NUM_CH-1:0]        wb_en,
-  output logic [NUM_CH-1:0][2:0]   irq_clr,
+  output logic [2:0]                irq_clr [NUM_CH],
   // from channels
-  input  logic [NUM_CH-1:0][1:0]   ch_state,
+  input  logic [1:0]                ch_state [NUM_CH],
   input  logic [NUM_CH-1:0]        ch_aborted,
   input  logic [NUM_CH-1:0]        ch_wait_req,
   input  logic [NUM_CH-1:0]        ch_busy_err,
-  input  logic [NUM_CH-1:0][3:0]   ch_err_code,
-  input  logic [NUM_CH-1:0][1:0]   ch_err_resp,
-  input  logic [NUM_CH-1:0][31:0]  ch_err_addr,
-  input  logic [NUM_CH-1:0][31:0]  ch_cur_desc,
-  input  logic [NUM_CH-1:0][31:0]  ch_remaining,
-  input  logic [NUM_CH-1:0][2:0]   ch_irq_raw,
+  input  logic [3:0]                ch_err_code [NUM_CH],
+  input  logic [1:0]                ch_err_resp [NUM_CH],
+  input  logic [31:0]               ch_err_addr [NUM_CH],
+  input  logic [31:0]               ch_cur_desc [NUM_CH],
+  input  logic [31:0]               ch_remaining [NUM_CH],
+  input  logic [2:0]                ch_irq_raw [NUM_CH],
   input  logic [NUM_CH-1:0][31:0]  ch_tc_count,
   output logic                     irq,
   output logic                     idle        // no access in progress
@@ -60,9 +60,9 @@ module dmac_axil_regs
   localparam logic [1:0] RESP_SLVERR = 2'b10;
   localparam int CHW = (NUM_CH > 1) ? $clog2(NUM_CH) : 1;
 
-  logic [NUM_CH-1:0][31:0] head_q;
-  logic [NUM_CH-1:0][31:0] rem_snap_q;
-  logic [NUM_CH-1:0][2:0]  irq_mask_q;
+  logic [31:0] head_q [NUM_CH];
+  logic [31:0] rem_snap_q [NUM_CH];
+  logic [2:0] irq_mask_q [NUM_CH];
   logic [NUM_CH-1:0]       pause_q, prio_q, wb_en_q;
 
   // Address decode shared by both directions.
@@ -84,7 +84,7 @@ module dmac_axil_regs
     return d;
   endfunction
 
-  logic [NUM_CH-1:0][2:0] irq_status;
+  logic [2:0] irq_status [NUM_CH];
   logic [NUM_CH-1:0]      irq_summary;
   always_comb begin
     for (int c = 0; c < NUM_CH; c++) begin
@@ -95,35 +95,26 @@ module dmac_axil_regs
   assign irq = |irq_summary;
 
   // ---------------------------------------------------------------- writes
-  logic  wr_take;
-  dec_t  wd;
-  logic  wr_ok;
-  assign wr_take        = s_axil_awvalid && s_axil_wvalid && !s_axil_bvalid;
+  // A write is taken when AW and W are both valid and neither a response nor
+  // a previous write's effect is pending. Its effect on the channels (pulses)
+  // comes from registers, one cycle after the handshake, and the B response
+  // one cycle after that: nothing in the controller depends combinationally
+  // on the address or data inputs (only AWREADY/WREADY on the two VALIDs), and
+  // any access issued after the B response sees the write's effect.
+  logic wr_take;
+  logic wr_pend_q;          // the pulses of the write just taken are out this cycle
+  logic wr_pend_ok_q;
+  assign wr_take        = s_axil_awvalid && s_axil_wvalid && !s_axil_bvalid && !wr_pend_q;
   assign s_axil_awready = wr_take;
   assign s_axil_wready  = wr_take;
-  assign wd             = decode(s_axil_awaddr);
 
-  always_comb begin
-    wr_ok = 1'b0;
-    if (s_axil_wstrb == 4'hF && s_axil_awaddr[1:0] == 2'b00 && wd.ch_hit) begin
-      unique case (wd.off)
-        DMAC_CH_DOORBELL, DMAC_CH_CTRL, DMAC_CH_IRQ_MASK, DMAC_CH_IRQ_STATUS: wr_ok = 1'b1;
-        default: wr_ok = 1'b0;
-      endcase
-    end
-  end
-
-  always_comb begin
-    doorbell = '0;
-    abort_req = '0;
-    irq_clr  = '0;
-    if (wr_take && wr_ok) begin
-      if (wd.off == DMAC_CH_DOORBELL) doorbell[wd.ch] = 1'b1;
-      if (wd.off == DMAC_CH_CTRL)     abort_req[wd.ch] = s_axil_wdata[DMAC_CH_CTRL_ABORT_SHIFT];
-      if (wd.off == DMAC_CH_IRQ_STATUS) irq_clr[wd.ch] = s_axil_wdata[2:0];
-    end
-  end
-  assign doorbell_addr = s_axil_wdata;
+  logic [NUM_CH-1:0]      doorbell_q, abort_q;
+  logic [2:0] irq_clr_q [NUM_CH];
+  logic [31:0]            wdata_q;
+  assign doorbell      = doorbell_q;
+  assign abort_req     = abort_q;
+  assign irq_clr       = irq_clr_q;
+  assign doorbell_addr = wdata_q;
   assign pause = pause_q;
   assign prio  = prio_q;
   assign wb_en = wb_en_q;
@@ -132,25 +123,57 @@ module dmac_axil_regs
     if (!rst_n) begin
       s_axil_bvalid <= 1'b0;
       s_axil_bresp  <= RESP_OKAY;
-      head_q        <= '0;
-      irq_mask_q    <= '0;
+      head_q        <= '{default: '0};
+      irq_mask_q    <= '{default: '0};
       pause_q       <= '0;
       prio_q        <= '0;
       wb_en_q       <= '0;
+      wr_pend_q     <= 1'b0;
+      wr_pend_ok_q  <= 1'b0;
+      doorbell_q    <= '0;
+      abort_q       <= '0;
+      irq_clr_q     <= '{default: '0};
+      wdata_q       <= '0;
     end else begin
+      doorbell_q <= '0;
+      abort_q    <= '0;
+      irq_clr_q  <= '{default: '0};
+      wr_pend_q  <= 1'b0;
       if (s_axil_bvalid && s_axil_bready) s_axil_bvalid <= 1'b0;
-      if (wr_take) begin
+      if (wr_pend_q) begin
         s_axil_bvalid <= 1'b1;
-        s_axil_bresp  <= wr_ok ? RESP_OKAY : RESP_SLVERR;
+        s_axil_bresp  <= wr_pend_ok_q ? RESP_OKAY : RESP_SLVERR;
+      end
+      if (wr_take) begin
+        /* verilator lint_off UNUSEDSIGNAL */
+        dec_t wd;   // global_hit is not needed: no global register is writable
+        /* verilator lint_on UNUSEDSIGNAL */
+        logic wr_ok;
+        wd    = decode(s_axil_awaddr);
+        wr_ok = 1'b0;
+        if (s_axil_wstrb == 4'hF && s_axil_awaddr[1:0] == 2'b00 && wd.ch_hit) begin
+          unique case (wd.off)
+            DMAC_CH_DOORBELL, DMAC_CH_CTRL, DMAC_CH_IRQ_MASK, DMAC_CH_IRQ_STATUS: wr_ok = 1'b1;
+            default: wr_ok = 1'b0;
+          endcase
+        end
+        wr_pend_q    <= 1'b1;
+        wr_pend_ok_q <= wr_ok;
+        wdata_q      <= s_axil_wdata;
         if (wr_ok) begin
           unique case (wd.off)
-            DMAC_CH_DOORBELL: head_q[wd.ch] <= s_axil_wdata;
+            DMAC_CH_DOORBELL: begin
+              head_q[wd.ch]     <= s_axil_wdata;
+              doorbell_q[wd.ch] <= 1'b1;
+            end
             DMAC_CH_CTRL: begin
               pause_q[wd.ch] <= s_axil_wdata[DMAC_CH_CTRL_PAUSE_SHIFT];
               prio_q[wd.ch]  <= s_axil_wdata[DMAC_CH_CTRL_PRIO_SHIFT];
               wb_en_q[wd.ch] <= s_axil_wdata[DMAC_CH_CTRL_WB_EN_SHIFT];
+              abort_q[wd.ch] <= s_axil_wdata[DMAC_CH_CTRL_ABORT_SHIFT];
             end
             DMAC_CH_IRQ_MASK: irq_mask_q[wd.ch] <= s_axil_wdata[2:0];
+            DMAC_CH_IRQ_STATUS: irq_clr_q[wd.ch] <= s_axil_wdata[2:0];
             default: ;
           endcase
         end
@@ -159,58 +182,57 @@ module dmac_axil_regs
   end
 
   // ----------------------------------------------------------------- reads
-  logic        rd_take;
-  dec_t        rdd;
-  logic        rd_ok;
-  logic [31:0] rd_val;
+  // The read mux is evaluated at the clock edge only (inside the clocked
+  // block): ARADDR feeds nothing combinationally.
+  logic rd_take;
   assign rd_take        = s_axil_arvalid && !s_axil_rvalid;
   assign s_axil_arready = !s_axil_rvalid;
-  assign rdd            = decode(s_axil_araddr);
-
-  always_comb begin
-    rd_ok  = 1'b0;
-    rd_val = '0;
-    if (s_axil_araddr[1:0] == 2'b00) begin
-      if (rdd.global_hit) begin
-        rd_ok = 1'b1;
-        unique case (s_axil_araddr)
-          DMAC_ID:          rd_val = DMAC_ID_VALUE;
-          DMAC_VERSION:     rd_val = DMAC_VERSION_VALUE;
-          DMAC_CAPS0:       rd_val = {8'd0, 8'(DATA_W / 8), 8'(NUM_REQ), 8'(NUM_CH)};
-          DMAC_CAPS1:       rd_val = {8'd0, 8'(MAX_OUTSTANDING), 16'(MAX_BURST)};
-          DMAC_IRQ_SUMMARY: rd_val = 32'(irq_summary);
-          default:          rd_ok  = 1'b0;
-        endcase
-      end else if (rdd.ch_hit) begin
-        rd_ok = 1'b1;
-        unique case (rdd.off)
-          DMAC_CH_DOORBELL:   rd_val = head_q[rdd.ch];
-          DMAC_CH_CTRL:       rd_val = {28'd0, wb_en_q[rdd.ch], prio_q[rdd.ch], 1'b0, pause_q[rdd.ch]};
-          DMAC_CH_STATUS:     rd_val = {18'd0, ch_err_resp[rdd.ch], ch_err_code[rdd.ch], 3'd0,
-                                        ch_busy_err[rdd.ch], ch_wait_req[rdd.ch], ch_aborted[rdd.ch],
-                                        ch_state[rdd.ch]};
-          DMAC_CH_ERR_ADDR:   rd_val = ch_err_addr[rdd.ch];
-          DMAC_CH_CUR_DESC:   rd_val = ch_cur_desc[rdd.ch];
-          DMAC_CH_REMAINING:  rd_val = rem_snap_q[rdd.ch];
-          DMAC_CH_IRQ_RAW:    rd_val = 32'(ch_irq_raw[rdd.ch]);
-          DMAC_CH_IRQ_MASK:   rd_val = 32'(irq_mask_q[rdd.ch]);
-          DMAC_CH_IRQ_STATUS: rd_val = 32'(irq_status[rdd.ch]);
-          DMAC_CH_TC_COUNT:   rd_val = ch_tc_count[rdd.ch];
-          default:            rd_ok  = 1'b0;
-        endcase
-      end
-    end
-  end
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       s_axil_rvalid <= 1'b0;
       s_axil_rdata  <= '0;
       s_axil_rresp  <= RESP_OKAY;
-      rem_snap_q    <= '0;
+      rem_snap_q    <= '{default: '0};
     end else begin
       if (s_axil_rvalid && s_axil_rready) s_axil_rvalid <= 1'b0;
       if (rd_take) begin
+        dec_t        rdd;
+        logic        rd_ok;
+        logic [31:0] rd_val;
+        rdd    = decode(s_axil_araddr);
+        rd_ok  = 1'b0;
+        rd_val = '0;
+        if (s_axil_araddr[1:0] == 2'b00) begin
+          if (rdd.global_hit) begin
+            rd_ok = 1'b1;
+            unique case (s_axil_araddr)
+              DMAC_ID:          rd_val = DMAC_ID_VALUE;
+              DMAC_VERSION:     rd_val = DMAC_VERSION_VALUE;
+              DMAC_CAPS0:       rd_val = {8'd0, 8'(DATA_W / 8), 8'(NUM_REQ), 8'(NUM_CH)};
+              DMAC_CAPS1:       rd_val = {8'd0, 8'(MAX_OUTSTANDING), 16'(MAX_BURST)};
+              DMAC_IRQ_SUMMARY: rd_val = 32'(irq_summary);
+              default:          rd_ok  = 1'b0;
+            endcase
+          end else if (rdd.ch_hit) begin
+            rd_ok = 1'b1;
+            unique case (rdd.off)
+              DMAC_CH_DOORBELL:   rd_val = head_q[rdd.ch];
+              DMAC_CH_CTRL:       rd_val = {28'd0, wb_en_q[rdd.ch], prio_q[rdd.ch], 1'b0, pause_q[rdd.ch]};
+              DMAC_CH_STATUS:     rd_val = {18'd0, ch_err_resp[rdd.ch], ch_err_code[rdd.ch], 3'd0,
+                                            ch_busy_err[rdd.ch], ch_wait_req[rdd.ch], ch_aborted[rdd.ch],
+                                            ch_state[rdd.ch]};
+              DMAC_CH_ERR_ADDR:   rd_val = ch_err_addr[rdd.ch];
+              DMAC_CH_CUR_DESC:   rd_val = ch_cur_desc[rdd.ch];
+              DMAC_CH_REMAINING:  rd_val = rem_snap_q[rdd.ch];
+              DMAC_CH_IRQ_RAW:    rd_val = 32'(ch_irq_raw[rdd.ch]);
+              DMAC_CH_IRQ_MASK:   rd_val = 32'(irq_mask_q[rdd.ch]);
+              DMAC_CH_IRQ_STATUS: rd_val = 32'(irq_status[rdd.ch]);
+              DMAC_CH_TC_COUNT:   rd_val = ch_tc_count[rdd.ch];
+              default:            rd_ok  = 1'b0;
+            endcase
+          end
+        end
         s_axil_rvalid <= 1'b1;
         s_axil_rdata  <= rd_ok ? rd_val : 32'd0;
         s_axil_rresp  <= rd_ok ? RESP_OKAY : RESP_SLVERR;
@@ -220,8 +242,8 @@ module dmac_axil_regs
     end
   end
 
-  assign idle = !s_axil_bvalid && !s_axil_rvalid && !s_axil_awvalid && !s_axil_wvalid && !s_axil_arvalid;
+  assign idle = !s_axil_bvalid && !s_axil_rvalid && !wr_pend_q && !s_axil_awvalid && !s_axil_wvalid && !s_axil_arvalid;
 
   logic unused_ok;
-  assign unused_ok = ^{s_axil_wdata, wd};
+  assign unused_ok = ^{s_axil_wdata};
 endmodule

@@ -12,8 +12,7 @@ module dmac_channel
   import dmac_abi_pkg::*;
 #(
   parameter int NUM_REQ   = 16,
-  parameter int DATA_W    = 64,
-  parameter int MAX_BURST = 16
+  parameter int DATA_W    = 64
 ) (
   input  logic               clk,
   input  logic               rst_n,
@@ -29,11 +28,12 @@ module dmac_channel
   output logic [1:0]         req_kind_o,      // JOB_*
   output logic [31:0]        req_src_o,       // descriptor address / source / write-back data
   output logic [31:0]        req_dst_o,       // destination / write-back address
-  output logic [12:0]        req_len_o,       // chunk bytes (1..4096)
+  output logic [23:0]        req_len_o,       // data: bytes available (the issue stage cuts the chunk); desc 32, wb 4
   output logic               req_src_inc_o,
   output logic               req_dst_inc_o,
   output logic [2:0]         req_width_o,
   input  logic               grant_i,
+  input  logic [12:0]        grant_len_i,     // bytes of the granted job (data: the chunk, legalized by the issue stage)
   // progress events from the engines
   input  logic               desc_beat_i,     // a descriptor beat for this channel
   input  logic [2:0]         desc_beat_idx_i,
@@ -72,7 +72,6 @@ module dmac_channel
 );
   localparam int W    = DATA_W / 8;
   localparam int WB   = $clog2(W);
-  localparam int SLOT = MAX_BURST * W;        // bytes one issue slot can hold
   localparam int DESC_BEATS = 32 / W;
 
   // Job kinds (shared with the engines).
@@ -101,7 +100,10 @@ module dmac_channel
   state_e      state_q, resume_q;
   logic [31:0] desc_addr_q;        // descriptor in progress (CUR_DESC)
   logic        desc_loaded_q;      // its fields are valid (else REMAINING reads all ones)
-  logic [159:0] raw_q;             // descriptor bytes 0x00..0x13 as fetched
+  // Descriptor words 0..4 (bytes 0x00..0x13) as fetched, one 32-bit register
+  // each (SRC, DST, NEXT, LEN, CTRL): no wide vector to rebuild every cycle.
+  localparam int WPB = W / 4;      // descriptor words per data beat
+  logic [31:0] raw_q [5];
   logic [31:0] cur_src_q, cur_dst_q;
   logic [23:0] rem_issue_q;        // bytes not yet issued
   logic [23:0] rem_done_q;         // bytes whose write response has not arrived
@@ -138,7 +140,7 @@ module dmac_channel
   // round trip. A read error is held until the chain actually gets there.
   typedef enum logic [1:0] { PF_NONE, PF_WANT, PF_INFLIGHT, PF_DONE } pf_e;
   pf_e          pf_q;
-  logic [159:0] pf_raw_q;
+  logic [31:0]  pf_raw_q [5];
   logic         pf_err_q;
   logic [1:0]   pf_err_resp_q;
   logic         pf_req;            // this cycle's job request is the prefetch
@@ -166,11 +168,11 @@ module dmac_channel
 
   // Descriptor fields.
   logic [31:0] d_src, d_dst, d_next, d_len, d_ctrl;
-  assign d_src  = raw_q[31:0];
-  assign d_dst  = raw_q[63:32];
-  assign d_next = raw_q[95:64];
-  assign d_len  = raw_q[127:96];
-  assign d_ctrl = raw_q[159:128];
+  assign d_src  = raw_q[0];
+  assign d_dst  = raw_q[1];
+  assign d_next = raw_q[2];
+  assign d_len  = raw_q[3];
+  assign d_ctrl = raw_q[4];
 
   logic        c_irq, c_src_inc, c_dst_inc;
   logic [1:0]  c_flow;
@@ -210,38 +212,12 @@ module dmac_channel
   end
 
   // ------------------------------------------------------------ chunk size
-  // A chunk is one job: it fits in a slot and never exceeds MAX_BURST beats on
-  // either side. On an incrementing side it stops at the next 4 KiB boundary,
-  // except when the other side is fixed: a chunk is then a whole number of
-  // fixed-side beats, and if the incrementing side is less than one beat short
-  // of a boundary the chunk straddles it and the engines split that side into
-  // two bursts at the boundary (never one burst across it).
-  logic any_fixed;
-  assign any_fixed = !c_src_inc || !c_dst_inc;
-
-  function automatic logic [13:0] side_limit(input logic [11:0] addr, input logic inc, input logic [2:0] width,
-                                             input logic whole_beats);
-    logic [13:0] to_slot, to_4k, lim, beat_mask;
-    if (!inc) return 14'(MAX_BURST << width);
-    to_slot = 14'(SLOT) - 14'(addr[WB-1:0]);
-    to_4k   = 14'd4096 - 14'(addr[11:0]);
-    lim     = (to_slot < to_4k) ? to_slot : to_4k;
-    if (whole_beats) begin
-      beat_mask = 14'((32'd1 << width) - 32'd1);
-      lim = lim & ~beat_mask;
-      if (lim == '0) lim = 14'(32'd1 << width);   // straddles 4 KiB: split by the engine
-    end
-    return lim;
-  endfunction
-
+  // The channel offers what is left (of the descriptor, or of the current
+  // peripheral request); the shared issue stage (dmac_axi_read) cuts the
+  // granted channel's chunk to a legal burst and reports its length back in
+  // grant_len_i. Only one legalizer runs per cycle, not one per channel.
   logic [23:0] avail;
-  logic [13:0] lim_s, lim_d, lim;
-  logic [12:0] chunk_len;
   assign avail = periph ? req_left_q : rem_issue_q;
-  assign lim_s = side_limit(cur_src_q[11:0], c_src_inc, c_width, any_fixed);
-  assign lim_d = side_limit(cur_dst_q[11:0], c_dst_inc, c_width, any_fixed);
-  assign lim   = (lim_s < lim_d) ? lim_s : lim_d;
-  assign chunk_len = (avail < 24'(lim)) ? 13'(avail) : 13'(lim);
 
   // Peripheral request size in bytes, capped by what is left of the descriptor.
   logic [23:0] burst_bytes, single_bytes, req_burst_len, req_single_len;
@@ -265,7 +241,7 @@ module dmac_channel
     req_kind_o    = JOB_DATA;
     req_src_o     = cur_src_q;
     req_dst_o     = cur_dst_q;
-    req_len_o     = chunk_len;
+    req_len_o     = avail;
     req_src_inc_o = c_src_inc;
     req_dst_inc_o = c_dst_inc;
     req_width_o   = c_width;
@@ -274,7 +250,7 @@ module dmac_channel
         req_valid_o   = !abort_i;
         req_kind_o    = JOB_DESC;
         req_src_o     = desc_addr_q;
-        req_len_o     = 13'd32;
+        req_len_o     = 24'd32;
         req_src_inc_o = 1'b1;
         req_dst_inc_o = 1'b1;
         req_width_o   = 3'(WB);
@@ -284,7 +260,7 @@ module dmac_channel
         if (pf_req) begin
           req_kind_o    = JOB_DESC;
           req_src_o     = d_next;
-          req_len_o     = 13'd32;
+          req_len_o     = 24'd32;
           req_src_inc_o = 1'b1;
           req_dst_inc_o = 1'b1;
           req_width_o   = 3'(WB);
@@ -295,7 +271,7 @@ module dmac_channel
         req_kind_o    = JOB_WB;
         req_src_o     = DMAC_DESC_STATUS_DONE | d_len;
         req_dst_o     = desc_addr_q + 32'(DMAC_DESC_STATUS);
-        req_len_o     = 13'd4;
+        req_len_o     = 24'd4;
         req_src_inc_o = 1'b1;
         req_dst_inc_o = 1'b1;
         req_width_o   = 3'd2;
@@ -352,7 +328,7 @@ module dmac_channel
       resume_q      <= S_XFER;
       desc_addr_q   <= '0;
       desc_loaded_q <= 1'b0;
-      raw_q         <= '0;
+      raw_q         <= '{default: '0};
       cur_src_q     <= '0;
       cur_dst_q     <= '0;
       rem_issue_q   <= '0;
@@ -367,7 +343,7 @@ module dmac_channel
       cur_lost_q    <= 1'b0;
       cur_pend_tc_q <= 1'b0;
       pf_q          <= PF_NONE;
-      pf_raw_q      <= '0;
+      pf_raw_q      <= '{default: '0};
       pf_err_q      <= 1'b0;
       pf_err_resp_q <= 2'b00;
       req_left_q    <= '0;
@@ -405,8 +381,8 @@ module dmac_channel
 
       // Descriptor beats land in the raw image (bytes 0x00..0x13 are used).
       if (desc_beat_i && pf_q == PF_INFLIGHT) begin
-        for (int k = 0; k < 20; k++) begin
-          if (int'(desc_beat_idx_i) == k / W) pf_raw_q[k*8 +: 8] <= desc_beat_data_i[(k % W)*8 +: 8];
+        for (int k = 0; k < 5; k++) begin
+          if (int'(desc_beat_idx_i) == k / WPB) pf_raw_q[k] <= desc_beat_data_i[(k % WPB)*32 +: 32];
         end
         if (rd_err_i && rd_err_desc_i && !pf_err_q) begin
           pf_err_q      <= 1'b1;
@@ -414,8 +390,8 @@ module dmac_channel
         end
         if (int'(desc_beat_idx_i) == DESC_BEATS - 1) pf_q <= PF_DONE;
       end else if (desc_beat_i) begin
-        for (int k = 0; k < 20; k++) begin
-          if (int'(desc_beat_idx_i) == k / W) raw_q[k*8 +: 8] <= desc_beat_data_i[(k % W)*8 +: 8];
+        for (int k = 0; k < 5; k++) begin
+          if (int'(desc_beat_idx_i) == k / WPB) raw_q[k] <= desc_beat_data_i[(k % WPB)*32 +: 32];
         end
       end
 
@@ -503,11 +479,11 @@ module dmac_channel
             if (grant_i && pf_req) begin
               pf_q <= PF_INFLIGHT;
             end else if (grant_i) begin
-              if (c_src_inc) cur_src_q <= cur_src_q + 32'(chunk_len);
-              if (c_dst_inc) cur_dst_q <= cur_dst_q + 32'(chunk_len);
-              rem_issue_q <= rem_issue_q - 24'(chunk_len);
-              req_left_q  <= req_left_q - 24'(chunk_len);
-              if (periph ? (req_left_q == 24'(chunk_len)) : (rem_issue_q == 24'(chunk_len)))
+              if (c_src_inc) cur_src_q <= cur_src_q + 32'(grant_len_i);
+              if (c_dst_inc) cur_dst_q <= cur_dst_q + 32'(grant_len_i);
+              rem_issue_q <= rem_issue_q - 24'(grant_len_i);
+              req_left_q  <= req_left_q - 24'(grant_len_i);
+              if (periph ? (req_left_q == 24'(grant_len_i)) : (rem_issue_q == 24'(grant_len_i)))
                 state_q <= periph ? S_REQ_DRAIN : S_DESC_DRAIN;
             end else if (pause_i) begin
               resume_q <= S_XFER;
@@ -688,8 +664,8 @@ module dmac_channel
         assert (24'(bresp_len_i) <= rem_done_q) else $error("dmac_channel: residue underflow");
       assert (!(tc_drain && tc_retire)) else $error("dmac_channel: two completions in one cycle");
       assert (!(tc_abort && (tc_drain || tc_handoff || tc_retire))) else $error("dmac_channel: two completions in one cycle");
-      if (grant_i && state_q == S_XFER)
-        assert (chunk_len != '0 && 24'(chunk_len) <= rem_issue_q) else $error("dmac_channel: bad chunk");
+      if (grant_i && state_q == S_XFER && !pf_req)
+        assert (grant_len_i != '0 && 24'(grant_len_i) <= avail) else $error("dmac_channel: bad chunk");
       if (grant_i)
         assert (req_valid_o) else $error("dmac_channel: grant without request");
       // In S_XFER the prefetch is always the channel's first grant, so a

@@ -95,13 +95,17 @@ module dmac_top #(
   // ------------------------------------------------------------- registers
   logic [NUM_CH-1:0]       r_doorbell, r_abort, r_pause, r_prio, r_wb_en;
   logic [31:0]             r_doorbell_addr;
-  logic [NUM_CH-1:0][2:0]  r_irq_clr;
-  logic [NUM_CH-1:0][1:0]  c_state;
+  logic [2:0] r_irq_clr [NUM_CH];
+  logic [1:0] c_state [NUM_CH];
   logic [NUM_CH-1:0]       c_aborted, c_wait_req, c_busy_err;
-  logic [NUM_CH-1:0][3:0]  c_err_code;
-  logic [NUM_CH-1:0][1:0]  c_err_resp;
-  logic [NUM_CH-1:0][31:0] c_err_addr, c_cur_desc, c_remaining, c_tc_count;
-  logic [NUM_CH-1:0][2:0]  c_irq_raw;
+  logic [3:0] c_err_code [NUM_CH];
+  logic [1:0] c_err_resp [NUM_CH];
+  logic [31:0] c_err_addr [NUM_CH], c_cur_desc [NUM_CH], c_remaining [NUM_CH];
+  // TC_COUNT stays a packed vector: tests preset a channel's tc_count_q through
+  // the model's root and read it back, which needs the register read to look at
+  // the channel register itself, not a copy kept in step with it.
+  logic [NUM_CH-1:0][31:0] c_tc_count;
+  logic [2:0] c_irq_raw [NUM_CH];
   logic                    regs_idle;
 
   dmac_axil_regs #(
@@ -125,11 +129,12 @@ module dmac_top #(
 
   // -------------------------------------------------------------- channels
   logic [NUM_CH-1:0]        j_valid, j_src_inc, j_dst_inc, grant, stop, kill, ch_busy, ch_quiet;
-  logic [NUM_CH-1:0][1:0]   j_kind;
-  logic [NUM_CH-1:0][31:0]  j_src, j_dst;
-  logic [NUM_CH-1:0][12:0]  j_len;
-  logic [NUM_CH-1:0][2:0]   j_width;
-  logic [NUM_CH-1:0][NUM_REQ-1:0] ch_dclr, ch_dtc;
+  logic [1:0] j_kind [NUM_CH];
+  logic [31:0] j_src [NUM_CH], j_dst [NUM_CH];
+  logic [23:0] j_len [NUM_CH];
+  logic [12:0] g_len;   // length of the granted job (data chunks are cut by the issue stage)
+  logic [2:0] j_width [NUM_CH];
+  logic [NUM_REQ-1:0] ch_dclr [NUM_CH], ch_dtc [NUM_CH];
 
   // Events from the engines (broadcast, qualified by channel number).
   logic              ev_desc;
@@ -152,13 +157,13 @@ module dmac_top #(
   assign dreq_s_any = dreq_single | dreq_last_single;
 
   for (genvar c = 0; c < NUM_CH; c++) begin : g_ch
-    dmac_channel #(.NUM_REQ(NUM_REQ), .DATA_W(DATA_W), .MAX_BURST(MAX_BURST)) u_ch (
+    dmac_channel #(.NUM_REQ(NUM_REQ), .DATA_W(DATA_W)) u_ch (
       .clk, .rst_n,
       .doorbell_i(r_doorbell[c]), .doorbell_addr_i(r_doorbell_addr), .abort_i(r_abort[c]),
       .pause_i(r_pause[c]), .wb_en_i(r_wb_en[c]), .irq_clr_i(r_irq_clr[c]),
       .req_valid_o(j_valid[c]), .req_kind_o(j_kind[c]), .req_src_o(j_src[c]), .req_dst_o(j_dst[c]),
       .req_len_o(j_len[c]), .req_src_inc_o(j_src_inc[c]), .req_dst_inc_o(j_dst_inc[c]),
-      .req_width_o(j_width[c]), .grant_i(grant[c]),
+      .req_width_o(j_width[c]), .grant_i(grant[c]), .grant_len_i(g_len),
       .desc_beat_i(ev_desc && ev_desc_ch == 4'(c)), .desc_beat_idx_i(ev_desc_idx),
       .desc_beat_data_i(ev_desc_data),
       .rd_err_i(ev_rerr && ev_rerr_ch == 4'(c)), .rd_err_desc_i(ev_rerr_desc),
@@ -206,14 +211,46 @@ module dmac_top #(
   end
   assign g_valid = |grant;
 
+  // ------------------------------------------------------ response inputs
+  // R and B are registered at the boundary: nothing in the controller
+  // depends combinationally on a top-level input, so a Verilated model
+  // evaluates its logic once per clock edge (not again on every input
+  // change). RREADY and BREADY are constant 1 (space is reserved when a job
+  // is granted), so the register never stalls: a response is taken every
+  // cycle it is presented and acted on one cycle later.
+  logic              ri_valid_q, ri_last_q, bi_valid_q;
+  logic [3:0]        ri_id_q, bi_id_q;
+  logic [DATA_W-1:0] ri_data_q;
+  logic [1:0]        ri_resp_q, bi_resp_q;
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      ri_valid_q <= 1'b0;
+      bi_valid_q <= 1'b0;
+    end else begin
+      ri_valid_q <= m_axi_rvalid;
+      bi_valid_q <= m_axi_bvalid;
+    end
+    if (m_axi_rvalid) begin
+      ri_id_q   <= m_axi_rid;
+      ri_data_q <= m_axi_rdata;
+      ri_resp_q <= m_axi_rresp;
+      ri_last_q <= m_axi_rlast;
+    end
+    if (m_axi_bvalid) begin
+      bi_id_q   <= m_axi_bid;
+      bi_resp_q <= m_axi_bresp;
+    end
+  end
+
   // ---------------------------------------------------------------- engines
   logic [NUM_SLOTS-1:0]       s_valid, s_src_inc, s_dst_inc, s_rdone;
-  logic [NUM_SLOTS-1:0][1:0]  s_kind;
-  logic [NUM_SLOTS-1:0][3:0]  s_ch;
-  logic [NUM_SLOTS-1:0][31:0] s_src, s_dst;
-  logic [NUM_SLOTS-1:0][12:0] s_len, s_rcv;
-  logic [NUM_SLOTS-1:0][2:0]  s_width;
-  logic [SIW-1:0]             alloc_idx, buf_slot;
+  logic [1:0] s_kind [NUM_SLOTS];
+  logic [3:0] s_ch [NUM_SLOTS];
+  logic [31:0] s_src [NUM_SLOTS], s_dst [NUM_SLOTS];
+  logic [12:0] s_len [NUM_SLOTS], s_rcv [NUM_SLOTS];
+  logic [2:0] s_width [NUM_SLOTS];
+  logic [SIW-1:0]             alloc_idx, buf_slot, rd_head, rd_fin_slot;
+  logic                       rd_fin_valid;
   logic                       free_valid, rd_idle, wr_idle;
   logic                       buf_we;
   logic [7:0]                 buf_beat;
@@ -228,7 +265,7 @@ module dmac_top #(
     .clk, .rst_n,
     .job_valid(g_valid), .job_ch(4'(gnt_ch)), .job_kind(j_kind[gnt_ch]), .job_src(j_src[gnt_ch]),
     .job_dst(j_dst[gnt_ch]), .job_len(j_len[gnt_ch]), .job_src_inc(j_src_inc[gnt_ch]),
-    .job_dst_inc(j_dst_inc[gnt_ch]), .job_width(j_width[gnt_ch]),
+    .job_dst_inc(j_dst_inc[gnt_ch]), .job_width(j_width[gnt_ch]), .grant_len(g_len),
     .can_read, .can_wb,
     .s_valid, .s_kind, .s_ch, .s_src, .s_dst, .s_len, .s_src_inc, .s_dst_inc, .s_width,
     .s_rcv, .s_rdone, .alloc_idx, .free_valid,
@@ -236,10 +273,10 @@ module dmac_top #(
     .desc_beat(ev_desc), .desc_ch(ev_desc_ch), .desc_idx(ev_desc_idx), .desc_data(ev_desc_data),
     .rd_err(ev_rerr), .rd_err_ch(ev_rerr_ch), .rd_err_desc(ev_rerr_desc),
     .rd_err_resp(ev_rerr_resp), .rd_err_addr(ev_rerr_addr),
-    .idle(rd_idle),
+    .idle(rd_idle), .rd_head, .rd_fin_valid, .rd_fin_slot,
     .m_axi_arvalid, .m_axi_arready, .m_axi_arid, .m_axi_araddr, .m_axi_arlen, .m_axi_arsize,
-    .m_axi_arburst, .m_axi_rvalid, .m_axi_rready, .m_axi_rid, .m_axi_rdata, .m_axi_rresp,
-    .m_axi_rlast
+    .m_axi_arburst, .m_axi_rready, .pin_rvalid(m_axi_rvalid), .pin_rlast(m_axi_rlast),
+    .ri_valid(ri_valid_q), .ri_id(ri_id_q), .ri_data(ri_data_q), .ri_resp(ri_resp_q), .ri_last(ri_last_q)
   );
 
   assign buf_waddr = BUF_AW'(32'(buf_slot) * MAX_BURST + 32'(buf_beat));
@@ -261,14 +298,18 @@ module dmac_top #(
     .b_addr(ev_b_addr), .ch_busy, .idle(wr_idle),
     .m_axi_awvalid, .m_axi_awready, .m_axi_awid, .m_axi_awaddr, .m_axi_awlen, .m_axi_awsize,
     .m_axi_awburst, .m_axi_wvalid, .m_axi_wready, .m_axi_wdata, .m_axi_wstrb, .m_axi_wlast,
-    .m_axi_bvalid, .m_axi_bready, .m_axi_bid, .m_axi_bresp
+    .m_axi_bready,
+    .bi_valid(bi_valid_q), .bi_id(bi_id_q), .bi_resp(bi_resp_q),
+    .pin_rvalid(m_axi_rvalid), .pin_rid(m_axi_rid), .pin_rresp(m_axi_rresp),
+    .pin_bvalid(m_axi_bvalid), .pin_bid(m_axi_bid), .pin_bresp(m_axi_bresp),
+    .rd_head, .rd_fin_valid, .rd_fin_slot
   );
 
   // Nothing can change without an input change: no job anywhere, no register
   // access, every channel parked (IDLE, PAUSED, ERROR, or waiting on a low
   // request line), and no AXI response arriving.
   assign quiescent = regs_idle && rd_idle && wr_idle && (&ch_quiet) &&
-                     !m_axi_rvalid && !m_axi_bvalid;
+                     !m_axi_rvalid && !m_axi_bvalid && !ri_valid_q && !bi_valid_q;
 
   // ------------------------------------------------------- cover points
   // User coverage (coverage build only, see dmac_channel): what a channel has in

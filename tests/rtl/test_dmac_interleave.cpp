@@ -558,8 +558,9 @@ void run_point(const Config& c, const Calib& cal, Action a, const Window& win, i
   DmacBench& b = *r.b;
   ASSERT_EQ(r.t0, cal.t0) << "benches are not cycle-identical";
   const uint64_t landing = uint64_t(int64_t(win.anchor) + delta);
-  // A write started between two edges is taken at the next one.
-  const uint64_t issue = landing - 1;
+  // A write started between two edges is accepted at the next one and takes
+  // effect (BVALID rises) one edge later (the controller registers it).
+  const uint64_t issue = landing - 2;
   ASSERT_GE(issue, r.t0);
   while (b.core().cycle() < issue) b.step();
   const uint32_t base = ctrl_base(c);

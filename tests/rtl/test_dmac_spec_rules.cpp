@@ -174,8 +174,9 @@ AbortOutcome abort_run(Kind flow, unsigned offset) {
   for (auto& a : pw.aw) w_beats_due += a.len + 1u;
   out.aw_open_at_abort = w_beats_due > pw.w.size();
   const size_t dclr_before = pw.dclr_rise.size(), dtc_before = pw.dtc.size();
-  // The register write is taken at the next edge (AWREADY follows AWVALID).
-  const uint64_t t_abort = b.core().cycle() + 1;
+  // The register write is accepted at the next edge (AWREADY follows AWVALID)
+  // and takes effect one edge later (the controller registers it).
+  const uint64_t t_abort = b.core().cycle() + 2;
   write_reg(b, ch_reg(ch, CTRL), CTRL_ABORT);
   EXPECT_TRUE(b.run_until([&] { return state_of(b.chrd(ch, STATUS)) != ST_ACTIVE; }, 20000, "end of the abort"));
   b.step(50);
