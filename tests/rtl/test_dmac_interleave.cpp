@@ -712,12 +712,11 @@ void run_point(const Config& c, const Calib& cal, Action a, const Window& win, i
 
 // ------------------------------------------------------------ the sweep
 // Every landing edge by default. Sanitizer builds run the C++ around the model
-// several times slower and are there for memory errors, not races, and the
-// coverage build measures which RTL is reached, not timing: every 4th edge
-// there. DMAC_SWEEP_STRIDE=<n> overrides.
+// several times slower and are there for memory errors, not races: every 4th
+// edge there. DMAC_SWEEP_STRIDE=<n> overrides.
 int64_t sweep_stride() {
   if (const char* s = getenv("DMAC_SWEEP_STRIDE")) return std::max(1, atoi(s));
-#if defined(__SANITIZE_ADDRESS__) || defined(DMACOSIM_COVERAGE)
+#if defined(__SANITIZE_ADDRESS__)
   return 4;
 #else
   return 1;
@@ -727,7 +726,7 @@ int64_t sweep_stride() {
 std::string self_exe() {
   char exe[4096] = {};
   const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  return n > 0 ? std::string(exe, size_t(n)) : "tests/rtl/test_dmac";
+  return n > 0 ? std::string(exe, size_t(n)) : "tests/rtl/test_dmac_plain";
 }
 
 std::string point_id(const Config& c, Action a, const Window& w, int64_t delta) {
