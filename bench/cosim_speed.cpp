@@ -22,7 +22,7 @@
 // Wall time: around the stepping loop (bare) and around sc_start (platform);
 // elaboration is reported separately.
 //
-// Speed anchor (issue 17): the same run first times a peer DMA, verilog-axi's
+// Speed anchor: the same run first times a peer DMA, verilog-axi's
 // axi_cdma, Verilated and stepped by a plain C++ loop
 // (../shared/anchors/cdma_speed/run.sh beside the source tree, or --anchor
 // DIR), and reports bare dmacosim / anchor cycles per second: a ratio measured
