@@ -219,9 +219,18 @@ AbortOutcome abort_run(Kind flow, unsigned offset) {
   return out;
 }
 
+// Every landing cycle; on the coverage-instrumented model (several times
+// slower; the test command's build) every 2nd. At every cycle a flow aborts
+// with a write burst open 72-344 times (measured), so about half of that at
+// every 2nd, well above the floor of 10 checked below.
 void abort_sweep(Kind flow, unsigned from, unsigned to) {
   unsigned open = 0, aborted = 0;
-  for (unsigned off = from; off < to; ++off) {
+#ifdef DMACOSIM_COVERAGE
+  const unsigned stride = 2;
+#else
+  const unsigned stride = 1;
+#endif
+  for (unsigned off = from; off < to; off += stride) {
     SCOPED_TRACE("abort " + std::to_string(off) + " cycles after the doorbell");
     AbortOutcome o = abort_run(flow, off);
     open += o.aw_open_at_abort && o.aborted;
@@ -229,7 +238,7 @@ void abort_sweep(Kind flow, unsigned from, unsigned to) {
     if (::testing::Test::HasFailure()) return;
   }
   ::testing::Test::RecordProperty("aborts_with_a_write_burst_open", std::to_string(open));
-  EXPECT_GT(aborted, (to - from) / 2);
+  EXPECT_GT(aborted, (to - from) / stride / 2);
   EXPECT_GT(open, 10u) << "the sweep never aborted while a write burst was open";
 }
 
