@@ -23,12 +23,14 @@ if(Python3_FOUND)
     COMMAND ${_chk} ${_out}/faults_legacy faults faults_ok=6 bad_calls_ok=22 -- --driver=legacy-bh)
   # Soak: dmatest's odd shapes (random length 1..4096, random source and
   # destination offsets) for 10^4 transfers on 4 channels, strict oracle,
-  # memory bounded. Label "soak" (not in the sanitizer pass).
+  # memory bounded (128 MB; x DMACOSIM_RSS_SCALE in a sanitizer build). Label "soak".
+  math(EXPR _rss "128 * ${DMACOSIM_RSS_SCALE}")
   add_test(NAME dmacosim.soak_dmatest_10k_odd_shapes
-    COMMAND ${_chk} ${_out}/soak_memcpy memcpy test_failures=0 tests>=10000 peak_rss_mb<=128
+    COMMAND ${_chk} ${_out}/soak_memcpy memcpy test_failures=0 tests>=10000 peak_rss_mb<=${_rss}
             -- --iterations=2500 --channels=4 --threads=1 --buf-size=4096)
+  set(_env CHECK_SCENARIO_TIMEOUT=280 ${DMACOSIM_SOAK_ENV})
   set_tests_properties(dmacosim.soak_dmatest_10k_odd_shapes PROPERTIES TIMEOUT 300 LABELS "dmaengine;scenario;soak"
-    ENVIRONMENT CHECK_SCENARIO_TIMEOUT=280)
+    ENVIRONMENT "${_env}")
   set_tests_properties(dmacosim.memcpy dmacosim.memcpy_legacy_bh dmacosim.sg dmacosim.sg_legacy_bh
     dmacosim.faults dmacosim.faults_legacy_bh PROPERTIES TIMEOUT 60 LABELS "dmaengine;scenario")
 endif()
