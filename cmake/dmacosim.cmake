@@ -22,7 +22,7 @@ endfunction()
 
 # Two precompiled headers (cmake/pch/), each built once per build tree and
 # reused by every target of ours: SystemC/TLM and the standard library, plus
-# GoogleTest for the targets that link it. They take about a third off each
+# GoogleTest for the targets that link it. They take 20-30 % off each
 # translation unit. Call once, after find_package(GTest) and the SystemC check.
 function(dmacosim_precompiled_headers)
   add_library(dmacosim_pch OBJECT ${CMAKE_SOURCE_DIR}/cmake/pch/pch_anchor.cpp)
