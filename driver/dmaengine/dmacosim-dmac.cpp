@@ -132,13 +132,18 @@ static uint32_t dmac_residue(dmac_chan* c, dmac_desc* d,
   return uint32_t(r);
 }
 
+static void dmac_abort_finished(dmac_chan* c) {
+  c->aborting = false;
+  c->abort_done_at = sc_core::sc_time_stamp();
+}
+
 static void dmac_start_next(dmac_chan* c) {
   if (c->active || c->halted) return;
   if (list_empty(&c->vc.desc_issued)) return;
   uint32_t st = chan_state(c);
   if (c->aborting) {
     if (st != DMAC_STATE_IDLE && st != DMAC_STATE_ERROR) return;  // the ABORT interrupt restarts us
-    c->aborting = false;
+    dmac_abort_finished(c);
   } else {
     // End-of-chain TC and the return to IDLE are not the same event for
     // software: make sure the doorbell will not be ignored (BUSY_ERR).
@@ -192,7 +197,7 @@ static void dmac_cyclic_callback(dmac_chan* c, dmac_desc* d) {
 
 static void dmac_handle_status(dmac_chan* c, uint32_t st) {
   dmac_desc* d = c->active;
-  if (st & DMAC_IRQ_ABORT) c->aborting = false;
+  if (st & DMAC_IRQ_ABORT) dmac_abort_finished(c);
   if (d && d->cyclic && (st & (DMAC_IRQ_TC | DMAC_IRQ_ERR))) {
     // TC_COUNT says how many periods ended since the last look (interrupts
     // merge); the client gets one callback either way and reads the
@@ -551,7 +556,7 @@ static void dmac_synchronize(dma_chan* chan) {
     if (c->aborting) {
       uint32_t st = chan_state(c);
       if (st == DMAC_STATE_IDLE || st == DMAC_STATE_ERROR) {
-        c->aborting = false;
+        dmac_abort_finished(c);
         dmac_start_next(c);
       }
     }

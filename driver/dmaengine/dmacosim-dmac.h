@@ -77,6 +77,9 @@ struct dmac_chan {
   uint32_t tc_seen = 0;      // TC_COUNT at the last check
   uint32_t pending_irq = 0;  // legacy-bh: status latched by the hardirq handler
   uint64_t periods = 0, completions = 0, errors = 0;
+  // dmacosim statistics: when software last saw an abort finished (the
+  // channel idle after a terminate).
+  sc_core::sc_time abort_done_at;
 };
 
 struct dmac_platform_data {

@@ -34,6 +34,7 @@ struct tasklet_struct {
   std::function<void(tasklet_struct*)> callback;
   std::string name;
   uint64_t runs = 0;
+  uint64_t runs_in_ksoftirqd = 0;  // of `runs`: run by ksoftirqd (process context underneath)
   // Model: the context holding TASKLET_STATE_RUN (its task and context
   // depth), so a wait on the tasklet from that context is seen as endless.
   task_struct* run_task = nullptr;

@@ -89,6 +89,32 @@ struct CpuState {
   uint64_t context_switches = 0;
 };
 
+// Where pending softirqs were run (kernel/softirq.c's three entry points).
+enum softirq_entry { SOFTIRQ_FROM_IRQ_EXIT = 0, SOFTIRQ_FROM_BH_ENABLE, SOFTIRQ_FROM_KSOFTIRQD, NR_SOFTIRQ_ENTRIES };
+
+// __do_softirq()'s budget before it hands the rest to ksoftirqd: Linux's
+// MAX_SOFTIRQ_TIME (msecs_to_jiffies(2), compared in jiffies) and
+// MAX_SOFTIRQ_RESTART (10). Configurable for tests and experiments.
+struct softirq_budget {
+  unsigned long max_jiffies = 2;
+  int max_restart = 10;
+};
+
+// Softirq bookkeeping (the counters of /proc/softirqs, split by where they ran,
+// and how often __do_softirq() ran out of budget and woke ksoftirqd).
+struct softirq_stats {
+  uint64_t runs[NR_SOFTIRQS][NR_SOFTIRQ_ENTRIES] = {};
+  uint64_t budget_handoffs = 0;  // __do_softirq() woke ksoftirqd with softirqs still pending
+  uint64_t deferred_to_ksoftirqd = 0;  // irq_exit / local_bh_enable left them to a running ksoftirqd
+};
+
+// CPU time by context class, as irqtime accounting splits it (hardirq,
+// softirq, task, idle); softirq time spent inside ksoftirqd is also given on
+// its own (Linux charges it to the ksoftirqd task, not to softirq time).
+struct cpu_time_stats {
+  sc_core::sc_time hardirq, softirq, softirq_in_ksoftirqd, task, idle;
+};
+
 // Abstract interrupt controller (PLIC-like): claim returns the highest
 // pending source (0 = none/spurious), complete(n) ends its handling. The
 // platform implements it with MMIO through the Cpu (claim runs on the CPU
@@ -201,7 +227,20 @@ public:
   void open_softirq(int nr, softirq_action action);
   void raise_softirq_irqoff(int nr);
   void do_softirq();
-  void run_softirqs();  // __do_softirq
+  void run_softirqs(softirq_entry from);  // __do_softirq
+  // 6.1's ksoftirqd_running(): ksoftirqd is runnable and none of `pending` is
+  // HI or TASKLET (SOFTIRQ_NOW_MASK), so irq_exit / local_bh_enable leave
+  // the softirqs to it.
+  bool ksoftirqd_running(unsigned pending);
+  void set_softirq_budget(const softirq_budget& b) { softirq_budget_ = b; }
+  const softirq_budget& softirq_budget_config() const { return softirq_budget_; }
+  const softirq_stats& softirq_statistics() const { return softirq_stats_; }
+  // CPU time by context class up to now.
+  cpu_time_stats cpu_times();
+  // Charge the time since the last call to the context class running now;
+  // called at every context class change (irq entry/exit, softirq
+  // processing, context switch).
+  void account_cpu_time();
   // Interrupts whose claim returned no source (the line dropped before the
   // claim, or no eligible source): Linux's spurious / irq_err_count.
   uint64_t spurious_interrupts() const { return spurious_; }
@@ -283,6 +322,10 @@ private:
   sc_core::sc_event wd_ev_;
   std::vector<std::pair<std::string, std::function<std::string()>>> hang_dumps_;
   softirq_action softirq_vec_[NR_SOFTIRQS];
+  softirq_budget softirq_budget_;
+  softirq_stats softirq_stats_;
+  cpu_time_stats cpu_times_;
+  sc_core::sc_time cpu_time_last_;
   IrqChip* chip_ = nullptr;
   Lockdep lockdep_;
   std::string fatal_;

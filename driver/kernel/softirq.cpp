@@ -25,51 +25,82 @@ void Kernel::open_softirq(int nr, softirq_action action) {
 void Kernel::raise_softirq_irqoff(int nr) {
   CpuState& cs = this_cpu();
   cs.softirq_pending |= 1u << nr;
+  // Raised from task context: nothing will run it soon (no irq_exit may
+  // come), so ksoftirqd is woken, as raise_softirq_irqoff() does.
   if (!in_interrupt() && cs.ksoftirqd) wake_up_process(cs.ksoftirqd);
+}
+
+// The softirqs that must not wait for a busy ksoftirqd (6.1's SOFTIRQ_NOW_MASK).
+static constexpr unsigned SOFTIRQ_NOW_MASK = (1u << HI_SOFTIRQ) | (1u << TASKLET_SOFTIRQ);
+
+bool Kernel::ksoftirqd_running(unsigned pending) {
+  if (pending & SOFTIRQ_NOW_MASK) return false;
+  task_struct* t = this_cpu().ksoftirqd;
+  return t && t->state == TASK_RUNNING;
 }
 
 void Kernel::do_softirq() {
   if (in_interrupt()) return;
   unsigned long flags;
   local_irq_save(flags);
-  if (this_cpu().softirq_pending) run_softirqs();
+  const unsigned pending = this_cpu().softirq_pending;
+  if (pending && !ksoftirqd_running(pending)) run_softirqs(SOFTIRQ_FROM_BH_ENABLE);
+  else if (pending) ++softirq_stats_.deferred_to_ksoftirqd;
   local_irq_restore(flags);
 }
 
 // __do_softirq(): runs with SOFTIRQ_OFFSET in preempt_count and hardirqs ON.
-void Kernel::run_softirqs() {
+// It restarts while handlers re-raise softirqs, within its budget (2 jiffies,
+// 10 rounds); what is still pending then is handed to ksoftirqd. Linux also
+// stops early on need_resched(); this scheduler never preempts, so it never
+// sets it.
+void Kernel::run_softirqs(softirq_entry from) {
   CpuState& cs = this_cpu();
+  const unsigned long end = jiffies_now() + softirq_budget_.max_jiffies;
+  int max_restart = softirq_budget_.max_restart;
   unsigned pending = cs.softirq_pending;
+  account_cpu_time();
   preempt_count_add(SOFTIRQ_OFFSET);
   push_ctx("softirq:__do_softirq");
-  int max_restart = 10;
   for (;;) {
     cs.softirq_pending = 0;
     local_irq_enable();
     for (int nr = 0; nr < NR_SOFTIRQS; ++nr) {
       if (!(pending & (1u << nr))) continue;
       set_ctx_base(std::string("softirq:") + softirq_to_name[nr]);
+      ++softirq_stats_.runs[nr][from];
       if (softirq_vec_[nr]) softirq_vec_[nr]();
     }
     local_irq_disable();
     pending = cs.softirq_pending;
-    if (pending && --max_restart) continue;
+    if (pending && long(jiffies_now() - end) < 0 && --max_restart > 0) continue;  // time_before(jiffies, end)
     break;
   }
   pop_ctx();
-  if (pending && cs.ksoftirqd) wake_up_process(cs.ksoftirqd);
+  if (pending && cs.ksoftirqd) {  // wakeup_softirqd()
+    ++softirq_stats_.budget_handoffs;
+    wake_up_process(cs.ksoftirqd);
+  }
+  account_cpu_time();
   preempt_count_sub(SOFTIRQ_OFFSET);  // __local_bh_enable(SOFTIRQ_OFFSET)
 }
 
 void Kernel::irq_enter() {
+  account_cpu_time();
   preempt_count_add(HARDIRQ_OFFSET);
   push_ctx("hardirq");
 }
 
 void Kernel::irq_exit() {
+  account_cpu_time();
   pop_ctx();
   preempt_count_sub(HARDIRQ_OFFSET);
-  if (!in_interrupt() && this_cpu().softirq_pending) run_softirqs();  // invoke_softirq()
+  // invoke_softirq()
+  const unsigned pending = this_cpu().softirq_pending;
+  if (!in_interrupt() && pending) {
+    if (!ksoftirqd_running(pending)) run_softirqs(SOFTIRQ_FROM_IRQ_EXIT);
+    else ++softirq_stats_.deferred_to_ksoftirqd;
+  }
 }
 
 void Kernel::ksoftirqd_loop() {
@@ -81,13 +112,35 @@ void Kernel::ksoftirqd_loop() {
     // run_ksoftirqd()
     local_irq_disable();
     if (cs.softirq_pending) {
-      run_softirqs();
+      run_softirqs(SOFTIRQ_FROM_KSOFTIRQD);
       local_irq_enable();
       cond_resched();
       continue;
     }
     local_irq_enable();
   }
+}
+
+// ---------------------------------------------------------------- CPU time
+
+void Kernel::account_cpu_time() {
+  const sc_time now = sc_time_stamp();
+  const sc_time delta = now - cpu_time_last_;
+  cpu_time_last_ = now;
+  CpuState& cs = this_cpu();
+  task_struct* t = cs.curr;
+  if (!t) return;
+  if (t->preempt_count & HARDIRQ_MASK) cpu_times_.hardirq += delta;
+  else if (t->preempt_count & SOFTIRQ_OFFSET) {
+    cpu_times_.softirq += delta;
+    if (t == cs.ksoftirqd) cpu_times_.softirq_in_ksoftirqd += delta;
+  } else if (t == cs.idle) cpu_times_.idle += delta;
+  else cpu_times_.task += delta;
+}
+
+cpu_time_stats Kernel::cpu_times() {
+  account_cpu_time();
+  return cpu_times_;
 }
 
 void irq_enter() { this_kernel().irq_enter(); }
@@ -204,6 +257,7 @@ static void tasklet_action_common(bool hi) {
             t->func(t->data);
           }
           ++t->runs;
+          if (k.current() == cs.ksoftirqd) ++t->runs_in_ksoftirqd;
           k.set_ctx_base(base);
         }
         tasklet_unlock(t);

@@ -56,7 +56,15 @@
 // the period callback detects the xrun and stops the stream from inside the
 // callback; expected, not a failure), --ram-stall-at=R (every RAM access of
 // run R takes 2 ms: the FIFO underruns and the I2S IRQ stops the stream in
-// hardirq; default 1 with --driver=legacy-bh, off otherwise; -1 = off).
+// hardirq; default 1 with --driver=legacy-bh, off otherwise; -1 = off),
+// --pcm-dma-trigger=direct|irq-enable|deferred-tasklet|deferred-work (where
+// the card's trigger makes the DMA calls: the options of the 2010 thread,
+// driver/sound/dmacosim_i2s.h), --deferred-naive=0|1 (the first deferred
+// version one would write), --trigger-delay-us=N (busy time with IRQs off
+// at the start of every trigger: an interrupt raised meanwhile is taken
+// inside the irq-enable window), --netrx-load=PERCENT (a network receive load whose
+// softirqs spill into ksoftirqd, taking the DMA tasklet with them:
+// driver/net/softnet_load.h; default 0).
 #include <algorithm>
 #include <memory>
 #include <cmath>
@@ -70,6 +78,7 @@
 #include "driver/dmaengine/dmaengine.h"
 #include "driver/dmaengine/dmatest.h"
 #include "driver/kernel/sched.h"
+#include "driver/net/softnet_load.h"
 #include "driver/sound/dmacosim_i2s.h"
 #include "driver/sound/pcm.h"
 #include "models/log.h"
@@ -110,7 +119,22 @@ struct Stats {
     std::sort(s.begin(), s.end());
     return s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2;
   }
-  std::string json() const { return strfmt("{\"min\": %.0f, \"median\": %.0f, \"max\": %.0f, \"samples\": %zu}", min(), median(), max(), v.size()); }
+  double percentile(double q) const {  // nearest rank
+    if (v.empty()) return 0;
+    std::vector<double> s = v;
+    std::sort(s.begin(), s.end());
+    size_t rank = size_t(std::ceil(q * double(s.size())));
+    return s[std::min(s.size() - 1, rank ? rank - 1 : 0)];
+  }
+  std::string json() const {
+    return strfmt("{\"min\": %.0f, \"median\": %.0f, \"p99\": %.0f, \"max\": %.0f, \"samples\": %zu}", min(),
+                  median(), percentile(0.99), max(), v.size());
+  }
+  std::string samples_json() const {
+    std::string s = "[";
+    for (size_t i = 0; i < v.size(); ++i) s += strfmt(i ? ", %.0f" : "%.0f", v[i]);
+    return s + "]";
+  }
   std::string text() const { return v.empty() ? "n/a" : strfmt("%.0f / %.0f / %.0f ns (min/median/max, %zu samples)", min(), median(), max(), v.size()); }
 };
 
@@ -118,7 +142,7 @@ struct Run {
   unsigned index = 0;
   size_t codec_start = 0, codec_end = 0;  // indices into played_frames()
   bool started = false, stopped = false, xrun = false;
-  sc_core::sc_time t_trigger, t_enable;
+  sc_core::sc_time t_trigger, t_enable, t_stop;
   snd_pcm_uframes_t hw_ptr_at_stop = 0;
   uint64_t callbacks = 0;
   uint64_t periods_by_position = 0;  // periods crossed, from the residue pointer at the callbacks
@@ -210,6 +234,24 @@ int run_audio(const ScenarioOptions& opt) {
   const bool do_suspend = opt_uint(opt, "suspend", 1) != 0;
   const sc_core::sc_time period_time(double(period_frames) / kRate, sc_core::SC_SEC);
   const sc_core::sc_time sample_period(1.0 / kRate, sc_core::SC_SEC);
+  PcmDmaTrigger dma_trigger = PcmDmaTrigger::Direct;
+  if (opt.extra.count("pcm-dma-trigger") &&
+      !pcm_dma_trigger_from_string(opt.extra.at("pcm-dma-trigger"), &dma_trigger)) {
+    fprintf(stderr, "audio: --pcm-dma-trigger must be direct, irq-enable, deferred-tasklet or deferred-work\n");
+    return 2;
+  }
+  const bool deferred_naive = opt_uint(opt, "deferred-naive", 0) != 0;
+  const unsigned trigger_delay_us = opt_uint(opt, "trigger-delay-us", 0);
+  net::softnet_load_params netrx;
+  netrx.percent = opt_uint(opt, "netrx-load", 0);
+  if (netrx.percent > 100) {
+    fprintf(stderr, "audio: --netrx-load is a CPU share in percent (0..100)\n");
+    return 2;
+  }
+  netrx.interval = sc_core::sc_time(10, sc_core::SC_MS);
+  report.add("pcm_dma_trigger", std::string(pcm_dma_trigger_name(dma_trigger)));
+  report.add_bool("deferred_naive", deferred_naive);
+  report.add("netrx_load_percent", uint64_t(netrx.percent));
 
   PlatformConfig cfg;
   cfg.idle_skipping = opt.idle_skipping;
@@ -240,13 +282,22 @@ int run_audio(const ScenarioOptions& opt) {
   int dt_ret = 0;
   std::vector<Run> runs;
   runs.reserve(cycles);
-  Stats trig_lat, resume_lat, irq_lat;
+  Stats trig_lat, resume_lat, irq_lat, stop_idle;
+  de::dmac_chan* audio_chan = nullptr;
+  // stop -> DMA idle of the previous run: the channel's abort seen finished
+  // after its STOP trigger (read once the next prepare has synchronized).
+  auto account_stop_idle = [&](const Run& run) {
+    if (!audio_chan || !run.stopped || run.xrun || run.t_stop == sc_core::SC_ZERO_TIME) return;
+    if (audio_chan->abort_done_at >= run.t_stop) stop_idle.add((audio_chan->abort_done_at - run.t_stop).to_seconds() * 1e9);
+  };
   sc_core::sc_time last_irq_rise;
   bool irq_rise_unused = false;
   std::mt19937 rng(opt.seed);
   bool finished = false;
   std::string setup_error;
   std::string end_state;  // dmac_dbg_check_quiescent() before .remove
+  uint64_t dma_tasklet_runs = 0, dma_tasklet_runs_in_ksoftirqd = 0;
+  uint64_t deferred_runs = 0, deferred_cancelled = 0, deferred_overwritten = 0;
   dmacosim_i2s* i2s = nullptr;
   de::dmac_device* dmac = nullptr;
   snd_pcm_substream* ss = nullptr;
@@ -339,6 +390,7 @@ int run_audio(const ScenarioOptions& opt) {
         setup_error = strfmt("snd_pcm_prepare failed (%d) in run %u", err, r);
         break;
       }
+      if (r > 0) account_stop_idle(runs[r - 1]);
       ctl.run = r;
       ctl.gen++;
       wake_up(&ctl.app_wq);
@@ -465,6 +517,9 @@ int run_audio(const ScenarioOptions& opt) {
     ip.watermark = unsigned(cfg.audio.watermark);
     ip.maxburst = maxburst;
     ip.lock_model = lock_model;
+    ip.dma_trigger = dma_trigger;
+    ip.deferred_naive = deferred_naive;
+    ip.trigger_delay_us = trigger_delay_us;
     i2s = dmacosim_i2s_probe(ip);
     if (!i2s) {
       setup_error = "dmacosim_i2s_probe failed";
@@ -484,7 +539,9 @@ int run_audio(const ScenarioOptions& opt) {
     // Instrumentation: trigger markers, codec indices, latencies.
     // GTKWave named markers: the first trigger of each kind, the first sample
     // at the codec, the first period interrupt and callback, the first underrun.
+    audio_chan = de::to_dmac_chan(snd_dmaengine_pcm_get_chan(ss));
     ss->on_trigger_begin = [&](snd_pcm_substream*, int cmd) {
+      if (cmd == SNDRV_PCM_TRIGGER_STOP && !runs.empty()) runs.back().t_stop = sc_core::sc_time_stamp();
       sys.hw.mark_first(std::string("trigger ") + snd_pcm_trigger_name(cmd));
     };
     ss->on_trigger = [&](snd_pcm_substream*, int cmd, int) { sys.hw.set_marker(uint8_t(0x10 | cmd)); };
@@ -526,6 +583,11 @@ int run_audio(const ScenarioOptions& opt) {
     };
     init_waitqueue_head(&ctl.ctl_wq);
     init_waitqueue_head(&ctl.app_wq);
+    if (!net::softnet_load_start(netrx)) {
+      setup_error = "softnet_load_start failed";
+      sc_core::sc_stop();
+      return 1;
+    }
     if (memcpy_client) {
       // A second client of the same DMA controller in process context (IRQs
       // on): dmatest memcpy on another channel, concurrent with the audio.
@@ -546,7 +608,19 @@ int run_audio(const ScenarioOptions& opt) {
     task_struct* c = kthread_run(std::function<int()>([&]() -> int {
       control();
       // Close: drop (nothing running), sync_stop, free the buffer, release the channel.
+      if (audio_chan) {
+        dma_tasklet_runs = audio_chan->vc.task.runs;
+        dma_tasklet_runs_in_ksoftirqd = audio_chan->vc.task.runs_in_ksoftirqd;
+      }
+      if (i2s) {
+        deferred_runs = i2s->deferred_runs;
+        deferred_cancelled = i2s->deferred_cancelled;
+        deferred_overwritten = i2s->deferred_overwritten;
+      }
       snd_pcm_release(ss);
+      if (!runs.empty()) account_stop_idle(runs.back());
+      audio_chan = nullptr;
+      net::softnet_load_stop();
       ss = nullptr;
       ctl.quit = true;
       wake_up(&ctl.app_wq);
@@ -709,7 +783,10 @@ int run_audio(const ScenarioOptions& opt) {
                                                  dt_info.total_failures, dt_info.channels));
   report.row("validator reports", std::to_string(reps.size()));
   for (const LockReport& r : reps) report.row("  " + r.rule, r.headline);
+  report.row("PCM trigger's DMA calls", strfmt("%s%s", pcm_dma_trigger_name(dma_trigger),
+                                               deferred_naive ? " (naive)" : ""));
   report.row("trigger -> first sample", trig_lat.text());
+  report.row("stop -> DMA idle", stop_idle.text());
   report.row("release/resume -> sample", resume_lat.text());
   report.row("period IRQ -> callback", irq_lat.text());
   report.row("simulated time", strfmt("%.6f s", sim_s));
@@ -739,6 +816,37 @@ int run_audio(const ScenarioOptions& opt) {
   report.add("dma_irqs", dma_irqs);
   report.add_raw_json("validator_reports", json_reports(reps));
   report.add_raw_json("trigger_latency_ns", trig_lat.json());
+  report.add_raw_json("trigger_latency_samples_ns", trig_lat.samples_json());
+  report.add_raw_json("stop_to_idle_ns", stop_idle.json());
+  {
+    const kernel::cpu_time_stats ct = sys.kernel.cpu_times();
+    auto ns = [](const sc_core::sc_time& t) { return strfmt("%.0f", t.to_seconds() * 1e9); };
+    report.add_raw_json("cpu_ns", "{\"hardirq\": " + ns(ct.hardirq) + ", \"softirq\": " + ns(ct.softirq) +
+                                      ", \"softirq_in_ksoftirqd\": " + ns(ct.softirq_in_ksoftirqd) +
+                                      ", \"task\": " + ns(ct.task) + ", \"idle\": " + ns(ct.idle) + "}");
+    report.row("CPU time hardirq / softirq / task", strfmt("%.2f / %.2f / %.2f ms (softirq in ksoftirqd %.2f ms)",
+                                                           ct.hardirq.to_seconds() * 1e3, ct.softirq.to_seconds() * 1e3,
+                                                           ct.task.to_seconds() * 1e3,
+                                                           ct.softirq_in_ksoftirqd.to_seconds() * 1e3));
+  }
+  report.add("dma_tasklet_runs", dma_tasklet_runs);
+  report.add("dma_tasklet_runs_in_ksoftirqd", dma_tasklet_runs_in_ksoftirqd);
+  report.row("DMA tasklet runs (in ksoftirqd)", strfmt("%llu (%llu)", (unsigned long long)dma_tasklet_runs,
+                                                      (unsigned long long)dma_tasklet_runs_in_ksoftirqd));
+  report.add("deferred_runs", deferred_runs);
+  report.add("deferred_cancelled", deferred_cancelled);
+  report.add("deferred_overwritten", deferred_overwritten);
+  report.add("softirq_budget_handoffs", sys.kernel.softirq_statistics().budget_handoffs);
+  {
+    const net::softnet_stats& ns = net::softnet_statistics();
+    report.add("netrx_packets", ns.packets_processed);
+    report.add("netrx_runs_in_ksoftirqd", ns.net_rx_in_ksoftirqd);
+    if (netrx.percent)
+      report.row("network receive load", strfmt("%u %%: %llu packets, NET_RX %llu runs (%llu in ksoftirqd)",
+                                                netrx.percent, (unsigned long long)ns.packets_processed,
+                                                (unsigned long long)ns.net_rx_runs,
+                                                (unsigned long long)ns.net_rx_in_ksoftirqd));
+  }
   report.add_raw_json("resume_latency_ns", resume_lat.json());
   report.add_raw_json("period_irq_to_callback_ns", irq_lat.json());
   report.add_bool("bit_exact", bit_exact);

@@ -91,6 +91,7 @@ void Kernel::schedule() {
 void Kernel::switch_to(task_struct* prev, task_struct* next) {
   CpuState& cs = this_cpu();
   prev->saved_irqs_disabled = cpu().local_irq_disabled();
+  account_cpu_time();
   cs.curr = next;
   ++cs.context_switches;
   cpu().arch_set_irq_flag_raw(next->saved_irqs_disabled);
