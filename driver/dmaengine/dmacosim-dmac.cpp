@@ -57,6 +57,7 @@ static uint32_t chan_state(dmac_chan* c) {
 static void dmac_desc_free(virt_dma_desc* vd) {
   dmac_desc* d = to_dmac_desc(vd);
   dmac_chan* c = to_dmac_chan(vd->tx.chan);
+  dmaengine_dbg_check_lost_dependent(&vd->tx);
   for (auto& h : d->hw) dma_pool_free(c->d->pool, reinterpret_cast<void*>(static_cast<uintptr_t>(h.phys)), h.phys);
   this_kernel().lockdep().debug_check_no_locks_freed(d, sizeof(*d));  // kfree()'s check
   delete d;
@@ -172,8 +173,8 @@ static enum dmaengine_tx_result dmac_err_result(uint32_t code) {
 }
 
 // Completion bookkeeping (lock held). The virt-dma policy hands the
-// callbacks to the vchan tasklet. The legacy-bh driver already runs in its
-// tasklet, which calls vchan_complete() right after (the 2010 drivers ran the
+// callbacks to the channel tasklet. The legacy-bh driver already runs in its
+// tasklet, which runs the callbacks right after (the 2010 drivers ran the
 // callbacks from the tasklet that handled the interrupt): scheduling it again
 // from here would run it twice per interrupt.
 static void dmac_cookie_complete(dmac_chan* c, dmac_desc* d) {
@@ -262,15 +263,75 @@ static irqreturn_t dmac_irq_handler(int irq, void* dev_id) {
   return IRQ_HANDLED;
 }
 
+// The completion work of the tasklet, both policies: vchan_complete()'s
+// (callbacks of the completed descriptors, at most one cyclic callback per
+// run), plus what an async_tx-capable provider does per completed descriptor
+// after its callback: dma_run_dependencies() -- with the channel lock
+// dropped, so submitting a dependent on another channel nests no channel
+// locks -- and keeping it until the client acked it.
+static void dmac_desc_cleanup(dmac_chan* c) {
+  KFUNC("dmac_desc_cleanup");
+  virt_dma_chan* vc = &c->vc;
+  virt_dma_desc *vd, *_vd;
+  dmaengine_desc_callback cb;
+  LIST_HEAD(head);
+  LIST_HEAD(acked);
+
+  spin_lock_irq(&vc->lock);
+  list_splice_tail_init(&vc->desc_completed, &head);
+  list_for_each_entry_safe(vd, _vd, &c->unacked, node) {
+    if (async_tx_test_ack(&vd->tx)) list_move_tail(&vd->node, &acked);
+  }
+  vd = vc->cyclic;
+  if (vd) {
+    vc->cyclic = nullptr;
+    dmaengine_desc_get_callback(&vd->tx, &cb);
+  } else {
+    cb = dmaengine_desc_callback{};
+  }
+  spin_unlock_irq(&vc->lock);
+
+  dmaengine_desc_callback_invoke(&cb, vd ? &vd->tx_result : nullptr);
+  vchan_dma_desc_free_list(vc, &acked);
+
+  list_for_each_entry_safe(vd, _vd, &head, node) {
+    dmaengine_desc_get_callback(&vd->tx, &cb);
+    list_del(&vd->node);
+    dmaengine_desc_callback_invoke(&cb, &vd->tx_result);
+    // Whatever the result: Linux providers run the dependencies of a failed
+    // descriptor too.
+    dma_run_dependencies(&vd->tx);
+    if (async_tx_test_ack(&vd->tx) || dmaengine_desc_test_reuse(&vd->tx)) {
+      vchan_vdesc_fini(vd);
+    } else {
+      spin_lock_irq(&vc->lock);
+      list_add_tail(&vd->node, &c->unacked);
+      spin_unlock_irq(&vc->lock);
+    }
+  }
+}
+
 static void dmac_tasklet(dmac_chan* c) {
   KFUNC("dmac_tasklet");
+  if (c->d->policy == DmacLockPolicy::LegacyBh) {
+    unsigned long flags;
+    spin_lock_irqsave(&c->vc.lock, flags);
+    uint32_t st = c->pending_irq;
+    c->pending_irq = 0;
+    if (st) dmac_handle_status(c, st);
+    spin_unlock_irqrestore(&c->vc.lock, flags);
+  }
+  dmac_desc_cleanup(c);
+}
+
+// Frees the completed descriptors still waiting for an ack (channel release).
+static void dmac_free_unacked(dmac_chan* c) {
+  LIST_HEAD(head);
   unsigned long flags;
   spin_lock_irqsave(&c->vc.lock, flags);
-  uint32_t st = c->pending_irq;
-  c->pending_irq = 0;
-  if (st) dmac_handle_status(c, st);
+  list_splice_tail_init(&c->unacked, &head);
   spin_unlock_irqrestore(&c->vc.lock, flags);
-  vchan_complete(&c->vc);
+  vchan_dma_desc_free_list(&c->vc, &head);
 }
 
 // ---------------------------------------------------------------- dma_device ops
@@ -298,6 +359,7 @@ static dma_async_tx_descriptor* dmac_prep_common(dmac_chan* c, dmac_desc* d, uns
     return nullptr;
   }
   dma_async_tx_descriptor* tx = vchan_tx_prep(&c->vc, &d->vd, flags);
+  tx->cookie = -EBUSY;  // not submitted yet (dma_wait_for_async_tx() waits on it)
   tx->tx_submit = dmac_tx_submit;
   tx->phys = d->hw[0].phys;  // bus address of the first hardware descriptor
   return tx;
@@ -320,6 +382,23 @@ static dma_async_tx_descriptor* dmac_prep_dma_memcpy(dma_chan* chan, dma_addr_t 
     off += chunk;
   }
   d->hw.back().words[DMAC_DESC_CTRL / 4] |= DMAC_DESC_CTRL_IRQ;
+  return dmac_prep_common(c, d, flags);
+}
+
+// DMA_INTERRUPT: nothing to move, only the completion (and with it the
+// callback and dependencies) in channel order. The hardware has no null
+// descriptor (LEN 0 is DESC_LEN), so a 16-byte copy between the channel's
+// scratch words stands in, as mv_xor's dummy copy does.
+static dma_async_tx_descriptor* dmac_prep_dma_interrupt(dma_chan* chan, unsigned long flags) {
+  KFUNC("dmac_prep_dma_interrupt");
+  dmac_chan* c = to_dmac_chan(chan);
+  auto* d = new dmac_desc;
+  d->total = 16;
+  dmac_hw h;
+  hw_set(h, c->dummy, c->dummy + 16, 16,
+         (DMAC_FLOW_MEM2MEM << DMAC_DESC_CTRL_FLOW_SHIFT) | DMAC_DESC_CTRL_SRC_INC | DMAC_DESC_CTRL_DST_INC |
+             DMAC_DESC_CTRL_IRQ);
+  d->hw.push_back(h);
   return dmac_prep_common(c, d, flags);
 }
 
@@ -584,6 +663,7 @@ static void dmac_free_chan_resources(dma_chan* chan) {
   dmac_chan* c = to_dmac_chan(chan);
   dmac_terminate_all(chan);
   dmac_synchronize(chan);
+  dmac_free_unacked(c);
   vchan_free_chan_resources(&c->vc);
   c->cfg_valid = false;
   c->req_line = -1;
@@ -758,6 +838,7 @@ dmac_device* dmac_probe(const dmac_platform_data& pdata) {
   dma_cap_set(DMA_MEMCPY, dd.cap_mask);
   dma_cap_set(DMA_SLAVE, dd.cap_mask);
   dma_cap_set(DMA_CYCLIC, dd.cap_mask);
+  dma_cap_set(DMA_INTERRUPT, dd.cap_mask);
   uint32_t widths = 0;
   for (unsigned w = 1; w <= d->data_bytes; w <<= 1) widths |= BIT(w);
   dd.src_addr_widths = dd.dst_addr_widths = widths;
@@ -772,6 +853,7 @@ dmac_device* dmac_probe(const dmac_platform_data& pdata) {
   dd.device_prep_dma_memcpy = dmac_prep_dma_memcpy;
   dd.device_prep_slave_sg = dmac_prep_slave_sg;
   dd.device_prep_dma_cyclic = dmac_prep_dma_cyclic;
+  dd.device_prep_dma_interrupt = dmac_prep_dma_interrupt;
   dd.device_caps = dmac_caps;
   dd.device_config = dmac_config;
   dd.device_pause = dmac_pause;
@@ -782,6 +864,9 @@ dmac_device* dmac_probe(const dmac_platform_data& pdata) {
   dd.device_issue_pending = dmac_issue_pending;
   dd.of_dma_xlate = dmac_of_xlate;
 
+  auto free_dummies = [d] {
+    for (auto& c : d->chans) dma_pool_free(d->pool, reinterpret_cast<void*>(static_cast<uintptr_t>(c->dummy)), c->dummy);
+  };
   for (unsigned n = 0; n < d->nr_channels; ++n) {
     auto c = std::make_unique<dmac_chan>();
     c->d = d;
@@ -789,9 +874,18 @@ dmac_device* dmac_probe(const dmac_platform_data& pdata) {
     c->base = pdata.regs + DMAC_CH_BASE(n);
     vchan_init(&c->vc, &dd, "dmac_tasklet");
     c->vc.desc_free = dmac_desc_free;
-    if (d->policy == DmacLockPolicy::LegacyBh) {
-      dmac_chan* cp = c.get();
-      tasklet_setup(&c->vc.task, [cp](tasklet_struct*) { dmac_tasklet(cp); }, "dmac_tasklet");
+    INIT_LIST_HEAD(&c->unacked);
+    // The provider's own tasklet in both policies: it runs the dependencies
+    // (vchan_complete() does not).
+    dmac_chan* cp = c.get();
+    tasklet_setup(&c->vc.task, [cp](tasklet_struct*) { dmac_tasklet(cp); }, "dmac_tasklet");
+    if (!dma_pool_alloc(d->pool, GFP_KERNEL, &c->dummy)) {
+      log_error("dmac", "probe: no coherent memory for the interrupt descriptors' scratch words");
+      free_dummies();
+      dma_pool_destroy(d->pool);
+      dma_release_coherent_memory(&d->dev);
+      delete d;
+      return nullptr;
     }
     cpu.writel(0, c->base + DMAC_CH_CTRL);
     cpu.writel(kAllIrqs, c->base + DMAC_CH_IRQ_STATUS);
@@ -801,6 +895,7 @@ dmac_device* dmac_probe(const dmac_platform_data& pdata) {
   int ret = request_irq(pdata.irq, dmac_irq_handler, 0, "dmac", d);
   if (ret) {
     log_error("dmac", "probe: request_irq failed");
+    free_dummies();
     dma_pool_destroy(d->pool);
     dma_release_coherent_memory(&d->dev);
     delete d;
@@ -810,6 +905,7 @@ dmac_device* dmac_probe(const dmac_platform_data& pdata) {
   if (ret) {
     log_error("dmac", "probe: dma_async_device_register failed");
     free_irq(pdata.irq, d);
+    free_dummies();
     dma_pool_destroy(d->pool);
     dma_release_coherent_memory(&d->dev);
     delete d;
@@ -848,7 +944,9 @@ void dmac_remove(dmac_device* d) {
   free_irq(d->irq, d);
   for (auto& c : d->chans) {
     tasklet_kill(&c->vc.task);
+    dmac_free_unacked(c.get());
     vchan_free_chan_resources(&c->vc);
+    dma_pool_free(d->pool, reinterpret_cast<void*>(static_cast<uintptr_t>(c->dummy)), c->dummy);
   }
   dma_pool_destroy(d->pool);
   dma_release_coherent_memory(&d->dev);

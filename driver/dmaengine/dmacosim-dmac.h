@@ -22,7 +22,7 @@
 //    then must not take the channel lock: it only reads + acknowledges the
 //    status, latches it per channel and schedules the channel tasklet
 //    ("dmac_tasklet"), which does the completion work under the lock and
-//    then runs the callbacks (vchan_complete) -- one tasklet run per
+//    then runs the callbacks (dmac_desc_cleanup) -- one tasklet run per
 //    interrupt, as in those drivers. This
 //    is consistent (no lockdep report) for process-context callers with IRQs
 //    on; under an IRQs-off caller (ALSA trigger) it produces V-BH-1 and the
@@ -36,6 +36,14 @@
 // channel is halted: no further transaction starts until
 // dmaengine_terminate_*() (which drops the rest of the queue); then the
 // channel is usable again.
+//
+// async_tx (docs/linux-fidelity.md, "async_tx dependencies"): DMA_INTERRUPT
+// (prep_dma_interrupt: a 16-byte copy between two scratch words of the
+// channel, as mv_xor's dummy copy, raising the completion interrupt); a
+// prepared descriptor has cookie -EBUSY until submitted; the completion
+// tasklet of both policies runs, per completed descriptor, the callback, then
+// dma_run_dependencies() (channel lock dropped), then frees it -- or keeps it
+// on `unacked` while the client has not acked it.
 //
 // Cyclic period accounting: TC_COUNT (TC events since the doorbell) is read
 // on every TC; the difference to the last value is the number of periods
@@ -76,6 +84,11 @@ struct dmac_chan {
   dma_cookie_t err_cookie = 0;
   uint32_t tc_seen = 0;      // TC_COUNT at the last check
   uint32_t pending_irq = 0;  // legacy-bh: status latched by the hardirq handler
+  // Completed, callback and dependencies run, but not acked by the client yet
+  // (async_tx may still attach a dependent to it): freed at the next
+  // completion-tasklet run after the ack, or at channel release. vc.lock.
+  list_head unacked;
+  dma_addr_t dummy = 0;  // 32 bytes of coherent memory: the interrupt descriptor's copy
   uint64_t periods = 0, completions = 0, errors = 0;
   // dmacosim statistics: when software last saw an abort finished (the
   // channel idle after a terminate).

@@ -42,6 +42,8 @@ int dma_async_device_register(dma_device* device) {
   if (dma_has_cap(DMA_MEMSET, device->cap_mask) && !device->device_prep_dma_memset) return missing("DMA_MEMSET");
   if (dma_has_cap(DMA_CYCLIC, device->cap_mask) && !device->device_prep_dma_cyclic) return missing("DMA_CYCLIC");
   if (dma_has_cap(DMA_SLAVE, device->cap_mask) && !device->device_prep_slave_sg) return missing("DMA_SLAVE");
+  if (dma_has_cap(DMA_INTERRUPT, device->cap_mask) && !device->device_prep_dma_interrupt)
+    return missing("DMA_INTERRUPT");
   if (!device->device_tx_status) {
     log_error("dmaengine", std::string(dn) + ": Device tx_status is not defined");
     return -EIO;
@@ -395,6 +397,64 @@ dma_status dma_sync_wait(dma_chan* chan, dma_cookie_t cookie) {
   } while (true);
 
   return status;
+}
+
+dma_status dma_wait_for_async_tx(dma_async_tx_descriptor* tx) {
+  KFUNC("dma_wait_for_async_tx");
+  if (!tx) return DMA_COMPLETE;
+  const unsigned long deadline = jiffies_now() + msecs_to_jiffies(5000);
+  // -EBUSY: prepared, but its dependency has not submitted it yet.
+  while (tx->cookie == -EBUSY) {
+    if (time_after_eq(jiffies_now(), deadline)) {
+      log_error("dmaengine", std::string(dev_name(tx->chan->device->dev)) +
+                                 ": dma_wait_for_async_tx timeout waiting for descriptor submission");
+      return DMA_ERROR;
+    }
+    cpu_relax();
+  }
+  return dma_sync_wait(tx->chan, tx->cookie);
+}
+
+// ---------------------------------------------------------------- async_tx dependencies
+
+void dma_run_dependencies(dma_async_tx_descriptor* tx) {
+  KFUNC("dma_run_dependencies");
+  dma_async_tx_descriptor* dep = txd_next(tx);
+  if (!dep) return;
+  // The dependent is submitted below: tx no longer leads to it.
+  txd_clear_next(tx);
+  dma_chan* const target = dep->chan;
+  while (dep) {
+    // Unlink under the dependent's own lock, so a concurrent async_tx_submit()
+    // sees it either still waiting (parent set) or submitted, never between.
+    txd_lock(dep);
+    txd_clear_parent(dep);
+    dma_async_tx_descriptor* following = txd_next(dep);
+    if (following && following->chan == target)
+      txd_clear_next(dep);  // submitted in this pass too
+    else
+      following = nullptr;  // none, or on another channel: dep's completion runs it
+    txd_unlock(dep);
+    dep->tx_submit(dep);
+    dep = following;
+  }
+  target->device->device_issue_pending(target);
+}
+
+void dmaengine_dbg_check_lost_dependent(dma_async_tx_descriptor* tx) {
+  dma_async_tx_descriptor* dep = tx ? txd_next(tx) : nullptr;
+  if (!dep) return;
+  const std::string headline =
+      strfmt("dmaengine: %s: descriptor (cookie %d) freed without completing, but it still has a dependent on %s: "
+             "that dependent is never submitted (async_tx dependency lost)",
+             dma_chan_name(tx->chan), tx->dbg_cookie, dma_chan_name(dep->chan));
+  std::string msg = headline +
+                    "\nLinux does the same: dma_run_dependencies() runs only from a provider's completion of the "
+                    "parent, and a terminated or released descriptor never completes. The dependent keeps cookie " +
+                    std::to_string(dep->cookie) + " (-EBUSY: not submitted); dma_wait_for_async_tx() on it times out.\n";
+  Kernel& k = this_kernel();
+  static uint64_t lost = 0;  // every loss is its own event (descriptor memory is reused)
+  k.report_bug("DMA-DEP-LOST|" + std::to_string(++lost), "DMA-DEP-LOST", headline, msg, {k.current_chain()});
 }
 
 const char* dma_status_name(dma_status s) {

@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "driver/kernel/spinlock.h"
+
 #ifndef EPROBE_DEFER
 #define EPROBE_DEFER 517  // kernel-internal errno
 #endif
@@ -170,6 +172,13 @@ struct dma_async_tx_descriptor {
   dma_async_tx_callback callback = nullptr;
   dma_async_tx_callback_result callback_result = nullptr;
   void* callback_param = nullptr;
+  // async_tx dependency links (Linux with CONFIG_ASYNC_TX_ENABLE_CHANNEL_SWITCH):
+  // `next` is submitted by dma_run_dependencies() when this descriptor
+  // completes; `parent` is set while this descriptor itself waits to be
+  // submitted that way. Both change under `lock` (txd_lock()).
+  dma_async_tx_descriptor* next = nullptr;
+  dma_async_tx_descriptor* parent = nullptr;
+  kernel::spinlock_t lock;
   // dmacosim debug (no Linux counterpart), set by dma_cookie_assign(): the
   // cookie of the last submit (kept when dma_cookie_complete() zeroes
   // `cookie`) and the channel's submit count then, which never wraps. Read by
@@ -247,6 +256,7 @@ struct dma_device {
                                                       unsigned long flags) = nullptr;
   dma_async_tx_descriptor* (*device_prep_dma_memset)(dma_chan* chan, dma_addr_t dest, int value, size_t len,
                                                       unsigned long flags) = nullptr;
+  dma_async_tx_descriptor* (*device_prep_dma_interrupt)(dma_chan* chan, unsigned long flags) = nullptr;
   dma_async_tx_descriptor* (*device_prep_slave_sg)(dma_chan* chan, scatterlist* sgl, unsigned int sg_len,
                                                     dma_transfer_direction direction, unsigned long flags,
                                                     void* context) = nullptr;
@@ -276,9 +286,39 @@ dma_status dma_cookie_status(dma_chan* chan, dma_cookie_t cookie, dma_tx_state* 
 inline void dma_set_residue(dma_tx_state* state, uint32_t residue) {
   if (state) state->residue = residue;
 }
-inline void dma_async_tx_descriptor_init(dma_async_tx_descriptor* tx, dma_chan* chan) { tx->chan = chan; }
+inline void dma_async_tx_descriptor_init(dma_async_tx_descriptor* tx, dma_chan* chan) {
+  tx->chan = chan;
+  // One lockdep class for every descriptor's link lock, as Linux's single init site.
+  kernel::spin_lock_init(&tx->lock, "&tx->lock");
+}
 inline bool async_tx_test_ack(const dma_async_tx_descriptor* tx) { return (tx->flags & DMA_CTRL_ACK) == DMA_CTRL_ACK; }
 inline void async_tx_ack(dma_async_tx_descriptor* tx) { tx->flags |= DMA_CTRL_ACK; }
+
+// The dependency-link helpers. txd_lock() is spin_lock_bh(): links are
+// changed from process context and from providers' completion tasklets.
+inline void txd_lock(dma_async_tx_descriptor* txd) { kernel::spin_lock_bh(&txd->lock); }
+inline void txd_unlock(dma_async_tx_descriptor* txd) { kernel::spin_unlock_bh(&txd->lock); }
+inline void txd_chain(dma_async_tx_descriptor* txd, dma_async_tx_descriptor* next) {
+  txd->next = next;
+  next->parent = txd;
+}
+inline void txd_clear_parent(dma_async_tx_descriptor* txd) { txd->parent = nullptr; }
+inline void txd_clear_next(dma_async_tx_descriptor* txd) { txd->next = nullptr; }
+inline dma_async_tx_descriptor* txd_parent(dma_async_tx_descriptor* txd) { return txd->parent; }
+inline dma_async_tx_descriptor* txd_next(dma_async_tx_descriptor* txd) { return txd->next; }
+
+// For providers, from their completion path after the descriptor's callback:
+// submits the descriptor's dependent and the dependents chained behind it on
+// the same channel, then issues pending on that channel. A dependent on yet
+// another channel stays linked to the last one submitted (an interrupt
+// descriptor of a channel switch) and is run when that one completes.
+void dma_run_dependencies(dma_async_tx_descriptor* tx);
+// dmacosim debug (no Linux counterpart), for providers when they free a
+// descriptor: one that still has a dependent (txd_next()) was dropped before
+// it completed (terminate, channel release), so nothing will ever submit that
+// dependent -- Linux leaves it so, silently. Reported as DMA-DEP-LOST
+// (docs/linux-fidelity.md, "async_tx dependencies").
+void dmaengine_dbg_check_lost_dependent(dma_async_tx_descriptor* tx);
 
 struct dmaengine_desc_callback {
   dma_async_tx_callback callback = nullptr;
@@ -367,5 +407,9 @@ int dmaengine_desc_free(dma_async_tx_descriptor* desc);
 // DMA_IN_PROGRESS; DMA_ERROR with "dma_sync_wait: timeout!" after 5 s of
 // simulated time.
 dma_status dma_sync_wait(dma_chan* chan, dma_cookie_t cookie);
+// async_tx's wait: spins while the descriptor is not submitted yet (cookie
+// -EBUSY, its dependency has not run: "dma_wait_for_async_tx timeout waiting
+// for descriptor submission" and DMA_ERROR after 5 s), then dma_sync_wait().
+dma_status dma_wait_for_async_tx(dma_async_tx_descriptor* tx);
 
 }  // namespace dmacosim::dmaengine

@@ -12,10 +12,22 @@
 // channel, default 1), --iterations=N (default 20), --buf-size=BYTES
 // (default 16384), --channels=N (default 0 = all), --timeout=MS (default 3000).
 // Exit 0 only with every thread finished, zero failures and no validator report.
+//
+// --chain=N runs async_tx dependency chains instead of dmatest: N tests, each
+// a memcpy on channel A and a dependent memcpy on channel B (the next
+// channel, of --channels, default 2) that copies A's destination onward
+// (async_tx_submit() with depend_tx: the DMA_INTERRUPT channel switch,
+// dma_run_dependencies() from A's completion tasklet). Up to 8 tests in
+// flight; random length 1..buf-size; the dependent's destination must equal
+// A's source (A's destination and B's destination start as junk), and B's
+// callback must come after A's. Summary: chains, chain_failures,
+// chain_out_of_order, chain_bytes (and tests / test_failures as dmatest).
 #include <algorithm>
 #include <cstdio>
 #include <string>
 
+#include "driver/dmaengine/async_tx.h"
+#include "driver/dmaengine/dma-mapping.h"
 #include "driver/dmaengine/dmacosim-dmac.h"
 #include "driver/dmaengine/dmaengine.h"
 #include "driver/dmaengine/dmatest.h"
@@ -45,6 +57,115 @@ std::string json_reports(const std::vector<LockReport>& reps) {
   return s + "]";
 }
 
+// --chain: memcpy on A, then a dependent memcpy on B. One test's state.
+struct chain_test {
+  de::dma_addr_t src = 0, mid = 0, dst = 0;
+  size_t len = 0;
+  bool parent_done = false, out_of_order = false;
+  completion done;
+};
+
+void chain_parent_cb(void* p) { static_cast<chain_test*>(p)->parent_done = true; }
+void chain_dependent_cb(void* p) {
+  auto* t = static_cast<chain_test*>(p);
+  if (!t->parent_done) t->out_of_order = true;
+  complete(&t->done);
+}
+
+struct chain_info {
+  unsigned tests = 0, failures = 0, out_of_order = 0, channels = 0;
+  uint64_t bytes = 0;
+  std::vector<std::string> errors;
+};
+
+// Process context. Buffers from the controller's coherent region.
+void run_chains(de::dmac_device* d, unsigned n, unsigned nr_chans, unsigned buf_size, unsigned timeout_ms,
+                uint32_t seed, chain_info* info) {
+  KFUNC("memcpy_chains");
+  de::dma_cap_mask_t mask;
+  de::dma_cap_zero(mask);
+  de::dma_cap_set(de::DMA_MEMCPY, mask);
+  std::vector<de::dma_chan*> chans;
+  for (unsigned i = 0; i < nr_chans; ++i) {
+    de::dma_chan* c = de::dma_request_channel(mask, nullptr, nullptr);
+    if (!c) break;
+    chans.push_back(c);
+  }
+  info->channels = unsigned(chans.size());
+  if (chans.size() < 2) {
+    info->errors.push_back("fewer than 2 memcpy channels");
+    for (auto* c : chans) de::dma_release_channel(c);
+    return;
+  }
+  constexpr unsigned kWindow = 8;
+  std::vector<chain_test> tests(kWindow);
+  std::vector<void*> cpu(3 * kWindow);
+  std::vector<de::dma_addr_t> bus(3 * kWindow);
+  for (unsigned i = 0; i < 3 * kWindow; ++i) {
+    cpu[i] = de::dma_alloc_coherent(&d->dev, buf_size, &bus[i], de::GFP_KERNEL);
+    if (!cpu[i]) info->errors.push_back("cannot allocate chain buffers");
+  }
+  Cpu& bus_cpu = this_kernel().cpu();
+  uint32_t rnd = seed * 2654435761u + 1;
+  auto next_rand = [&rnd] { return rnd = rnd * 1103515245u + 12345u, rnd >> 8; };
+  for (unsigned base = 0; base < n && info->errors.empty(); base += kWindow) {
+    const unsigned batch = std::min(kWindow, n - base);
+    for (unsigned k = 0; k < batch; ++k) {
+      chain_test& t = tests[k];
+      t.parent_done = t.out_of_order = false;
+      init_completion(&t.done);
+      t.src = bus[3 * k];
+      t.mid = bus[3 * k + 1];
+      t.dst = bus[3 * k + 2];
+      t.len = 1 + next_rand() % buf_size;
+      std::vector<uint8_t> v(t.len);
+      for (size_t i = 0; i < t.len; ++i) v[i] = uint8_t(i * 7 + base + k + (i >> 8));
+      bus_cpu.memcpy_to_bus(t.src, v.data(), t.len);
+      for (auto& b : v) b = uint8_t(~b);  // junk where the copies land
+      bus_cpu.memcpy_to_bus(t.mid, v.data(), t.len);
+      bus_cpu.memcpy_to_bus(t.dst, v.data(), t.len);
+      de::dma_chan* a = chans[(base + k) % chans.size()];
+      de::dma_chan* b = chans[(base + k + 1) % chans.size()];
+      de::dma_async_tx_descriptor* tx1 = de::dmaengine_prep_dma_memcpy(a, t.mid, t.src, t.len, de::DMA_PREP_INTERRUPT);
+      de::dma_async_tx_descriptor* tx2 = de::dmaengine_prep_dma_memcpy(b, t.dst, t.mid, t.len, de::DMA_PREP_INTERRUPT);
+      if (!tx1 || !tx2) {
+        info->errors.push_back("prep_dma_memcpy failed");
+        break;
+      }
+      de::async_submit_ctl submit;
+      de::init_async_submit(&submit, de::async_tx_flags(0), nullptr, chain_parent_cb, &t, nullptr);
+      de::async_tx_submit(a, tx1, &submit);
+      de::init_async_submit(&submit, de::ASYNC_TX_ACK, tx1, chain_dependent_cb, &t, nullptr);
+      de::async_tx_submit(b, tx2, &submit);
+    }
+    for (unsigned k = 0; k < batch && info->errors.empty(); ++k) {
+      chain_test& t = tests[k];
+      info->tests++;
+      bool ok = wait_for_completion_timeout(&t.done, msecs_to_jiffies(timeout_ms)) != 0;
+      if (!ok) {
+        info->errors.push_back(strfmt("chain %u: the dependent did not complete", base + k));
+        info->failures++;
+        continue;
+      }
+      std::vector<uint8_t> s(t.len), r(t.len);
+      bus_cpu.memcpy_from_bus(s.data(), t.src, t.len);
+      bus_cpu.memcpy_from_bus(r.data(), t.dst, t.len);
+      if (t.out_of_order) info->out_of_order++;
+      if (s != r || t.out_of_order) {
+        info->failures++;
+        if (info->errors.size() < 20)
+          info->errors.push_back(strfmt("chain %u (%zu bytes): %s", base + k, t.len,
+                                        t.out_of_order ? "dependent completed before its parent" : "data mismatch"));
+      } else {
+        info->bytes += t.len;
+      }
+    }
+  }
+  for (unsigned i = 0; i < 3 * kWindow; ++i)
+    if (cpu[i]) de::dma_free_coherent(&d->dev, buf_size, cpu[i], bus[i]);
+  for (auto* c : chans) de::dma_release_channel(c);
+}
+
 int run_memcpy(const ScenarioOptions& opt) {
   ScenarioReport report("memcpy", opt);
   report.add("driver", opt.driver);
@@ -60,6 +181,8 @@ int run_memcpy(const ScenarioOptions& opt) {
   p.max_channels = opt_uint(opt, "channels", 0);
   p.timeout = opt_uint(opt, "timeout", 3000);
   p.seed = opt.seed;
+  const unsigned chain = opt_uint(opt, "chain", 0);
+  chain_info cinfo;
   if (p.threads_per_chan < 1 || p.threads_per_chan > 16 || p.iterations < 1 || p.test_buf_size < 16 ||
       p.test_buf_size > (256u << 10)) {
     fprintf(stderr, "memcpy: --threads 1..16, --iterations >= 1, --buf-size 16..262144\n");
@@ -101,7 +224,15 @@ int run_memcpy(const ScenarioOptions& opt) {
              p.iterations, p.test_buf_size),
           fflush(stdout);
     t_start = sc_core::sc_time_stamp();
-    ret = de::dmatest_run(p, &info);
+    if (chain) {
+      run_chains(d, chain, p.max_channels ? p.max_channels : 2, p.test_buf_size, p.timeout, p.seed, &cinfo);
+      info.all_threads_finished = true;
+      info.total_tests = cinfo.tests;
+      info.total_failures = cinfo.failures;
+      info.channels = cinfo.channels;
+    } else {
+      ret = de::dmatest_run(p, &info);
+    }
     t_end = sc_core::sc_time_stamp();
     end_state = de::dmac_dbg_check_quiescent(d);  // strict oracle: nothing left running or pending
     de::dmac_remove(d);  // the provider's .remove: frees what probe allocated (LeakSanitizer)
@@ -127,6 +258,7 @@ int run_memcpy(const ScenarioOptions& opt) {
   if (info.total_failures) report.fail(strfmt("%u of %u tests failed", info.total_failures, info.total_tests));
   if (finished && info.total_tests == 0) report.fail("no test ran");
   for (const LockReport& r : unexpected) report.fail("validator " + r.rule + ": " + r.headline);
+  for (const std::string& e : cinfo.errors) report.fail("chain: " + e);
 
   // Aggregate throughput in simulated time over the whole run (threads overlap).
   const double run_s = (t_end - t_start).to_seconds();
@@ -163,6 +295,13 @@ int run_memcpy(const ScenarioOptions& opt) {
   report.add("iops", sum_iops);
   report.add("kbs", sum_kbs);
   report.add("aggregate_iops", agg_iops);
+  if (chain) {
+    report.row("chains (A -> dependent on B) / failures", strfmt("%u / %u", cinfo.tests, cinfo.failures));
+    report.add("chains", uint64_t(cinfo.tests));
+    report.add("chain_failures", uint64_t(cinfo.failures));
+    report.add("chain_out_of_order", uint64_t(cinfo.out_of_order));
+    report.add("chain_bytes", cinfo.bytes);
+  }
   std::string thr = "[";
   for (size_t i = 0; i < info.threads.size(); ++i) {
     const auto& t = info.threads[i];

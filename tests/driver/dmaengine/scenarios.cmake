@@ -11,6 +11,10 @@ if(Python3_FOUND)
             -- --threads=2 --iterations=20 --buf-size=8192)
   add_test(NAME dmacosim.memcpy_legacy_bh
     COMMAND ${_chk} ${_out}/memcpy_legacy memcpy test_failures=0 tests>=40 -- --driver=legacy-bh --iterations=10 --channels=4)
+  # async_tx chains: memcpy on A, dependent memcpy on B (channel switch), verified.
+  add_test(NAME dmacosim.memcpy_chain
+    COMMAND ${_chk} ${_out}/memcpy_chain memcpy chains=24 chain_failures=0 chain_out_of_order=0 test_failures=0
+            chain_bytes>=24 -- --chain=24 --channels=3 --buf-size=8192)
   # slave_sg memory -> audio FIFO: the codec plays the concatenation bit-exact.
   add_test(NAME dmacosim.sg
     COMMAND ${_chk} ${_out}/sg sg bit_exact=true callbacks_ok=4 overflows=0 -- --rounds=4 --entries=9)
@@ -31,7 +35,7 @@ if(Python3_FOUND)
   set(_env CHECK_SCENARIO_TIMEOUT=280 ${DMACOSIM_SOAK_ENV})
   set_tests_properties(dmacosim.soak_dmatest_10k_odd_shapes PROPERTIES TIMEOUT 300 LABELS "dmaengine;scenario;soak"
     ENVIRONMENT "${_env}")
-  set_tests_properties(dmacosim.memcpy dmacosim.memcpy_legacy_bh dmacosim.sg dmacosim.sg_legacy_bh
+  set_tests_properties(dmacosim.memcpy dmacosim.memcpy_legacy_bh dmacosim.memcpy_chain dmacosim.sg dmacosim.sg_legacy_bh
     dmacosim.faults dmacosim.faults_legacy_bh PROPERTIES TIMEOUT 60 LABELS "dmaengine;scenario")
 endif()
 add_test(NAME dmacosim.audio_trace_opens_in_gtkwave
