@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 mode="${1:-}"
 [ $# -gt 0 ] && shift
 
-packages=(build-essential cmake python3 pkg-config verilator libsystemc-dev libgtest-dev libdw-dev gtkwave xvfb xauth ghostscript ccache)
+packages=(build-essential cmake python3 pkg-config verilator libsystemc-dev libgtest-dev libdw-dev gtkwave xvfb xauth ghostscript ccache python3-matplotlib)
 
 install_missing() {
   local missing=()

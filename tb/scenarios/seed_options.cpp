@@ -331,6 +331,12 @@ int run_seed_options(const ScenarioOptions& opt_in) {
   std::string arr = "[";
   for (size_t i = 0; i < rows.size(); ++i) arr += (i ? ",\n    " : "\n    ") + row_json(rows[i]);
   arr += "\n  ]";
+  double sim = 0;
+  for (const Row& r : rows) sim += r.summary.number("sim_seconds");
+  report.add("sim_seconds", sim);  // over every child
+  // This process simulates nothing itself: no report of its own. The
+  // children's reports are in options[].rules and their own summaries.
+  report.add_raw_json("validator_reports", "[]");
   report.add("start_stop", uint64_t(opt.start_stop));
   report.add("seed", uint64_t(opt.seed));
   report.add_raw_json("options", arr);
