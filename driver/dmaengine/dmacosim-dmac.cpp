@@ -512,10 +512,11 @@ static int dmac_config(dma_chan* chan, dma_slave_config* cfg) {
 static dma_status dmac_tx_status(dma_chan* chan, dma_cookie_t cookie, dma_tx_state* txstate) {
   KFUNC("dmac_tx_status");
   dmac_chan* c = to_dmac_chan(chan);
-  if (cookie < DMA_MIN_COOKIE) {  // an error cookie from dmaengine_submit, or garbage
-    dma_cookie_status(chan, cookie, txstate);
-    return DMA_ERROR;
-  }
+  // A cookie below DMA_MIN_COOKIE (0: a completed descriptor's tx->cookie;
+  // negative: dmaengine_submit()'s error) gets dma_cookie_status()'s answer,
+  // DMA_COMPLETE, as from Linux providers: async_tx_quiesce() of a completed
+  // descriptor relies on it, and a client reading an error cookie's status
+  // sees on Linux what it sees here.
   dma_status ret = dma_cookie_status(chan, cookie, txstate);
   unsigned long flags;
   spin_lock_irqsave(&c->vc.lock, flags);

@@ -60,7 +60,9 @@
 // --pcm-dma-trigger=direct|irq-enable|deferred-tasklet|deferred-work (where
 // the card's trigger makes the DMA calls: the options of the 2010 thread,
 // driver/sound/dmacosim_i2s.h), --deferred-naive=0|1 (the first deferred
-// version one would write), --trigger-delay-us=N (busy time with IRQs off
+// version one would write), --quick-stop=N (every N-th run stops right after
+// its START: a STOP that arrives before a deferred START has run; default 0),
+// --trigger-delay-us=N (busy time with IRQs off
 // at the start of every trigger: an interrupt raised meanwhile is taken
 // inside the irq-enable window), --netrx-load=PERCENT (a network receive load whose
 // softirqs spill into ksoftirqd, taking the DMA tasklet with them:
@@ -150,6 +152,7 @@ struct Run {
   unsigned pauses = 0, suspends = 0;
   int start_err = 0;
   bool ram_stall = false;  // injected memory stall in this run
+  bool quick = false;      // stopped right after its START (--quick-stop)
 };
 
 struct Ctl {
@@ -241,6 +244,7 @@ int run_audio(const ScenarioOptions& opt) {
     return 2;
   }
   const bool deferred_naive = opt_uint(opt, "deferred-naive", 0) != 0;
+  const unsigned quick_stop = opt_uint(opt, "quick-stop", 0);
   const unsigned trigger_delay_us = opt_uint(opt, "trigger-delay-us", 0);
   net::softnet_load_params netrx;
   netrx.percent = opt_uint(opt, "netrx-load", 0);
@@ -399,6 +403,8 @@ int run_audio(const ScenarioOptions& opt) {
         break;
       }
       run.t_trigger = sc_core::sc_time_stamp();
+      run.codec_start = port.played_frames().size();  // the DAI's START moves it (not when cancelled)
+      run.quick = quick_stop && r % quick_stop == quick_stop - 1;
       err = snd_pcm_start(ss);
       if (err < 0) {
         run.start_err = err;
@@ -410,7 +416,9 @@ int run_audio(const ScenarioOptions& opt) {
       std::uniform_int_distribution<unsigned> pick(1, run_periods - 1);
       const unsigned pause_after = do_pause && r % 2 == 1 ? pick(rng) : ~0u;
       const unsigned suspend_after = do_suspend && r % 5 == 2 ? pick(rng) : ~0u;
-      for (unsigned p = 1; p <= run_periods; ++p) {
+      // A quick run stops right after its START, before anything sleeps (a
+      // deferred START is still queued then: the STOP must cancel it).
+      for (unsigned p = 1; p <= (run.quick ? 0 : run_periods); ++p) {
         // The p-th period by position (hw_ptr, from the residue), not the p-th callback.
         bool ok = wait_until(ctl.ctl_wq,
                              [&] {
@@ -463,7 +471,7 @@ int run_audio(const ScenarioOptions& opt) {
       }
       if (!setup_error.empty()) break;
       if (rt->state == SNDRV_PCM_STATE_RUNNING) {
-        sleep_for(rand_time(sc_core::SC_ZERO_TIME, period_time / 3));
+        if (!run.quick) sleep_for(rand_time(sc_core::SC_ZERO_TIME, period_time / 3));
         snd_pcm_sframes_t avail = snd_pcm_avail(ss);  // updates hw_ptr from the residue
         (void)avail;
         run.hw_ptr_at_stop = rt->hw_ptr;
@@ -690,7 +698,7 @@ int run_audio(const ScenarioOptions& opt) {
                                 run.codec_start + j, played[run.codec_start + j], audio_frame(run.index, j));
       }
     }
-    if (len == 0 && data_ok) {
+    if (len == 0 && data_ok && !run.quick) {
       data_ok = false;
       first_mismatch = strfmt("run %u: the codec played nothing", run.index);
     }
@@ -702,7 +710,7 @@ int run_audio(const ScenarioOptions& opt) {
     if (!run.xrun) {
       periods_elapsed += hw / period_frames;
       if (run.stopped && first_bad_count.empty() &&
-          (run.callbacks == 0 || run.callbacks > hw / period_frames || run.periods_by_position != hw / period_frames))
+          ((run.callbacks == 0 && !run.quick) || run.callbacks > hw / period_frames || run.periods_by_position != hw / period_frames))
         first_bad_count = strfmt("run %u: %llu callbacks, %llu periods by position at the callbacks, %lu at the stop",
                                  run.index, (unsigned long long)run.callbacks,
                                  (unsigned long long)run.periods_by_position, hw / period_frames);
@@ -833,6 +841,9 @@ int run_audio(const ScenarioOptions& opt) {
   report.add("dma_tasklet_runs_in_ksoftirqd", dma_tasklet_runs_in_ksoftirqd);
   report.row("DMA tasklet runs (in ksoftirqd)", strfmt("%llu (%llu)", (unsigned long long)dma_tasklet_runs,
                                                       (unsigned long long)dma_tasklet_runs_in_ksoftirqd));
+  uint64_t quick_stops = 0;
+  for (const Run& run : runs) quick_stops += run.quick && run.stopped;
+  report.add("quick_stops", quick_stops);
   report.add("deferred_runs", deferred_runs);
   report.add("deferred_cancelled", deferred_cancelled);
   report.add("deferred_overwritten", deferred_overwritten);

@@ -281,9 +281,9 @@ TEST(DependencyChain, CrossChannelSwitchBackAndForth) {
 // completion submits the dependent.
 TEST(DependencyParentComplete, SameChannelSubmitsAtOnceOtherChannelViaInterrupt) {
   Rig rig;
-  Rec p1, p2, same_ch, other_ch;
+  Rec p1, p2, p3, same_ch, other_ch;
   dma_cookie_t parent_cookie_after = -1;
-  bool direct = false, other_waited = false, data_same = false, data_other = false;
+  bool direct = false, other_waited = false, data_same = false, data_other = false, quiesced = false;
   rig.run([&] {
     ASSERT_NE(rig.probe(), nullptr);
     Chans c = request_two();
@@ -314,10 +314,21 @@ TEST(DependencyParentComplete, SameChannelSubmitsAtOnceOtherChannelViaInterrupt)
     ASSERT_TRUE(wait(other_ch));
     data_same = same(rig, region(2), region(0), len);
     data_other = same(rig, region(5), region(3), len);
+    // Quiescing an already completed, not acked descriptor (its cookie is
+    // 0): DMA_COMPLETE, as from Linux providers; acked and cleared, no panic.
+    dma_async_tx_descriptor* t3 = prep(c.a, region(1), region(0), len, &p3);
+    ASSERT_NE(t3, nullptr);
+    submit_after(c.a, t3, nullptr, &p3);
+    dma_async_issue_pending(c.a);
+    ASSERT_TRUE(wait(p3));
+    dma_async_tx_descriptor* done = t3;
+    async_tx_quiesce(&done);
+    quiesced = done == nullptr;
     release(c);
   }, sc_time(1, SC_SEC));
-  rig.check_clean();
+  rig.check_clean();  // an ASYNC-TX report from the quiesce would fail it
   recs().clear();
+  EXPECT_TRUE(quiesced);
   EXPECT_EQ(parent_cookie_after, 0) << "the completed parent (dma_cookie_complete() zeroes its cookie)";
   EXPECT_TRUE(direct) << "same channel, parent submitted: async_tx_submit() submits the dependent itself";
   EXPECT_TRUE(other_waited);
