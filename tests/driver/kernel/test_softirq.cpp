@@ -28,6 +28,16 @@ struct Storm {
   }
 };
 
+// A device interrupt at 100 ns whose handler raises NET_RX (as a NIC's
+// napi_schedule() does).
+void nic_interrupt_raises_net_rx(Platform& p) {
+  request_irq(1, [](int, void*) {
+    raise_softirq_irqoff(NET_RX_SOFTIRQ);
+    return IRQ_HANDLED;
+  }, 0, "nic", nullptr);
+  p.src.at(sc_time(100, SC_NS), 1);
+}
+
 unsigned count(const std::vector<std::string>& v, const std::string& s) {
   return static_cast<unsigned>(std::count(v.begin(), v.end(), s));
 }
@@ -40,11 +50,7 @@ TEST(Softirq, RestartBudgetHandsOffToKsoftirqd) {
   static Storm storm;
   storm.rounds_left = 29;  // 30 rounds in all
   storm.install();
-  request_irq(1, [](int, void*) {
-    raise_softirq_irqoff(NET_RX_SOFTIRQ);
-    return IRQ_HANDLED;
-  }, 0, "nic", nullptr);
-  p.src.at(sc_time(100, SC_NS), 1);
+  nic_interrupt_raises_net_rx(p);
   sc_start(1, SC_MS);
   const softirq_stats& st = this_kernel().softirq_statistics();
   EXPECT_EQ(st.runs[NET_RX_SOFTIRQ][SOFTIRQ_FROM_IRQ_EXIT], 10u);
@@ -64,11 +70,7 @@ TEST(Softirq, TimeBudgetHandsOffToKsoftirqd) {
   storm.rounds_left = 7;
   storm.cost = sc_time(600, SC_US);
   storm.install();
-  request_irq(1, [](int, void*) {
-    raise_softirq_irqoff(NET_RX_SOFTIRQ);
-    return IRQ_HANDLED;
-  }, 0, "nic", nullptr);
-  p.src.at(sc_time(100, SC_NS), 1);
+  nic_interrupt_raises_net_rx(p);
   sc_start(10, SC_MS);
   const softirq_stats& st = this_kernel().softirq_statistics();
   EXPECT_EQ(st.runs[NET_RX_SOFTIRQ][SOFTIRQ_FROM_IRQ_EXIT], 4u);
@@ -86,11 +88,7 @@ TEST(Softirq, ConfigurableBudget) {
   storm.rounds_left = 3;
   storm.install();
   this_kernel().set_softirq_budget(softirq_budget{2, 1});
-  request_irq(1, [](int, void*) {
-    raise_softirq_irqoff(NET_RX_SOFTIRQ);
-    return IRQ_HANDLED;
-  }, 0, "nic", nullptr);
-  p.src.at(sc_time(100, SC_NS), 1);
+  nic_interrupt_raises_net_rx(p);
   sc_start(1, SC_MS);
   const softirq_stats& st = this_kernel().softirq_statistics();
   EXPECT_EQ(st.runs[NET_RX_SOFTIRQ][SOFTIRQ_FROM_IRQ_EXIT], 1u);
@@ -124,11 +122,7 @@ struct KsoftirqdTasklet {
       spin_lock(&lock);
       spin_unlock(&lock);
     }, "dma_tasklet");
-    request_irq(1, [](int, void*) {
-      raise_softirq_irqoff(NET_RX_SOFTIRQ);
-      return IRQ_HANDLED;
-    }, 0, "nic", nullptr);
-    p.src.at(sc_time(100, SC_NS), 1);
+    nic_interrupt_raises_net_rx(p);
   }
 };
 
