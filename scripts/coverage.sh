@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# RTL coverage (issue 7): Verilator line, branch, toggle and user coverage
+# RTL coverage: Verilator line, branch, toggle and user coverage
 # (the `cover property` points in rtl/) of dmac_top over the RTL test suite
 # (tests/rtl, the same sources as test_dmac), with a report.
 #
