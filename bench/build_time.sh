@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Clean build of everything on this machine (issue 8 target: <= 3 minutes on 2 cores).
+# Clean build of everything on this machine (target: <= 3 minutes on 2 cores).
 #   bench/build_time.sh [BUILD_DIR (default /tmp/bt)] [OUT_DIR (default .)]
 # Times the configure step (it runs Verilator for every model) and
 # `cmake --build -j$(nproc)` separately, with the load average before and after

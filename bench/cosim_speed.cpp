@@ -1,4 +1,4 @@
-// Co-simulation speed (issue 8): simulated DMA clock cycles per wall second of
+// Co-simulation speed: simulated DMA clock cycles per wall second of
 // the full SystemC platform against the same RTL (Vdmac_top, the platform's
 // --assert build) stepped by a bare C++ loop with a plain C++ memory, in one
 // process, one after the other (bare loop first: SystemC elaborates once per

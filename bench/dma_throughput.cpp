@@ -1,4 +1,4 @@
-// DMA throughput against the physical limit (issue 8).
+// DMA throughput against the physical limit.
 //
 // Bare DmacCore (Verilated dmac_top, no assertions, -O3) + a plain C++ memory
 // with the idealised latency model of bench/plain_memory.h. Limit: an AXI4

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Idle-cycle skipping, audio real-time factor and latencies (issue 8).
+"""Idle-cycle skipping, audio real-time factor and latencies.
 
 Runs `dmacosim run SCENARIO` for demo and (when registered) audio, with idle
 skipping on and with --no-idle-skip, REPEATS times each (interleaved, so load

@@ -43,6 +43,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -304,7 +306,17 @@ int run_seed_options(const ScenarioOptions& opt_in) {
       fprintf(stderr, "seed-options: unknown setting --%s (this scenario takes --only and --chart)\n", k.c_str());
       return 2;
     }
-  const std::string out = report.out_dir().empty() ? "." : report.out_dir();
+  // Children's outputs go under --out; without it into a fresh directory
+  // under /tmp (nothing is written to the working directory).
+  std::string out = report.out_dir();
+  if (out.empty()) {
+    char tmpl[] = "/tmp/dmacosim-seed-options-XXXXXX";
+    if (!mkdtemp(tmpl)) {
+      fprintf(stderr, "seed-options: cannot create a directory under /tmp for the runs (%s)\n", strerror(errno));
+      return 1;
+    }
+    out = tmpl;
+  }
   std::vector<Row> rows;
   for (const OptionSpec& o : table) {
     if (!only.empty() && !only.count(o.name)) continue;
@@ -347,19 +359,19 @@ int run_seed_options(const ScenarioOptions& opt_in) {
   report.add_raw_json("options", arr);
   const bool all = std::all_of(rows.begin(), rows.end(), [](const Row& r) { return r.mismatch.empty(); });
   report.add_bool("all_as_expected", all);
-  report.row("options run", std::to_string(rows.size()));
+  report.row("options run", std::to_string(rows.size()) + " (outputs in " + out + ")");
   report.row("as expected", strfmt("%zu of %zu",
                                    size_t(std::count_if(rows.begin(), rows.end(),
                                                         [](const Row& r) { return r.mismatch.empty(); })),
                                    rows.size()));
   if (chart) {
     // The chart reads the summary this run writes: write it first, then plot.
-    const std::string json = report.out_path("seed-options.json");
+    const std::string json = out + "/seed-options.json";
     if (FILE* f = fopen(json.c_str(), "w")) {
       fprintf(f, "{\"options\": %s}\n", arr.c_str());
       fclose(f);
     }
-    const std::string png = report.out_path("seed-options.png");
+    const std::string png = out + "/seed-options.png";
     // Debian's interpreter first: python3-matplotlib installs for it, and a
     // python3 earlier on PATH (a virtualenv) may not have it.
     const char* python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";

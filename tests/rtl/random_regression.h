@@ -1,4 +1,4 @@
-// Constrained-random regression for the Verilated dmac_top (issue 7).
+// Constrained-random regression for the Verilated dmac_top.
 //
 // One *case* = a fresh DmacBench with random memory latency / AXI backpressure
 // and `epochs` epochs. One *epoch* = a job on (almost) every channel at once,

@@ -1,4 +1,4 @@
-// Fault-injection campaign (issue 7): a bus error (SLVERR/DECERR) on the Nth
+// Fault-injection campaign: a bus error (SLVERR/DECERR) on the Nth
 // memory access of a random scatter-gather chain -- which lands on a
 // descriptor fetch, a data read or a data write depending on N -- under random
 // latency and backpressure. Invariants every trial:
