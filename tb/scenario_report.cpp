@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -203,6 +204,53 @@ void ScenarioReport::render_png(const std::string& save_name, const std::string&
   }
   add("png", png);
   row("PNG", png);
+}
+
+static bool parse_whole(const std::string& v, long long lo, long long hi, long long* out) {
+  if (v.empty()) return false;
+  errno = 0;
+  char* end = nullptr;
+  const long long x = std::strtoll(v.c_str(), &end, 0);
+  if (errno || *end || x < lo || x > hi) return false;
+  *out = x;
+  return true;
+}
+
+unsigned scenario_uint(const ScenarioOptions& opt, const char* key, unsigned def) {
+  auto it = opt.extra.find(key);
+  if (it == opt.extra.end()) return def;
+  long long x = 0;
+  if (!parse_whole(it->second, 0, 4294967295LL, &x)) {
+    fprintf(stderr, "dmacosim: --%s=%s: expected a whole number from 0 to 4294967295\n", key, it->second.c_str());
+    std::exit(2);
+  }
+  return unsigned(x);
+}
+
+int scenario_int(const ScenarioOptions& opt, const char* key, int def) {
+  auto it = opt.extra.find(key);
+  if (it == opt.extra.end()) return def;
+  long long x = 0;
+  if (!parse_whole(it->second, -2147483648LL, 2147483647LL, &x)) {
+    fprintf(stderr, "dmacosim: --%s=%s: expected a whole number (-1 = off where the option says so)\n", key,
+            it->second.c_str());
+    std::exit(2);
+  }
+  return int(x);
+}
+
+std::string ScenarioReport::json_reports(const std::vector<kernel::LockReport>& reps) {
+  std::string s = "[";
+  for (size_t i = 0; i < reps.size(); ++i) {
+    const kernel::LockReport& r = reps[i];
+    std::string locks = "[", ctxs = "[";
+    for (size_t j = 0; j < r.locks.size(); ++j) locks += (j ? ", " : "") + json_escape(r.locks[j]);
+    for (size_t j = 0; j < r.contexts.size(); ++j) ctxs += (j ? ", " : "") + json_escape(r.contexts[j]);
+    s += std::string(i ? ",\n    " : "\n    ") + "{\"rule\": " + json_escape(r.rule) + ", \"headline\": " +
+         json_escape(r.headline) + ", \"message\": " + json_escape(r.message) + ", \"locks\": " + locks +
+         "], \"contexts\": " + ctxs + "], \"time_ns\": " + strfmt("%.0f", r.time.to_seconds() * 1e9) + "}";
+  }
+  return s + (reps.empty() ? "]" : "\n  ]");
 }
 
 }  // namespace dmacosim

@@ -6,9 +6,17 @@
 #include <utility>
 #include <vector>
 
+#include "driver/kernel/lockdep.h"
 #include "tb/scenario.h"
 
 namespace dmacosim {
+
+// Scenario settings (--KEY=VALUE): a whole number (decimal, or 0x hex), or
+// `def` when the key is absent. A value that is not a number in range is a
+// usage error: the message names the key and the process exits with status 2
+// before anything runs.
+unsigned scenario_uint(const ScenarioOptions& opt, const char* key, unsigned def);
+int scenario_int(const ScenarioOptions& opt, const char* key, int def);
 
 class ScenarioReport {
 public:
@@ -52,6 +60,9 @@ public:
   void render_png(const std::string& save_name, const std::string& fst_path);
 
   static std::string json_escape(const std::string& s);
+  // The validator's reports as a JSON array (rule, headline, message, locks,
+  // contexts, time_ns), for summary.json's "validator_reports".
+  static std::string json_reports(const std::vector<kernel::LockReport>& reps);
 
 private:
   std::string scenario_;

@@ -134,11 +134,13 @@ static uint32_t dmac_residue(dmac_chan* c, dmac_desc* d,
 }
 
 static void dmac_abort_finished(dmac_chan* c) {
+  lockdep_assert_held(&c->vc.lock);
   c->aborting = false;
   c->abort_done_at = sc_core::sc_time_stamp();
 }
 
 static void dmac_start_next(dmac_chan* c) {
+  lockdep_assert_held(&c->vc.lock);
   if (c->active || c->halted) return;
   if (list_empty(&c->vc.desc_issued)) return;
   uint32_t st = chan_state(c);
@@ -197,6 +199,7 @@ static void dmac_cyclic_callback(dmac_chan* c, dmac_desc* d) {
 }
 
 static void dmac_handle_status(dmac_chan* c, uint32_t st) {
+  lockdep_assert_held(&c->vc.lock);
   dmac_desc* d = c->active;
   if (st & DMAC_IRQ_ABORT) dmac_abort_finished(c);
   if (d && d->cyclic && (st & (DMAC_IRQ_TC | DMAC_IRQ_ERR))) {
@@ -692,11 +695,6 @@ static dma_chan* dmac_of_xlate(dma_device* ddev, const of_phandle_args* spec) {
   return &found->vc.chan;
 }
 
-static void dmac_caps(dma_chan* chan, dma_slave_caps* caps) {
-  (void)chan;
-  (void)caps;
-}
-
 // ---------------------------------------------------------------- debug summary
 
 static const char* dmac_state_name(uint32_t st) {
@@ -855,7 +853,7 @@ dmac_device* dmac_probe(const dmac_platform_data& pdata) {
   dd.device_prep_slave_sg = dmac_prep_slave_sg;
   dd.device_prep_dma_cyclic = dmac_prep_dma_cyclic;
   dd.device_prep_dma_interrupt = dmac_prep_dma_interrupt;
-  dd.device_caps = dmac_caps;
+  // No device_caps: every channel has the device's caps (the op is optional in Linux).
   dd.device_config = dmac_config;
   dd.device_pause = dmac_pause;
   dd.device_resume = dmac_resume;
@@ -865,8 +863,16 @@ dmac_device* dmac_probe(const dmac_platform_data& pdata) {
   dd.device_issue_pending = dmac_issue_pending;
   dd.of_dma_xlate = dmac_of_xlate;
 
-  auto free_dummies = [d] {
+  // A failure from here on undoes the setup in reverse order, as the error
+  // labels of a Linux probe do (the IRQ only once it was requested).
+  auto probe_fail = [&](const char* why, bool irq_requested) -> dmac_device* {
+    log_error("dmac", std::string("probe: ") + why);
+    if (irq_requested) free_irq(pdata.irq, d);
     for (auto& c : d->chans) dma_pool_free(d->pool, reinterpret_cast<void*>(static_cast<uintptr_t>(c->dummy)), c->dummy);
+    dma_pool_destroy(d->pool);
+    dma_release_coherent_memory(&d->dev);
+    delete d;
+    return nullptr;
   };
   for (unsigned n = 0; n < d->nr_channels; ++n) {
     auto c = std::make_unique<dmac_chan>();
@@ -880,38 +886,15 @@ dmac_device* dmac_probe(const dmac_platform_data& pdata) {
     // (vchan_complete() does not).
     dmac_chan* cp = c.get();
     tasklet_setup(&c->vc.task, [cp](tasklet_struct*) { dmac_tasklet(cp); }, "dmac_tasklet");
-    if (!dma_pool_alloc(d->pool, GFP_KERNEL, &c->dummy)) {
-      log_error("dmac", "probe: no coherent memory for the interrupt descriptors' scratch words");
-      free_dummies();
-      dma_pool_destroy(d->pool);
-      dma_release_coherent_memory(&d->dev);
-      delete d;
-      return nullptr;
-    }
+    if (!dma_pool_alloc(d->pool, GFP_KERNEL, &c->dummy))
+      return probe_fail("no coherent memory for the interrupt descriptors' scratch words", false);
     cpu.writel(0, c->base + DMAC_CH_CTRL);
     cpu.writel(kAllIrqs, c->base + DMAC_CH_IRQ_STATUS);
     cpu.writel(kAllIrqs, c->base + DMAC_CH_IRQ_MASK);
     d->chans.push_back(std::move(c));
   }
-  int ret = request_irq(pdata.irq, dmac_irq_handler, 0, "dmac", d);
-  if (ret) {
-    log_error("dmac", "probe: request_irq failed");
-    free_dummies();
-    dma_pool_destroy(d->pool);
-    dma_release_coherent_memory(&d->dev);
-    delete d;
-    return nullptr;
-  }
-  ret = dma_async_device_register(&dd);
-  if (ret) {
-    log_error("dmac", "probe: dma_async_device_register failed");
-    free_irq(pdata.irq, d);
-    free_dummies();
-    dma_pool_destroy(d->pool);
-    dma_release_coherent_memory(&d->dev);
-    delete d;
-    return nullptr;
-  }
+  if (request_irq(pdata.irq, dmac_irq_handler, 0, "dmac", d)) return probe_fail("request_irq failed", false);
+  if (dma_async_device_register(&dd)) return probe_fail("dma_async_device_register failed", true);
   // A soft-lockup report also shows every channel (software view: the dump
   // runs in a SystemC method and must not touch the bus).
   this_kernel().add_hang_dump(hang_dump_name(d), [d] { return dmac_dbg_summary_show(d, /*read_hw=*/false); });

@@ -70,28 +70,33 @@ struct dmac_device;
 struct dmac_desc;
 
 struct dmac_chan {
-  virt_dma_chan vc;  // first member (to_virt_chan / container_of)
+  virt_dma_chan vc;  // first member (to_virt_chan / container_of); vc.lock protects what says "vc.lock"
+  // Fixed after probe.
   dmac_device* d = nullptr;
   unsigned id = 0;
   uint64_t base = 0;  // register block bus address
+  // Slave configuration: written by device_config under vc.lock; the prep
+  // calls read it without (a client does not reconfigure a channel while it
+  // prepares on it); alloc/free_chan_resources reset it with no user left.
   dma_slave_config cfg;
   bool cfg_valid = false;
   int req_line = -1;
+  // Hardware state as software tracks it: vc.lock.
   dmac_desc* active = nullptr;  // on hardware
   bool paused = false;
   bool aborting = false;  // CTRL.ABORT written, abort not seen finished
   bool halted = false;    // error seen, waiting for terminate
   dma_cookie_t err_cookie = 0;
   uint32_t tc_seen = 0;      // TC_COUNT at the last check
-  uint32_t pending_irq = 0;  // legacy-bh: status latched by the hardirq handler
+  uint32_t pending_irq = 0;  // legacy-bh: status latched by the hardirq handler (vc.lock)
   // Completed, callback and dependencies run, but not acked by the client yet
   // (async_tx may still attach a dependent to it): freed at the next
   // completion-tasklet run after the ack, or at channel release. vc.lock.
   list_head unacked;
-  dma_addr_t dummy = 0;  // 32 bytes of coherent memory: the interrupt descriptor's copy
+  dma_addr_t dummy = 0;  // 32 bytes of coherent memory: the interrupt descriptor's copy (fixed after probe)
+  // dmacosim statistics (vc.lock): periods, completions, errors, and when
+  // software last saw an abort finished (the channel idle after a terminate).
   uint64_t periods = 0, completions = 0, errors = 0;
-  // dmacosim statistics: when software last saw an abort finished (the
-  // channel idle after a terminate).
   sc_core::sc_time abort_done_at;
 };
 

@@ -184,25 +184,7 @@ bool wait_until(wait_queue_head_t& wq, Pred pred, const sc_core::sc_time& timeou
   return true;
 }
 
-std::string json_reports(const std::vector<LockReport>& reps) {
-  std::string s = "[";
-  for (size_t i = 0; i < reps.size(); ++i) {
-    const LockReport& r = reps[i];
-    std::string locks = "[", ctxs = "[";
-    for (size_t j = 0; j < r.locks.size(); ++j) locks += (j ? ", " : "") + ScenarioReport::json_escape(r.locks[j]);
-    for (size_t j = 0; j < r.contexts.size(); ++j) ctxs += (j ? ", " : "") + ScenarioReport::json_escape(r.contexts[j]);
-    s += std::string(i ? ",\n    " : "\n    ") + "{\"rule\": " + ScenarioReport::json_escape(r.rule) +
-         ", \"headline\": " + ScenarioReport::json_escape(r.headline) + ", \"message\": " +
-         ScenarioReport::json_escape(r.message) + ", \"locks\": " + locks + "], \"contexts\": " + ctxs +
-         "], \"time_ns\": " + strfmt("%.0f", r.time.to_seconds() * 1e9) + "}";
-  }
-  return s + (reps.empty() ? "]" : "\n  ]");
-}
 
-unsigned opt_uint(const ScenarioOptions& opt, const char* key, unsigned def) {
-  auto it = opt.extra.find(key);
-  return it == opt.extra.end() ? def : unsigned(std::stoul(it->second));
-}
 
 int run_audio(const ScenarioOptions& opt) {
   ScenarioReport report("audio", opt);
@@ -233,8 +215,8 @@ int run_audio(const ScenarioOptions& opt) {
   const unsigned cycles = std::max(1u, opt.start_stop);
   const unsigned run_periods =
       std::max(2u, unsigned(std::lround(opt.seconds * kRate / period_frames / cycles)));
-  const bool do_pause = opt_uint(opt, "pause", 1) != 0;
-  const bool do_suspend = opt_uint(opt, "suspend", 1) != 0;
+  const bool do_pause = scenario_uint(opt, "pause", 1) != 0;
+  const bool do_suspend = scenario_uint(opt, "suspend", 1) != 0;
   const sc_core::sc_time period_time(double(period_frames) / kRate, sc_core::SC_SEC);
   const sc_core::sc_time sample_period(1.0 / kRate, sc_core::SC_SEC);
   PcmDmaTrigger dma_trigger = PcmDmaTrigger::Direct;
@@ -243,11 +225,11 @@ int run_audio(const ScenarioOptions& opt) {
     fprintf(stderr, "audio: --pcm-dma-trigger must be direct, irq-enable, deferred-tasklet or deferred-work\n");
     return 2;
   }
-  const bool deferred_naive = opt_uint(opt, "deferred-naive", 0) != 0;
-  const unsigned quick_stop = opt_uint(opt, "quick-stop", 0);
-  const unsigned trigger_delay_us = opt_uint(opt, "trigger-delay-us", 0);
+  const bool deferred_naive = scenario_uint(opt, "deferred-naive", 0) != 0;
+  const unsigned quick_stop = scenario_uint(opt, "quick-stop", 0);
+  const unsigned trigger_delay_us = scenario_uint(opt, "trigger-delay-us", 0);
   net::softnet_load_params netrx;
-  netrx.percent = opt_uint(opt, "netrx-load", 0);
+  netrx.percent = scenario_uint(opt, "netrx-load", 0);
   if (netrx.percent > 100) {
     fprintf(stderr, "audio: --netrx-load is a CPU share in percent (0..100)\n");
     return 2;
@@ -260,18 +242,18 @@ int run_audio(const ScenarioOptions& opt) {
   PlatformConfig cfg;
   cfg.idle_skipping = opt.idle_skipping;
   if (opt.trace) cfg.fst_path = report.out_path("audio.fst");
-  cfg.audio.fifo_depth = opt_uint(opt, "fifo-depth", 16);
+  cfg.audio.fifo_depth = scenario_uint(opt, "fifo-depth", 16);
   // Default watermark depth/4 (4 of 16) with 8-frame bursts; depth/2 plays as
   // cleanly (ctest dmacosim.soak_audio_10k_watermark_8: 10^4 cycles, bit-exact).
-  cfg.audio.watermark = int(opt_uint(opt, "watermark", cfg.audio.fifo_depth / 4));
-  cfg.audio.single_requests = opt_uint(opt, "single-requests", 0) != 0;
-  const unsigned maxburst = opt_uint(opt, "burst", cfg.audio.fifo_depth / 2);
+  cfg.audio.watermark = int(scenario_uint(opt, "watermark", cfg.audio.fifo_depth / 4));
+  cfg.audio.single_requests = scenario_uint(opt, "single-requests", 0) != 0;
+  const unsigned maxburst = scenario_uint(opt, "burst", cfg.audio.fifo_depth / 2);
   System sys("sys", cfg);
   AudioPort& port = sys.hw.audio;
   const unsigned fifo_depth = port.config().fifo_depth;
 
   Ctl ctl;
-  if (opt.extra.count("xrun-at")) ctl.xrun_at = int(std::stol(opt.extra.at("xrun-at")));
+  ctl.xrun_at = scenario_int(opt, "xrun-at", -1);
   // The 2010 reproduction needs the stream lock to be HARDIRQ-safe, as it is on
   // a real system as soon as the I2S error interrupt stops a stream: so the
   // legacy-bh run injects one bus stall in run 1 by default (underrun -> I2S IRQ
@@ -279,8 +261,9 @@ int run_audio(const ScenarioOptions& opt) {
   // clean (ctest dmacosim.audio_virt_dma_same_stress_clean). --ram-stall-at=-1
   // turns it off (then only V-BH-1 fires).
   if (opt.driver == "legacy-bh") ctl.ram_stall_at = 1;
-  if (opt.extra.count("ram-stall-at")) ctl.ram_stall_at = int(std::stol(opt.extra.at("ram-stall-at")));
-  const bool memcpy_client = opt_uint(opt, "memcpy-client", 1) != 0;
+  ctl.ram_stall_at = scenario_int(opt, "ram-stall-at", ctl.ram_stall_at);
+  const bool memcpy_client = scenario_uint(opt, "memcpy-client", 1) != 0;
+  const unsigned memcpy_iterations = scenario_uint(opt, "memcpy-iterations", 50);
   de::dmatest_info dt_info;
   bool dt_done = !memcpy_client;
   int dt_ret = 0;
@@ -602,7 +585,7 @@ int run_audio(const ScenarioOptions& opt) {
       kthread_run(std::function<int()>([&]() -> int {
         de::dmatest_params p;
         p.test_buf_size = 4096;
-        p.iterations = opt_uint(opt, "memcpy-iterations", 50);
+        p.iterations = memcpy_iterations;
         p.max_channels = 1;
         p.timeout = 100;
         p.seed = opt.seed;
@@ -822,7 +805,7 @@ int run_audio(const ScenarioOptions& opt) {
   report.add("periods_elapsed", periods_elapsed);
   report.add("periods_by_position", periods_by_position);
   report.add("dma_irqs", dma_irqs);
-  report.add_raw_json("validator_reports", json_reports(reps));
+  report.add_raw_json("validator_reports", ScenarioReport::json_reports(reps));
   report.add_raw_json("trigger_latency_ns", trig_lat.json());
   report.add_raw_json("trigger_latency_samples_ns", trig_lat.samples_json());
   report.add_raw_json("stop_to_idle_ns", stop_idle.json());

@@ -30,7 +30,7 @@ int run_demo(const ScenarioOptions& opt) {
   System sys("sys", cfg);
   Cpu& cpu = sys.hw.cpu;
 
-  const unsigned len = opt.extra.count("bytes") ? unsigned(std::stoul(opt.extra.at("bytes"))) : 6000;
+  const unsigned len = scenario_uint(opt, "bytes", 6000);
   const uint64_t src = kRamBase + 0x10000 + 3, dst = kRamBase + 0x40000 + 5, desc = kRamBase + 0x1000;
   const uint64_t ch = kDmaRegsBase + DMAC_CH_BASE(0);
   completion done;

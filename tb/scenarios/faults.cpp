@@ -98,7 +98,7 @@ int run_faults(const ScenarioOptions& opt) {
     fprintf(stderr, "faults: unknown driver '%s'\n", opt.driver.c_str());
     return 2;
   }
-  const size_t len = opt.extra.count("len") ? std::stoul(opt.extra.at("len"), nullptr, 0) : 8192;
+  const size_t len = scenario_uint(opt, "len", 8192);
   if (len < 64 || len > (1u << 20)) {
     fprintf(stderr, "faults: --len 64..1048576\n");
     return 2;

@@ -44,18 +44,7 @@ using namespace kernel;
 using namespace platform;
 namespace de = dmaengine;
 
-unsigned opt_uint(const ScenarioOptions& opt, const char* key, unsigned def) {
-  auto it = opt.extra.find(key);
-  return it == opt.extra.end() ? def : unsigned(std::stoul(it->second, nullptr, 0));
-}
 
-std::string json_reports(const std::vector<LockReport>& reps) {
-  std::string s = "[";
-  for (size_t i = 0; i < reps.size(); ++i)
-    s += std::string(i ? ", " : "") + "{\"rule\": " + ScenarioReport::json_escape(reps[i].rule) +
-         ", \"message\": " + ScenarioReport::json_escape(reps[i].headline) + "}";
-  return s + "]";
-}
 
 // --chain: memcpy on A, then a dependent memcpy on B. One test's state.
 struct chain_test {
@@ -175,13 +164,13 @@ int run_memcpy(const ScenarioOptions& opt) {
     return 2;
   }
   de::dmatest_params p;
-  p.threads_per_chan = opt_uint(opt, "threads", 1);
-  p.iterations = opt_uint(opt, "iterations", 20);
-  p.test_buf_size = opt_uint(opt, "buf-size", 16384);
-  p.max_channels = opt_uint(opt, "channels", 0);
-  p.timeout = opt_uint(opt, "timeout", 3000);
+  p.threads_per_chan = scenario_uint(opt, "threads", 1);
+  p.iterations = scenario_uint(opt, "iterations", 20);
+  p.test_buf_size = scenario_uint(opt, "buf-size", 16384);
+  p.max_channels = scenario_uint(opt, "channels", 0);
+  p.timeout = scenario_uint(opt, "timeout", 3000);
   p.seed = opt.seed;
-  const unsigned chain = opt_uint(opt, "chain", 0);
+  const unsigned chain = scenario_uint(opt, "chain", 0);
   chain_info cinfo;
   if (p.threads_per_chan < 1 || p.threads_per_chan > 16 || p.iterations < 1 || p.test_buf_size < 16 ||
       p.test_buf_size > (256u << 10)) {
@@ -310,7 +299,7 @@ int run_memcpy(const ScenarioOptions& opt) {
                   (unsigned long long)t.iops, (unsigned long long)t.kbs, t.ret);
   }
   report.add_raw_json("thread_results", thr + "]");
-  report.add_raw_json("validator_reports", json_reports(unexpected));
+  report.add_raw_json("validator_reports", ScenarioReport::json_reports(unexpected));
   report.add("dma_irqs", sys.kernel.irq_count(kIrqDma));
   report.add("sim_seconds", sim_s);
   report.add("cycles", cycles);

@@ -45,10 +45,6 @@ using namespace kernel;
 using namespace platform;
 namespace de = dmaengine;
 
-unsigned opt_uint(const ScenarioOptions& opt, const char* key, unsigned def) {
-  auto it = opt.extra.find(key);
-  return it == opt.extra.end() ? def : unsigned(std::stoul(it->second, nullptr, 0));
-}
 
 uint32_t sg_frame(uint32_t seed, uint64_t k) {
   return uint32_t(k & 0xffff) | (uint32_t((k * 2654435761u) ^ seed) & 0xffff0000u);
@@ -85,9 +81,9 @@ int run_sg(const ScenarioOptions& opt) {
     fprintf(stderr, "sg: unknown driver '%s'\n", opt.driver.c_str());
     return 2;
   }
-  const unsigned entries = opt_uint(opt, "entries", 7);
-  const unsigned rounds = opt_uint(opt, "rounds", 3);
-  const unsigned max_chunk = opt_uint(opt, "max-chunk", 2048);
+  const unsigned entries = scenario_uint(opt, "entries", 7);
+  const unsigned rounds = scenario_uint(opt, "rounds", 3);
+  const unsigned max_chunk = scenario_uint(opt, "max-chunk", 2048);
   if (entries < 1 || entries > 64 || rounds < 1 || rounds > 100 || max_chunk < 4 || max_chunk > 16384) {
     fprintf(stderr, "sg: --entries 1..64, --rounds 1..100, --max-chunk 4..16384\n");
     return 2;
