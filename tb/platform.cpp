@@ -81,12 +81,19 @@ void Platform::sample_probes(Vdmac_top& m) {
 // The RTL host dumps at its own (possibly run-ahead) cycle times and other
 // processes at the current time; both are later than any earlier dump (the
 // host never runs ahead past another process's activity), max() only guards.
+// Several dumps in one instant (a platform signal changes at the time of an
+// RTL edge, a trigger marker and an IRQ line together): Verilator ignores a
+// second dump at the time of the previous one, so its changes would be lost
+// (and it prints a line for each). Each later dump of the instant goes 1 ps
+// after the previous one instead: every change is kept, in order, like delta
+// cycles (the next real event is at least a clock edge, nanoseconds away).
 void Platform::trace_dump(uint64_t time_ps) {
   if (!fst_) return;  // closed (close_trace())
   Vdmac_top& m = dmac.model();
   sample_probes(m);
   m.eval();  // probes feed no logic: this only settles them for the dump
-  last_dump_ps_ = std::max(last_dump_ps_, time_ps);
+  last_dump_ps_ = dumped_ ? std::max(last_dump_ps_ + 1, time_ps) : time_ps;
+  dumped_ = true;
   fst_->dump(last_dump_ps_);
 }
 

@@ -91,6 +91,7 @@ private:
 
   std::unique_ptr<VerilatedFstC> fst_;
   uint64_t last_dump_ps_ = 0;
+  bool dumped_ = false;  // a dump was written (the next must be later)
   uint8_t marker_ = 0;
   uint64_t validator_rule_ = 0;  // ASCII, first character in the top byte
   std::vector<TraceMark> marks_;

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # `dmacosim run audio --trace` writes an FST and waves/audio.gtkw (dump file
 # filled in) that GTKWave opens headless and renders; the PNG must be a real
-# image of sensible size.
+# image of sensible size. No dump is dropped: Verilator says
+# "dump call ignored" for a second dump at one time (its changes would be lost).
 set -euo pipefail
 dmacosim="$1"; src="$2"; out="$3"
 rm -rf "$out"
-"$dmacosim" run audio --trace --start-stop=2 --quiet --out="$out"
+"$dmacosim" run audio --trace --start-stop=2 --quiet --out="$out" > "$out.stdout" 2>&1 || { cat "$out.stdout"; exit 1; }
+if grep -q "dump call ignored" "$out.stdout"; then
+  echo "FST dumps dropped: $(grep -c 'dump call ignored' "$out.stdout") x 'dump call ignored'"; exit 1
+fi
 [ -s "$out/audio.fst" ] || { echo "no FST written"; exit 1; }
 [ -s "$out/audio.gtkw" ] || { echo "no save file written"; exit 1; }
 grep -q '^\[dumpfile\] ".*/audio.fst"$' "$out/audio.gtkw" || { echo "save file does not name the trace"; exit 1; }
