@@ -1,4 +1,6 @@
 // The dmacosim command: list and run scenarios.
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -6,6 +8,7 @@
 
 #include <systemc>
 
+#include "models/log.h"
 #include "tb/scenario.h"
 
 namespace dmacosim {
@@ -38,6 +41,28 @@ static void usage(FILE* f) {
           "  --KEY=VALUE                  scenario-specific settings\n");
 }
 
+// A number option's value: the whole string must be a number in [lo, hi].
+static bool whole_in(const char* v, unsigned long long lo, unsigned long long hi, unsigned long long* out) {
+  if (!*v || *v == '-' || *v == '+') return false;
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long x = strtoull(v, &end, 0);
+  if (errno || *end || x < lo || x > hi) return false;
+  *out = x;
+  return true;
+}
+
+[[noreturn]] static void bad_value(const char* key, const char* v, const char* want) {
+  fprintf(stderr, "dmacosim: %s=%s: expected %s\n", key, v, want);
+  exit(2);
+}
+
+static unsigned whole_option(const char* key, const char* v, unsigned long long lo, unsigned long long hi) {
+  unsigned long long x = 0;
+  if (!whole_in(v, lo, hi, &x)) bad_value(key, v, strfmt("a whole number from %llu to %llu", lo, hi).c_str());
+  return unsigned(x);
+}
+
 static bool parse_option(const std::string& a, ScenarioOptions& o) {
   auto val = [&](const char* key) -> const char* {
     size_t n = strlen(key);
@@ -50,12 +75,19 @@ static bool parse_option(const std::string& a, ScenarioOptions& o) {
       fprintf(stderr, "dmacosim: unknown driver '%s' (virt-dma or legacy-bh)\n", v);
       exit(2);
     }
-  } else if ((v = val("--seconds"))) o.seconds = atof(v);
-  else if ((v = val("--period-bytes"))) o.period_bytes = unsigned(strtoul(v, nullptr, 0));
-  else if ((v = val("--periods"))) o.periods = unsigned(strtoul(v, nullptr, 0));
-  else if ((v = val("--start-stop"))) o.start_stop = unsigned(strtoul(v, nullptr, 0));
-  else if ((v = val("--out"))) o.out_dir = v;
-  else if ((v = val("--seed"))) o.seed = uint32_t(strtoul(v, nullptr, 0));
+  } else if ((v = val("--seconds"))) {
+    char* end = nullptr;
+    errno = 0;
+    o.seconds = strtod(v, &end);
+    if (!*v || errno || *end || !std::isfinite(o.seconds) || o.seconds <= 0 || o.seconds > 1e6)
+      bad_value("--seconds", v, "a positive number of simulated seconds (at most 1e6)");
+  } else if ((v = val("--period-bytes"))) o.period_bytes = whole_option("--period-bytes", v, 1, 1u << 20);
+  else if ((v = val("--periods"))) o.periods = whole_option("--periods", v, 1, 1024);
+  else if ((v = val("--start-stop"))) o.start_stop = whole_option("--start-stop", v, 1, 100000000);
+  else if ((v = val("--out"))) {
+    if (!*v) bad_value("--out", v, "a directory");
+    o.out_dir = v;
+  } else if ((v = val("--seed"))) o.seed = uint32_t(whole_option("--seed", v, 0, 4294967295ull));
   else if (a == "--trace") o.trace = true;
   else if (a == "--png") o.png = true;
   else if (a == "--no-idle-skip") o.idle_skipping = false;
@@ -64,6 +96,13 @@ static bool parse_option(const std::string& a, ScenarioOptions& o) {
     o.extra[a.substr(2, a.find('=') - 2)] = a.substr(a.find('=') + 1);
   else return false;
   return true;
+}
+
+// The options that take a value, also accepted GNU-style as "--key value".
+static bool takes_value(const std::string& a) {
+  for (const char* k : {"--driver", "--seconds", "--period-bytes", "--periods", "--start-stop", "--out", "--seed"})
+    if (a == k) return true;
+  return false;
 }
 
 int sc_main(int argc, char** argv) {
@@ -85,7 +124,15 @@ int sc_main(int argc, char** argv) {
   }
   ScenarioOptions opt;
   for (int i = 3; i < argc; ++i) {
-    if (!parse_option(argv[i], opt)) {
+    std::string arg = argv[i];
+    if (takes_value(arg)) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "dmacosim: %s needs a value (%s=VALUE or %s VALUE)\n", argv[i], argv[i], argv[i]);
+        return 2;
+      }
+      arg += std::string("=") + argv[++i];
+    }
+    if (!parse_option(arg, opt)) {
       fprintf(stderr, "dmacosim: unknown option '%s'\n", argv[i]);
       usage(stderr);
       return 2;

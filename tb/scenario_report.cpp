@@ -33,6 +33,7 @@ ScenarioReport::ScenarioReport(std::string scenario, const ScenarioOptions& opt)
     Log::instance().set_file(out_path("dmacosim.log"));
   }
   add("scenario", scenario_);
+  add("seed", uint64_t(opt.seed));  // with the options, what replays the run
 }
 
 std::string ScenarioReport::out_path(const std::string& file) const {

@@ -355,7 +355,6 @@ int run_seed_options(const ScenarioOptions& opt_in) {
   // children's reports are in options[].rules and their own summaries.
   report.add_raw_json("validator_reports", "[]");
   report.add("start_stop", uint64_t(opt.start_stop));
-  report.add("seed", uint64_t(opt.seed));
   report.add_raw_json("options", arr);
   const bool all = std::all_of(rows.begin(), rows.end(), [](const Row& r) { return r.mismatch.empty(); });
   report.add_bool("all_as_expected", all);
