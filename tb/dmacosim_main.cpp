@@ -27,7 +27,7 @@ static void usage(FILE* f) {
           "usage: dmacosim list\n"
           "       dmacosim run SCENARIO [options]\n"
           "       dmacosim --help\n"
-          "\noptions:\n"
+          "\noptions (a value as --key=VALUE or --key VALUE):\n"
           "  --driver=virt-dma|legacy-bh  DMA driver locking policy (default virt-dma; legacy-bh = the 2010 driver)\n"
           "  --seconds=S                  simulated seconds for time-bound scenarios\n"
           "  --period-bytes=N --periods=N audio ring geometry\n"
@@ -38,7 +38,7 @@ static void usage(FILE* f) {
           "  --out=DIR                    write summary.json, the log and outputs there\n"
           "  --seed=N                     random seed\n"
           "  --quiet                      no progress output\n"
-          "  --KEY=VALUE                  scenario-specific settings\n");
+          "  --KEY=VALUE                  scenario-specific settings (with the =)\n");
 }
 
 // A number option's value: the whole string must be a number in [lo, hi].
