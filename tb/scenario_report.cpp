@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -30,6 +31,16 @@ ScenarioReport::ScenarioReport(std::string scenario, const ScenarioOptions& opt)
     : scenario_(std::move(scenario)), out_dir_(opt.out_dir), start_(std::chrono::steady_clock::now()) {
   if (!out_dir_.empty()) {
     make_dirs(out_dir_);
+    // Find out now, not after the simulation, that the outputs cannot be
+    // written there: a usage error, nothing has run.
+    const std::string probe = out_path(".dmacosim-write-check");
+    FILE* f = std::fopen(probe.c_str(), "w");
+    if (!f) {
+      fprintf(stderr, "dmacosim: --out=%s: cannot write there (%s)\n", out_dir_.c_str(), std::strerror(errno));
+      std::exit(2);
+    }
+    std::fclose(f);
+    std::remove(probe.c_str());
     Log::instance().set_file(out_path("dmacosim.log"));
   }
   add("scenario", scenario_);
