@@ -13,6 +13,7 @@ namespace dmacosim {
 class System : public sc_core::sc_module {
 public:
   explicit System(sc_core::sc_module_name name, PlatformConfig cfg = {});
+  ~System() override;  // finishes the trace events file
 
   // Start `fn` as the first kernel thread ("init"); before it runs, the
   // platform's interrupt sources (DMA, audio) are enabled at the controller.
@@ -21,6 +22,13 @@ public:
   Platform hw;
   kernel::Kernel kernel;
   kernel::IntcIrqChip irqchip;
+
+  // The software timeline written beside an FST (`x.fst` -> `x.trace.json`,
+  // driver/kernel/trace_event.h); "" when not tracing.
+  static std::string trace_events_path(const std::string& fst_path);
+
+private:
+  void trace_platform_counters();  // interrupt lines, audio request and FIFO level
 };
 
 }  // namespace dmacosim

@@ -7,6 +7,7 @@
 
 #include "driver/kernel/kernel.h"
 #include "driver/kernel/sched.h"
+#include "driver/kernel/trace_event.h"
 #include "models/log.h"
 
 namespace dmacosim::dmaengine {
@@ -78,6 +79,13 @@ const std::vector<dma_device*>& dma_devices() { return reg().devices; }
 
 // ---------------------------------------------------------------- cookies
 
+uint64_t dmaengine_trace_desc_begin(const dma_async_tx_descriptor* tx) {
+  const uint64_t id = kernel::trace_async_begin(kernel::TRACE_PID_DMA, "dma", tx->chan ? tx->chan->name : "dma",
+                                                {{"flags", std::to_string(tx->flags)}});
+  kernel::trace_async_step(id, "prepared");
+  return id;
+}
+
 void dma_cookie_init(dma_chan* chan) { chan->cookie = chan->completed_cookie = DMA_MIN_COOKIE; }
 
 dma_cookie_t dma_cookie_assign(dma_async_tx_descriptor* tx) {
@@ -89,6 +97,10 @@ dma_cookie_t dma_cookie_assign(dma_async_tx_descriptor* tx) {
   tx->cookie = chan->cookie = cookie;
   tx->dbg_cookie = cookie;
   tx->dbg_submit_seq = ++chan->dbg_submits;
+  if (kernel::trace_events_on()) {
+    if (!tx->trace_id) tx->trace_id = dmaengine_trace_desc_begin(tx);  // a reused descriptor, submitted again
+    kernel::trace_async_step(tx->trace_id, "submitted", {{"cookie", std::to_string(cookie)}});
+  }
   return cookie;
 }
 
@@ -98,6 +110,7 @@ void dma_cookie_complete(dma_async_tx_descriptor* tx) {
     return;
   }
   tx->chan->completed_cookie = tx->cookie;
+  if (kernel::trace_events_on()) kernel::trace_async_step(tx->trace_id, "completed", {{"cookie", std::to_string(tx->cookie)}});
   tx->cookie = 0;
 }
 
@@ -139,11 +152,14 @@ static void dmaengine_check_callback_after_synchronize(const dmaengine_desc_call
 void dmaengine_desc_callback_invoke(const dmaengine_desc_callback* cb, const dmaengine_result* result) {
   static const dmaengine_result dummy{DMA_TRANS_NOERROR, 0};
   if (dmaengine_desc_callback_valid(cb)) dmaengine_check_callback_after_synchronize(cb);
+  const bool traced = kernel::trace_events_on() && dmaengine_desc_callback_valid(cb);
+  if (traced) kernel::trace_async_push(cb->trace_id, "callback", {{"cookie", std::to_string(cb->dbg_cookie)}});
   if (cb->callback_result) {
     cb->callback_result(cb->callback_param, result ? result : &dummy);
   } else if (cb->callback) {
     cb->callback(cb->callback_param);
   }
+  if (traced && kernel::trace_events_on()) kernel::trace_async_pop(cb->trace_id, "callback");
 }
 
 // ---------------------------------------------------------------- channels

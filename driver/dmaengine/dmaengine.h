@@ -185,6 +185,7 @@ struct dma_async_tx_descriptor {
   // the nothing-after-terminate check (dmaengine_desc_callback_invoke()).
   dma_cookie_t dbg_cookie = 0;
   uint64_t dbg_submit_seq = 0;
+  uint64_t trace_id = 0;  // dmacosim: its span in the trace events (driver/kernel/trace_event.h), 0 if none
 };
 
 struct dma_chan {
@@ -282,6 +283,9 @@ void dma_async_device_unregister(dma_device* device);
 void dma_cookie_init(dma_chan* chan);
 dma_cookie_t dma_cookie_assign(dma_async_tx_descriptor* tx);
 void dma_cookie_complete(dma_async_tx_descriptor* tx);
+// dmacosim: begins the descriptor's span in the trace events (prep -> release,
+// on the channel's track); returns its id (0 when not tracing).
+uint64_t dmaengine_trace_desc_begin(const dma_async_tx_descriptor* tx);
 dma_status dma_cookie_status(dma_chan* chan, dma_cookie_t cookie, dma_tx_state* state);
 inline void dma_set_residue(dma_tx_state* state, uint32_t residue) {
   if (state) state->residue = residue;
@@ -329,6 +333,7 @@ struct dmaengine_desc_callback {
   const dma_chan* dbg_chan = nullptr;
   dma_cookie_t dbg_cookie = 0;
   uint64_t dbg_submit_seq = 0;
+  uint64_t trace_id = 0;  // the descriptor's trace span (the callback nests in it)
 };
 inline void dmaengine_desc_get_callback(const dma_async_tx_descriptor* tx, dmaengine_desc_callback* cb) {
   cb->callback = tx->callback;
@@ -337,6 +342,7 @@ inline void dmaengine_desc_get_callback(const dma_async_tx_descriptor* tx, dmaen
   cb->dbg_chan = tx->chan;
   cb->dbg_cookie = tx->dbg_cookie;
   cb->dbg_submit_seq = tx->dbg_submit_seq;
+  cb->trace_id = tx->trace_id;
 }
 inline bool dmaengine_desc_callback_valid(const dmaengine_desc_callback* cb) {
   return cb->callback || cb->callback_result;

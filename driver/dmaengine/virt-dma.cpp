@@ -3,6 +3,7 @@
 
 #include "driver/kernel/kernel.h"
 #include "driver/kernel/sched.h"
+#include "driver/kernel/trace_event.h"
 
 namespace dmacosim::dmaengine {
 
@@ -37,6 +38,7 @@ int vchan_tx_desc_free(dma_async_tx_descriptor* tx) {
   list_del(&vd->node);
   spin_unlock_irqrestore(&vc->lock, flags);
 
+  if (trace_events_on()) trace_async_end(vd->tx.trace_id);
   vc->desc_free(vd);
   return 0;
 }
@@ -119,6 +121,7 @@ dma_async_tx_descriptor* vchan_tx_prep(virt_dma_chan* vc, virt_dma_desc* vd, uns
 
   vd->tx_result.result = DMA_TRANS_NOERROR;
   vd->tx_result.residue = 0;
+  vd->tx.trace_id = trace_events_on() ? dmaengine_trace_desc_begin(&vd->tx) : 0;
 
   spin_lock_irqsave(&vc->lock, flags);
   list_add_tail(&vd->node, &vc->desc_allocated);
@@ -130,6 +133,10 @@ dma_async_tx_descriptor* vchan_tx_prep(virt_dma_chan* vc, virt_dma_desc* vd, uns
 bool vchan_issue_pending(virt_dma_chan* vc) {
   lockdep_assert_held(&vc->lock);
 
+  if (trace_events_on()) {
+    virt_dma_desc* vd;
+    list_for_each_entry(vd, &vc->desc_submitted, node) trace_async_step(vd->tx.trace_id, "issued");
+  }
   list_splice_tail_init(&vc->desc_submitted, &vc->desc_issued);
   return !list_empty(&vc->desc_issued);
 }
@@ -147,6 +154,11 @@ void vchan_cookie_complete(virt_dma_desc* vd) {
 
 void vchan_vdesc_fini(virt_dma_desc* vd) {
   virt_dma_chan* vc = to_virt_chan(vd->tx.chan);
+
+  if (trace_events_on()) {
+    trace_async_end(vd->tx.trace_id);
+    vd->tx.trace_id = 0;
+  }
 
   if (dmaengine_desc_test_reuse(&vd->tx)) {
     unsigned long flags;
@@ -171,6 +183,7 @@ void vchan_terminate_vdesc(virt_dma_desc* vd) {
 
   lockdep_assert_held(&vc->lock);
 
+  if (trace_events_on()) trace_async_step(vd->tx.trace_id, "terminated");
   list_add_tail(&vd->node, &vc->desc_terminated);
 
   if (vc->cyclic == vd) vc->cyclic = nullptr;
@@ -179,7 +192,10 @@ void vchan_terminate_vdesc(virt_dma_desc* vd) {
 virt_dma_desc* vchan_next_desc(virt_dma_chan* vc) {
   lockdep_assert_held(&vc->lock);
 
-  return list_first_entry_or_null(&vc->desc_issued, virt_dma_desc, node);
+  virt_dma_desc* vd = list_first_entry_or_null(&vc->desc_issued, virt_dma_desc, node);
+  // The driver takes the next descriptor to program it into the hardware.
+  if (vd && trace_events_on()) trace_async_step(vd->tx.trace_id, "on hardware");
+  return vd;
 }
 
 void vchan_get_all_descriptors(virt_dma_chan* vc, list_head* head) {

@@ -7,6 +7,7 @@
 
 #include "models/log.h"
 #include "sched.h"
+#include "trace_event.h"
 
 namespace dmacosim::kernel {
 
@@ -90,12 +91,19 @@ std::string Kernel::current_full_chain() {
   return s;
 }
 
-void Kernel::push_ctx(const std::string& base) { current()->ctx.push_back(ExecCtx{base, {}}); }
+void Kernel::push_ctx(const std::string& base) {
+  current()->ctx.push_back(ExecCtx{base, {}});
+  if (trace_events_on()) trace_task_sync(current());
+}
 void Kernel::pop_ctx() {
   auto& v = current()->ctx;
   if (v.size() > 1) v.pop_back();
+  if (trace_events_on()) trace_task_sync(current());
 }
-void Kernel::set_ctx_base(const std::string& base) { current()->ctx.back().base = base; }
+void Kernel::set_ctx_base(const std::string& base) {
+  current()->ctx.back().base = base;
+  if (trace_events_on()) trace_task_sync(current());
+}
 
 FuncScope::FuncScope(const char* name) : task_(nullptr), depth_(0) {
   if (!kernel_exists()) return;
@@ -103,11 +111,13 @@ FuncScope::FuncScope(const char* name) : task_(nullptr), depth_(0) {
   if (!task_ || task_->ctx.empty()) return;
   depth_ = task_->ctx.size();
   task_->ctx.back().funcs.push_back(name);
+  if (trace_events_on()) trace_task_sync(task_);
 }
 
 FuncScope::~FuncScope() {
   if (!task_ || !kernel_exists() || depth_ == 0) return;
   if (task_->ctx.size() >= depth_ && !task_->ctx[depth_ - 1].funcs.empty()) task_->ctx[depth_ - 1].funcs.pop_back();
+  if (trace_events_on()) trace_task_sync(task_);
 }
 
 // ---------------------------------------------------------------- fatal

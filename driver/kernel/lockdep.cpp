@@ -6,6 +6,7 @@
 #include "lockdep_internal.h"
 #include "models/log.h"
 #include "preempt.h"
+#include "trace_event.h"
 
 namespace dmacosim::kernel {
 
@@ -76,7 +77,10 @@ bool Lockdep::report(const std::string& key, LockReport r) {
   // debug_locks_silent: the selftest judges reports, it does not print them.
   if (!selftest_) Log::instance().write_finding(LogLevel::Warn, "lockdep", "[" + r.rule + "]\n" + r.message);
   reports_.push_back(std::move(r));
-  if (on_report) on_report(reports_.back());
+  const LockReport& added = reports_.back();
+  if (trace_events_on())
+    trace_instant(added.rule, "validator", {{"rule", added.rule}, {"headline", added.headline}, {"report", added.message}});
+  if (on_report) on_report(added);
   return true;
 }
 
@@ -369,7 +373,7 @@ void Lockdep::validate_chain(held_lock& next) {
 
 // ---------------------------------------------------------------- hooks
 
-void Lockdep::lock_acquire(lockdep_map* map, int read, bool trylock, int subclass) {
+void Lockdep::lock_acquire(lockdep_map* map, int read, bool trylock, int subclass, const char* api) {
   if (!kernel_exists()) return;
   Kernel& k = this_kernel();
   task_struct* curr = k.current();
@@ -397,6 +401,7 @@ void Lockdep::lock_acquire(lockdep_map* map, int read, bool trylock, int subclas
   mark_lock(hl, LOCK_USED);
   validate_chain(hl);
   curr->held_locks.push_back(hl);
+  if (trace_events_on()) trace_lock_acquired(curr->held_locks.back(), api);
 }
 
 void Lockdep::lock_release(lockdep_map* map) {
@@ -406,6 +411,7 @@ void Lockdep::lock_release(lockdep_map* map) {
   if (!curr) return;
   for (size_t i = curr->held_locks.size(); i-- > 0;) {
     if (curr->held_locks[i].instance == map) {
+      if (trace_events_on()) trace_lock_released(curr->held_locks[i]);
       curr->held_locks.erase(curr->held_locks.begin() + static_cast<long>(i));
       return;
     }

@@ -82,6 +82,7 @@ struct held_lock {
   int irq_context = 0;  // 2*hardirq + softirq (as lockdep's task_irq_context)
   bool hardirqs_off = false;
   std::string chain;  // where it was acquired
+  uint64_t trace_id = 0;  // its span in the trace events (trace_event.h), 0 if none
 };
 
 struct LockReport {
@@ -105,7 +106,8 @@ void lockdep_assert_held_type(const lockdep_map* map, int read, const char* file
 class Lockdep {
 public:
   // ---- hooks called by the locking primitives (current context implied) ----
-  void lock_acquire(lockdep_map* map, int read, bool trylock, int subclass = 0);
+  // `api`: the locking call, for the trace (spin_lock_bh, read_lock_irqsave, ...).
+  void lock_acquire(lockdep_map* map, int read, bool trylock, int subclass = 0, const char* api = __builtin_FUNCTION());
   void lock_release(lockdep_map* map);
   void lock_downgrade(lockdep_map* map);  // a held write lock becomes a read hold (downgrade_write)
   void hardirqs_on();   // after a traced off->on transition

@@ -180,9 +180,10 @@ static void do_raw_spin_unlock(spinlock_t* l) {
   l->owner = nullptr;
 }
 
-static void acquire(spinlock_t* l, bool trylock = false, int subclass = 0) {
+// `api`: the calling lock function, named in the trace's lock hold span.
+static void acquire(spinlock_t* l, bool trylock = false, int subclass = 0, const char* api = __builtin_FUNCTION()) {
   lazy_init(l, "spinlock");
-  this_kernel().lockdep().lock_acquire(&l->dep_map, 0, trylock, subclass);
+  this_kernel().lockdep().lock_acquire(&l->dep_map, 0, trylock, subclass, api);
 }
 
 void spin_lock(spinlock_t* l) {
@@ -311,11 +312,11 @@ static void do_raw_write_unlock(rwlock_t* l) {
 }
 // rwlock_acquire_read(): `read` 2 asks for a recursive reader, which
 // read_lock_is_recursive() grants only in interrupt context (qrwlock).
-static void rw_acquire(rwlock_t* l, int read, bool trylock = false) {
+static void rw_acquire(rwlock_t* l, int read, bool trylock = false, const char* api = __builtin_FUNCTION()) {
   lazy_init(l, "rwlock");
   Lockdep& ld = this_kernel().lockdep();
   if (read == 2 && !ld.read_lock_is_recursive()) read = 1;
-  ld.lock_acquire(&l->dep_map, read, trylock, 0);
+  ld.lock_acquire(&l->dep_map, read, trylock, 0, api);
 }
 
 void read_lock(rwlock_t* l) { preempt_disable(); rw_acquire(l, 2); do_raw_read_lock(l); }
@@ -477,9 +478,9 @@ void local_lock_init(local_lock_t* l, const char* name, const char* file, int li
 
 // __local_lock(): preemption off pins the task to this CPU's instance; the
 // lockdep map is what makes it a lock.
-static void local_lock_acquire(local_lock_t* l) {
+static void local_lock_acquire(local_lock_t* l, const char* api = __builtin_FUNCTION()) {
   Kernel& k = this_kernel();
-  k.lockdep().lock_acquire(&l->dep_map, 0, false, 0);
+  k.lockdep().lock_acquire(&l->dep_map, 0, false, 0, api);
   l->owner = k.current();
 }
 static void local_lock_release(local_lock_t* l) {

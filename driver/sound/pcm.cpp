@@ -7,6 +7,7 @@
 #include "driver/kernel/irqflags.h"
 #include "driver/kernel/kernel.h"
 #include "driver/kernel/preempt.h"
+#include "driver/kernel/trace_event.h"
 #include "models/cpu.h"
 #include "models/log.h"
 
@@ -146,7 +147,17 @@ bool snd_pcm_running(const snd_pcm_substream* s) {
 
 // ---------------------------------------------------------------- pointer update
 
+// The trace's ALSA counters: the ring pointers in frames.
+static void trace_pcm_ptrs(const snd_pcm_substream* s) {
+  trace_counter(TRACE_PID_ALSA, s->name + " hw_ptr", double(s->runtime->hw_ptr));
+  trace_counter(TRACE_PID_ALSA, s->name + " appl_ptr", double(s->runtime->appl_ptr));
+}
+
 static int do_trigger(snd_pcm_substream* s, int cmd) {
+  if (trace_events_on())
+    trace_instant(std::string("trigger ") + snd_pcm_trigger_name(cmd), "alsa",
+                  {{"cmd", std::to_string(cmd) + " (SNDRV_PCM_TRIGGER_" + snd_pcm_trigger_name(cmd) + ")"},
+                   {"substream", s->name}});
   if (s->on_trigger_begin) s->on_trigger_begin(s, cmd);
   int ret = s->ops && s->ops->trigger ? s->ops->trigger(s, cmd) : 0;
   if (s->on_trigger) s->on_trigger(s, cmd, ret);
@@ -222,6 +233,7 @@ static int snd_pcm_update_hw_ptr0(snd_pcm_substream* s, bool in_interrupt) {
   r->hw_ptr_base = hw_base;
   r->hw_ptr = new_hw_ptr;
   r->hw_ptr_time = now;
+  if (trace_events_on()) trace_pcm_ptrs(s);
   if (in_interrupt) r->hw_ptr_interrupt = new_hw_ptr - new_hw_ptr % r->period_size;
   return snd_pcm_update_state(s);
 }
@@ -572,6 +584,7 @@ int snd_pcm_prepare(snd_pcm_substream* s) {
   r->delay = 0;
   r->hw_ptr_time = sc_core::sc_time_stamp();
   r->state = SNDRV_PCM_STATE_PREPARED;
+  if (trace_events_on()) trace_pcm_ptrs(s);
   snd_pcm_stream_unlock_irq(s);
   return 0;
 }
@@ -692,6 +705,7 @@ snd_pcm_sframes_t snd_pcm_lib_write(snd_pcm_substream* s, const void* buf, snd_p
     snd_pcm_uframes_t np = appl_ptr + frames;
     if (np >= r->boundary) np -= r->boundary;
     r->appl_ptr = np;
+    if (trace_events_on()) trace_pcm_ptrs(s);
     xfer += frames;
     size -= frames;
   }

@@ -849,6 +849,7 @@ int run_audio(const ScenarioOptions& opt) {
   report.add("wav", wav);
   if (opt.trace) {
     report.add("fst", cfg.fst_path);
+    report.add("trace_events", System::trace_events_path(cfg.fst_path));  // the software timeline (Perfetto)
     report.write_save_file("audio", cfg.fst_path);
     if (opt.png) report.render_png("audio", cfg.fst_path);
   }

@@ -6,6 +6,7 @@
 #include "driver/kernel/panic.h"
 #include "driver/kernel/preempt.h"
 #include "driver/kernel/sched.h"
+#include "driver/kernel/trace_event.h"
 #include "models/log.h"
 
 namespace dmacosim::kernel {
@@ -94,6 +95,10 @@ void Kernel::switch_to(task_struct* prev, task_struct* next) {
   account_cpu_time();
   cs.curr = next;
   ++cs.context_switches;
+  if (trace_events_on()) {
+    trace_task_sync(prev);
+    trace_task_sync(next);
+  }
   cpu().arch_set_irq_flag_raw(next->saved_irqs_disabled);
   next->run_ev.notify();
   while (cs.curr != prev) wait(prev->run_ev);
