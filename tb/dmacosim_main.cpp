@@ -10,6 +10,7 @@
 
 #include "models/log.h"
 #include "tb/scenario.h"
+#include "tb/trace_options.h"
 
 namespace dmacosim {
 
@@ -34,6 +35,9 @@ static void usage(FILE* f) {
           "  --start-stop=N               trigger start/stop cycles\n"
           "  --trace                      write an FST of the RTL (open with the save file in waves/)\n"
           "  --png                        with --trace: render the key signals to PNG\n"
+          "  --trace-window=START:END     with --trace: record only this simulated time (units s ms us ns ps,\n"
+          "                               e.g. 10ms:12ms), in the FST and the trace events\n"
+          "  --trace-format=fst|vcd       with --trace: vcd also writes the waveforms as VCD (default fst)\n"
           "  --no-idle-skip               clock every cycle (results are identical, only slower)\n"
           "  --out=DIR                    write summary.json, the log and outputs there\n"
           "  --seed=N                     random seed\n"
@@ -88,7 +92,20 @@ static bool parse_option(const std::string& a, ScenarioOptions& o) {
     if (!*v) bad_value("--out", v, "a directory");
     o.out_dir = v;
   } else if ((v = val("--seed"))) o.seed = uint32_t(whole_option("--seed", v, 0, 4294967295ull));
-  else if (a == "--trace") o.trace = true;
+  else if ((v = val("--trace-window"))) {
+    const std::string w = v;
+    const size_t colon = w.find(':');
+    TraceOptions& t = trace_options();
+    if (colon == std::string::npos || !parse_sim_time_ps(w.substr(0, colon), &t.start_ps) ||
+        !parse_sim_time_ps(w.substr(colon + 1), &t.end_ps) || t.end_ps <= t.start_ps)
+      bad_value("--trace-window", v, "START:END in simulated time with units (s, ms, us, ns, ps), END after START, "
+                                      "e.g. 10ms:12ms");
+    o.trace_window = true;
+  } else if ((v = val("--trace-format"))) {
+    if (strcmp(v, "fst") && strcmp(v, "vcd")) bad_value("--trace-format", v, "fst or vcd");
+    trace_options().vcd = !strcmp(v, "vcd");
+    o.trace_format = true;
+  } else if (a == "--trace") o.trace = true;
   else if (a == "--png") o.png = true;
   else if (a == "--no-idle-skip") o.idle_skipping = false;
   else if (a == "--quiet") o.quiet = true;
@@ -100,7 +117,8 @@ static bool parse_option(const std::string& a, ScenarioOptions& o) {
 
 // The options that take a value, also accepted GNU-style as "--key value".
 static bool takes_value(const std::string& a) {
-  for (const char* k : {"--driver", "--seconds", "--period-bytes", "--periods", "--start-stop", "--out", "--seed"})
+  for (const char* k : {"--driver", "--seconds", "--period-bytes", "--periods", "--start-stop", "--out", "--seed",
+                        "--trace-window", "--trace-format"})
     if (a == k) return true;
   return false;
 }
@@ -140,6 +158,10 @@ int sc_main(int argc, char** argv) {
   }
   if (opt.png && !opt.trace) {
     fprintf(stderr, "dmacosim: --png renders the trace: it needs --trace\n");
+    return 2;
+  }
+  if ((opt.trace_window || opt.trace_format) && !opt.trace) {
+    fprintf(stderr, "dmacosim: --%s shapes the trace: it needs --trace\n", opt.trace_window ? "trace-window" : "trace-format");
     return 2;
   }
   for (auto& s : scenario_registry())

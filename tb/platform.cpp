@@ -3,12 +3,40 @@
 #include <verilated_fst_c.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
 
 #include "models/log.h"
+#include "tb/trace_options.h"
 
 namespace dmacosim {
 
 using namespace platform;
+
+TraceOptions& trace_options() {
+  static TraceOptions o;
+  return o;
+}
+
+bool parse_sim_time_ps(const std::string& text, uint64_t* ps) {
+  static const struct {
+    const char* unit;
+    double ps;
+  } units[] = {{"ps", 1}, {"ns", 1e3}, {"us", 1e6}, {"ms", 1e9}, {"s", 1e12}};
+  size_t n = 0;
+  while (n < text.size() && (isdigit(static_cast<unsigned char>(text[n])) || text[n] == '.')) ++n;
+  if (n == 0 || std::count(text.begin(), text.begin() + long(n), '.') > 1 || text[0] == '.') return false;
+  const double v = std::strtod(text.substr(0, n).c_str(), nullptr);
+  const std::string unit = text.substr(n);
+  double scale = unit.empty() && v == 0 ? 1 : 0;
+  for (const auto& u : units)
+    if (unit == u.unit) scale = u.ps;
+  const double x = v * scale;
+  if (scale == 0 || !std::isfinite(x) || x > 1e18) return false;
+  *ps = uint64_t(std::llround(x));
+  return true;
+}
 
 // Platforms that trace, by FST path (see tracing_to()).
 static std::vector<Platform*>& tracing_platforms() {
@@ -89,6 +117,8 @@ void Platform::sample_probes(Vdmac_top& m) {
 // cycles (the next real event is at least a clock edge, nanoseconds away).
 void Platform::trace_dump(uint64_t time_ps) {
   if (!fst_) return;  // closed (close_trace())
+  // --trace-window: nothing outside it (the first dump inside holds every value).
+  if (time_ps < trace_options().start_ps || time_ps > trace_options().end_ps) return;
   Vdmac_top& m = dmac.model();
   sample_probes(m);
   m.eval();  // probes feed no logic: this only settles them for the dump
@@ -126,6 +156,20 @@ void Platform::close_trace() {
   if (!fst_) return;
   fst_->close();
   fst_.reset();
+  // --trace-format=vcd: the model is Verilated for FST; GTKWave's fst2vcd
+  // writes the same dump as VCD beside it (the save file and --png keep the FST).
+  if (trace_options().vcd) {
+    const std::string& f = cfg_.fst_path;
+    const std::string vcd =
+        (f.size() > 4 && f.compare(f.size() - 4, 4, ".fst") == 0 ? f.substr(0, f.size() - 4) : f) + ".vcd";
+    auto q = [](const std::string& s) {
+      std::string o = "'";
+      for (char c : s) o += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      return o + "'";
+    };
+    if (std::system(("fst2vcd -f " + q(f) + " -o " + q(vcd) + " > /dev/null 2>&1").c_str()) != 0)
+      log_error(basename(), "--trace-format=vcd: fst2vcd could not convert " + f + " (it ships with gtkwave)");
+  }
 }
 
 Platform* Platform::tracing_to(const std::string& fst_path) {

@@ -17,6 +17,8 @@ struct ScenarioOptions {
   unsigned start_stop = 10;          // trigger cycles
   bool trace = false;                // FST of the RTL + GTKWave save file
   bool png = false;                  // render the trace to PNG (needs --trace)
+  bool trace_window = false;         // --trace-window / --trace-format given (tb/trace_options.h has the values)
+  bool trace_format = false;
   bool idle_skipping = true;
   std::string out_dir;               // summary.json, log, WAV
   uint32_t seed = 1;

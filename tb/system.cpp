@@ -5,6 +5,7 @@
 #include "driver/kernel/sched.h"
 #include "driver/kernel/trace_event.h"
 #include "models/log.h"
+#include "tb/trace_options.h"
 
 namespace dmacosim {
 
@@ -24,11 +25,28 @@ System::System(sc_core::sc_module_name name, PlatformConfig cfg)
   kernel.lockdep().on_report = [this](const kernel::LockReport& r) { hw.validator_report(r.rule); };
   // The software timeline beside the FST, on the same time base.
   const std::string events = trace_events_path(hw.config().fst_path);
-  std::string err;
-  if (!events.empty()) {
-    if (kernel::trace_event_open(events, &err)) trace_platform_counters();
-    else log_error(basename(), "cannot write the trace events: " + err);
+  if (events.empty()) return;
+  const TraceOptions& w = trace_options();
+  if (w.start_ps == 0 && w.end_ps == UINT64_MAX) {
+    open_trace_events(events);
+    return;
   }
+  // --trace-window: open at START (spans begun before it are left out), close at END.
+  sc_core::sc_spawn(
+      [this, events, w] {
+        sc_core::wait(sc_core::sc_time(double(w.start_ps), sc_core::SC_PS));
+        open_trace_events(events);
+        if (w.end_ps == UINT64_MAX) return;
+        sc_core::wait(sc_core::sc_time(double(w.end_ps - w.start_ps), sc_core::SC_PS));
+        if (kernel::trace_event_path() == events) kernel::trace_event_close();
+      },
+      "trace_events_window");
+}
+
+void System::open_trace_events(const std::string& path) {
+  std::string err;
+  if (kernel::trace_event_open(path, &err)) trace_platform_counters();
+  else log_error(basename(), "cannot write the trace events: " + err);
 }
 
 System::~System() {

@@ -28,6 +28,7 @@ public:
   static std::string trace_events_path(const std::string& fst_path);
 
 private:
+  void open_trace_events(const std::string& path);
   void trace_platform_counters();  // interrupt lines, audio request and FIFO level
 };
 

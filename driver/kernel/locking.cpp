@@ -11,6 +11,7 @@
 #include "rwlock.h"
 #include "sched.h"
 #include "spinlock.h"
+#include "trace_event.h"
 
 namespace dmacosim::kernel {
 
@@ -20,7 +21,10 @@ unsigned preempt_count() {
   task_struct* t = this_kernel().current();
   return t ? t->preempt_count : 0;
 }
-void preempt_count_add(unsigned val) { this_kernel().current()->preempt_count += val; }
+void preempt_count_add(unsigned val) {
+  this_kernel().current()->preempt_count += val;
+  if (trace_events_on()) trace_cpu_flags();
+}
 void preempt_count_sub(unsigned val) {
   task_struct* t = this_kernel().current();
   // CONFIG_DEBUG_PREEMPT: DEBUG_LOCKS_WARN_ON(val > preempt_count()) leaves
@@ -32,14 +36,22 @@ void preempt_count_sub(unsigned val) {
     return;
   }
   t->preempt_count -= val;
+  if (trace_events_on()) trace_cpu_flags();
 }
 
 // ---------------------------------------------------------------- irq flags
 
 bool irqs_disabled() { return this_kernel().cpu().local_irq_disabled(); }
 
-void raw_local_irq_disable() { this_kernel().cpu().arch_local_irq_disable(); }
-void raw_local_irq_enable() { this_kernel().cpu().arch_local_irq_enable(); }
+void raw_local_irq_disable() {
+  this_kernel().cpu().arch_local_irq_disable();
+  if (trace_events_on()) trace_cpu_flags(1);
+}
+// Traced before: enabling is a preemption point (an interrupt may run inside).
+void raw_local_irq_enable() {
+  if (trace_events_on()) trace_cpu_flags(0);
+  this_kernel().cpu().arch_local_irq_enable();
+}
 void raw_local_irq_save(unsigned long& flags) {
   flags = irqs_disabled() ? 1 : 0;
   raw_local_irq_disable();

@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "kernel.h"
+#include "preempt.h"
 
 namespace dmacosim::kernel {
 
@@ -180,6 +181,14 @@ void trace_task_sync(task_struct* t) {
     w->emit("B", ps, where + ",\"cat\":" + json_str(want[i].cat) + ",\"name\":" + json_str(want[i].name));
     open.push_back(want[i]);
   }
+  trace_cpu_flags();
+}
+
+void trace_cpu_flags(int hardirqs_off) {
+  if (!g_trace_events || !kernel_exists() || !this_kernel().current()) return;
+  Kernel& k = this_kernel();
+  trace_counter(TRACE_PID_CPU, "hardirqs off", hardirqs_off >= 0 ? hardirqs_off : k.cpu().local_irq_disabled());
+  trace_counter(TRACE_PID_CPU, "softirq count > 0 (bh off or serving)", (k.current()->preempt_count & SOFTIRQ_MASK) != 0);
 }
 
 void trace_lock_acquired(held_lock& hl, const char* api) {

@@ -51,6 +51,10 @@ std::string trace_event_path();
 // `t`'s context stack changed, or it was switched in/out: its thread track
 // is brought in line (slices ended/begun as needed, properly nested).
 void trace_task_sync(task_struct* t);
+// The CPU's interrupt state as counters on the CPU: "hardirqs off" (the
+// local IRQ flag; `off` the value about to be set, -1 = read it now) and
+// "softirq count > 0" (bottom halves disabled or a softirq being served).
+void trace_cpu_flags(int hardirqs_off = -1);
 // A lock hold began / ended (lockdep's held_lock; `api` the locking call).
 void trace_lock_acquired(held_lock& hl, const char* api);
 void trace_lock_released(const held_lock& hl);

@@ -2,7 +2,7 @@
 """Checks a trace-events file written by `dmacosim run ... --trace`
 (OUT/<scenario>.trace.json, Chrome JSON trace events as Perfetto opens them).
 
-usage: check_trace_events.py FILE [--expect-seed-bug | --expect-clean]
+usage: check_trace_events.py FILE [--expect-seed-bug | --expect-clean] [--window START_US:END_US]
        check_trace_events.py --selftest
 
 Format rules (always): the file parses as JSON with a traceEvents array;
@@ -19,6 +19,9 @@ hardirq and tasklet slices, DMA descriptor spans through submitted -> issued
 -> on hardware with a callback, and the FIFO / hw_ptr / appl_ptr counters.
 --expect-clean: the same spans and counters, no validator instant and no
 spin_lock_bh hold.
+
+--window: every timestamp lies in [START_US, END_US] (a --trace-window run)
+and the file is not empty.
 
 --selftest: feeds the checker broken traces (one per rule) and requires each
 to be rejected, and a well-formed one to pass.
@@ -220,6 +223,13 @@ def main(argv):
         with open(path) as f:
             doc = json.load(f)
         events = check_format(doc)
+        if "--window" in argv[2:]:
+            lo, hi = (float(x) for x in argv[argv.index("--window") + 1].split(":"))
+            ts = [e["ts"] for e in events if "ts" in e]
+            if not ts:
+                raise TraceError("no timed event in the window")
+            if min(ts) < lo or max(ts) > hi:
+                raise TraceError(f"events from {min(ts)} to {max(ts)} us, outside the window {lo}..{hi} us")
         if "--expect-seed-bug" in argv[2:]:
             check_story(events, seed_bug=True)
         elif "--expect-clean" in argv[2:]:

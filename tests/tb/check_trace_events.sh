@@ -21,4 +21,12 @@ strip() { grep -v -e '^  wall time ' -e '^  peak memory ' "$1" | sed "s#$out/[a-
 if ! diff <(strip "$out/untraced.stdout") <(strip "$out/clean.stdout"); then
   echo "--trace changed stdout (above: < without, > with)"; exit 1
 fi
+# --trace-window=20ms:21ms --trace-format=vcd: both files hold only that
+# window (the FST converted to VCD: its first and last time stamps, in ps).
+"$dmacosim" run audio --trace --trace-window=20ms:21ms --trace-format=vcd --start-stop=2 --quiet --out="$out/window" \
+  > "$out/window.stdout" 2>&1 || { cat "$out/window.stdout"; exit 1; }
+python3 "$checker" "$out/window/audio.trace.json" --window 20000:21000
+[ -s "$out/window/audio.vcd" ] || { echo "--trace-format=vcd wrote no audio.vcd"; exit 1; }
+first=$(grep -m1 '^#[0-9]' "$out/window/audio.vcd" | tr -d '#'); last=$(grep '^#[0-9]' "$out/window/audio.vcd" | tail -1 | tr -d '#')
+[ "$first" -ge 20000000000 ] && [ "$last" -le 21000000000 ] || { echo "VCD spans $first..$last ps, not 20..21 ms"; exit 1; }
 echo "check_trace_events: ok"
