@@ -49,10 +49,11 @@ void System::open_trace_events(const std::string& path) {
   else log_error(basename(), "cannot write the trace events: " + err);
 }
 
-System::~System() {
-  if (!trace_events_path(hw.config().fst_path).empty() &&
-      kernel::trace_event_path() == trace_events_path(hw.config().fst_path))
-    kernel::trace_event_close();
+System::~System() { close_trace_events(); }
+
+void System::close_trace_events() {
+  const std::string path = trace_events_path(hw.config().fst_path);
+  if (!path.empty() && kernel::trace_event_path() == path) kernel::trace_event_close();
 }
 
 std::string System::trace_events_path(const std::string& fst_path) {

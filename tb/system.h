@@ -26,6 +26,9 @@ public:
   // The software timeline written beside an FST (`x.fst` -> `x.trace.json`,
   // driver/kernel/trace_event.h); "" when not tracing.
   static std::string trace_events_path(const std::string& fst_path);
+  // Finish the trace events file now (open slices and spans end at this
+  // time), so it can be read while the system still exists. No-op when off.
+  void close_trace_events();
 
 private:
   void open_trace_events(const std::string& path);

@@ -68,6 +68,7 @@
 // softirqs spill into ksoftirqd, taking the DMA tasklet with them:
 // driver/net/softnet_load.h; default 0).
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <cmath>
 #include <cstdio>
@@ -75,6 +76,8 @@
 #include <random>
 #include <set>
 #include <vector>
+
+#include <unistd.h>
 
 #include "driver/dmaengine/dmacosim-dmac.h"
 #include "driver/dmaengine/dmaengine.h"
@@ -849,9 +852,23 @@ int run_audio(const ScenarioOptions& opt) {
   report.add("wav", wav);
   if (opt.trace) {
     report.add("fst", cfg.fst_path);
-    report.add("trace_events", System::trace_events_path(cfg.fst_path));  // the software timeline (Perfetto)
+    const std::string events = System::trace_events_path(cfg.fst_path);
+    report.add("trace_events", events);  // the software timeline (Perfetto)
     report.write_save_file("audio", cfg.fst_path);
-    if (opt.png) report.render_png("audio", cfg.fst_path);
+    if (opt.png) {
+      report.render_png("audio", cfg.fst_path);
+      // The software timeline as a picture (scripts/render_timeline.py).
+      sys.close_trace_events();
+      const std::string png = report.out_path("audio.timeline.png");
+      // Debian's interpreter first: python3-matplotlib installs for it.
+      const char* python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+      const std::string title = "dmacosim run audio --driver=" + opt.driver + ": the software timeline";
+      const std::string cmd = std::string(python) + " '" + DMACOSIM_SOURCE_DIR + "/scripts/render_timeline.py' '" +
+                              events + "' '" + png + "' --title '" + title + "' > /dev/null";
+      if (std::system(cmd.c_str()) != 0)
+        report.fail("--png: rendering the timeline failed (scripts/render_timeline.py needs python3-matplotlib)");
+      else report.add("timeline_png", png);
+    }
   }
   return report.finish();
 }

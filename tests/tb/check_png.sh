@@ -26,6 +26,10 @@ grep -q '"png": ".*/audio.png"' "$out/audio/summary.json"
 rc=0; "$dmacosim" run audio --driver=legacy-bh --trace --png --quiet --out="$out/seed-bug" > "$out.seed-bug.txt" || rc=$?
 [ "$rc" = 1 ] || { echo "legacy-bh run: exit $rc, expected 1"; exit 1; }
 check_png "$out/seed-bug/audio.png"
+# --png also renders the software timeline (scripts/render_timeline.py).
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
+"$py" "$(dirname "$0")/check_png_content.py" "$out/seed-bug/audio.timeline.png"
+grep -q '"timeline_png": ".*/audio.timeline.png"' "$out/seed-bug/summary.json"
 first_ps=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['validator_reports']; print(int(r[0]['time_ns'])*1000)" "$out/seed-bug/summary.json")
 grep -q "^\*-22.000000 $first_ps " "$out/seed-bug/audio.gtkw" || { echo "save file marker not at the first report ($first_ps ps)"; exit 1; }
 # Named markers: the first trigger, the first report of each rule the run shows.

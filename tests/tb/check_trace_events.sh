@@ -29,4 +29,9 @@ python3 "$checker" "$out/window/audio.trace.json" --window 20000:21000
 [ -s "$out/window/audio.vcd" ] || { echo "--trace-format=vcd wrote no audio.vcd"; exit 1; }
 first=$(grep -m1 '^#[0-9]' "$out/window/audio.vcd" | tr -d '#'); last=$(grep '^#[0-9]' "$out/window/audio.vcd" | tail -1 | tr -d '#')
 [ "$first" -ge 20000000000 ] && [ "$last" -le 21000000000 ] || { echo "VCD spans $first..$last ps, not 20..21 ms"; exit 1; }
+# The timeline picture of the seed-bug run (scripts/render_timeline.py), as
+# the README shows it: legible size, not blank, drawn in colour.
+py=/usr/bin/python3; [ -x "$py" ] || py=python3  # Debian's interpreter has python3-matplotlib
+"$py" "$src/scripts/render_timeline.py" "$out/seed-bug/audio.trace.json" "$out/seed-bug/timeline.png"
+"$py" "$src/tests/tb/check_png_content.py" "$out/seed-bug/timeline.png"
 echo "check_trace_events: ok"
