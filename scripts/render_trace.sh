@@ -16,7 +16,9 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fst_abs=$(cd "$(dirname "$fst")" && pwd)/$(basename "$fst")
-sed "s|^\[dumpfile\].*|[dumpfile] \"$fst_abs\"|" "$save" > "$tmp/view.gtkw"
+# Translate filter files (^1 waves/filters/...) are named from the repository root.
+repo=$(cd "$(dirname "$0")/.." && pwd)
+sed -e "s|^\[dumpfile\].*|[dumpfile] \"$fst_abs\"|" -e "s|^\^1 waves/|^1 $repo/waves/|" "$save" > "$tmp/view.gtkw"
 {
   if [ -n "$start" ]; then
     # The FST time unit is 1 ps (Verilator's default precision).

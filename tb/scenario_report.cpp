@@ -164,6 +164,10 @@ void ScenarioReport::write_save_file(const std::string& save_name, const std::st
     if (getcwd(cwd, sizeof cwd)) abs = std::string(cwd) + "/" + abs;
   }
   text = with_trace_marks(text, Platform::tracing_to(fst_path));
+  // Translate filter files (waves/filters/, named from the repository root in
+  // waves/*.gtkw) get absolute paths, so the copy works from anywhere.
+  for (size_t f = text.find("\n^1 waves/"); f != std::string::npos; f = text.find("\n^1 waves/", f + 1))
+    text.insert(f + 4, std::string(DMACOSIM_SOURCE_DIR) + "/");
   // Replace the [dumpfile] line itself (a comment may mention the word too).
   size_t p = text.compare(0, 10, "[dumpfile]") == 0 ? 0 : text.find("\n[dumpfile]");
   if (p != std::string::npos) {

@@ -13,6 +13,14 @@ rc=0; "$dmacosim" run audio --driver=legacy-bh --trace --start-stop=2 --quiet --
 [ "$rc" = 1 ] || { echo "legacy-bh run: exit $rc, expected 1"; cat "$out/seed-bug.stdout"; exit 1; }
 python3 "$checker" "$out/seed-bug/audio.trace.json" --expect-seed-bug
 grep -q '"trace_events": ".*/audio.trace.json"' "$out/seed-bug/summary.json" || { echo "summary.json does not name the trace events"; exit 1; }
+# The save file's translate filters (PCM trigger names, CPU contexts, DMA
+# channel states) are absolute in the copy next to the trace and exist.
+filters=$(grep '^\^1 ' "$out/seed-bug/audio.gtkw" | cut -d' ' -f2-)
+[ "$(echo "$filters" | grep -c .)" -ge 3 ] || { echo "the save file has no translate filters"; exit 1; }
+for f in $filters; do
+  case "$f" in /*) [ -s "$f" ] || { echo "filter file missing: $f"; exit 1; } ;; *) echo "filter path not absolute: $f"; exit 1 ;; esac
+done
+grep -q '^11 START$' "$src/waves/filters/trigger.gtkwf"
 "$dmacosim" run audio --trace --start-stop=2 --quiet --out="$out/clean" > "$out/clean.stdout" 2> "$out/clean.stderr"
 python3 "$checker" "$out/clean/audio.trace.json" --expect-clean
 "$dmacosim" run audio --start-stop=2 --quiet --out="$out/untraced" > "$out/untraced.stdout" 2> /dev/null
