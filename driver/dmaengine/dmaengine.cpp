@@ -309,7 +309,11 @@ dma_cookie_t dmaengine_submit(dma_async_tx_descriptor* desc) { return desc->tx_s
 void dma_async_issue_pending(dma_chan* chan) { chan->device->device_issue_pending(chan); }
 
 dma_status dmaengine_tx_status(dma_chan* chan, dma_cookie_t cookie, dma_tx_state* state) {
-  return chan->device->device_tx_status(chan, cookie, state);
+  const dma_status st = chan->device->device_tx_status(chan, cookie, state);
+  // The residue the client was told (e.g. ALSA's pointer callback), per channel.
+  if (kernel::trace_events_on() && state)
+    kernel::trace_counter(kernel::TRACE_PID_DMA, chan->name + " residue (bytes)", double(state->residue));
+  return st;
 }
 
 dma_status dma_async_is_tx_complete(dma_chan* chan, dma_cookie_t cookie, dma_cookie_t* last, dma_cookie_t* used) {

@@ -13,7 +13,7 @@
 //  - pid 3 "DMA descriptors": one async span per descriptor, from prep to its
 //    release, with nested phases (prepared, submitted, issued, on hardware,
 //    completed) and a nested "callback" span per callback; cookie in args.
-//  - counters (ph "C") and instants (ph "i": validator reports with their
+//  - counters (ph "C": the residue each client was told, per channel) and instants (ph "i": validator reports with their
 //    text, PCM triggers) from the hooks in tb/ and driver/sound/.
 // Events are streamed to the file as they happen (nothing kept but the open
 // slices); trace_event_close() ends what is still open at the close time.

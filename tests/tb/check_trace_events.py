@@ -163,7 +163,8 @@ def check_story(events, seed_bug):
     if not any(s["cat"] == "dma" and s["name"] == "submitted" and s["args"].get("cookie") for s in all_spans):
         problems.append("descriptor spans carry no cookie")
     counters = {e["name"] for e in events if e["ph"] == "C"}
-    for want in ("audio FIFO level", "hw_ptr", "appl_ptr", "irq 1: DMA controller"):
+    for want in ("audio FIFO level", "hw_ptr", "appl_ptr", "irq 1: DMA controller", "residue (bytes)",
+                 "hardirqs off"):
         if not any(want in c for c in counters):
             problems.append(f"no counter {want!r}")
     if problems:
