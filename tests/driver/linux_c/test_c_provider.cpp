@@ -1,0 +1,131 @@
+// Kernel C on the full platform (RAM, the dmac RTL): coherent memory as a
+// C driver sees it, and the kernel-C provider (driver/dmaengine/c) probed,
+// used by dmatest and removed without leaks. One TEST per process.
+#include <gtest/gtest.h>
+
+#include "c_api_cases.h"
+#include "driver/dmaengine/dmatest.h"
+#include "driver/kernel/kernel.h"
+#include "driver/kernel/sched.h"
+#include "driver/linux_c/c_platform.h"
+#include "driver/linux_c/dmac_provider.h"
+#include "models/log.h"
+#include "tb/system.h"
+
+namespace {
+
+using namespace sc_core;
+using namespace dmacosim;
+using namespace dmacosim::platform;
+namespace de = dmacosim::dmaengine;
+
+constexpr uint64_t kCoherentBase = kRamBase + (12u << 20), kCoherentSize = 1u << 20;
+
+TEST(LinuxCCoherent, CpuStoresReachTheBusAtWritelOrWmbNotAtWritelRelaxed) {
+  System sys("sys");
+  Ram& ram = sys.hw.ram;
+  const uint64_t doorbell = kRamBase + 0x1000;  // any bus location stands in for a register
+  uint32_t after_relaxed = 1, after_wmb = 0, after_writel = 0, seen_by_cpu = 0;
+  bool done = false;
+  int setup = -1;
+  sys.start_init([&]() -> int {
+    setup = c_pool_setup(kCoherentBase, kCoherentSize);
+    if (setup) return 1;
+    const uint64_t off = c_pool_dma() - kRamBase;
+    c_pool_store(0, 0x1234);
+    c_doorbell(doorbell, /*relaxed=*/1);
+    after_relaxed = ram.peek32(off);
+    c_wmb();
+    after_wmb = ram.peek32(off);
+    c_pool_store(1, 0x5678);
+    c_doorbell(doorbell, /*relaxed=*/0);
+    after_writel = ram.peek32(off + 4);
+    ram.poke32(off + 8, 0xabcd);  // the device writes
+    seen_by_cpu = c_pool_load_after_rmb(2);
+    c_pool_teardown();
+    done = true;
+    return 0;
+  });
+  sc_start(sc_time(1, SC_MS));
+  ASSERT_EQ(setup, 0);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(after_relaxed, 0u) << "writel_relaxed() orders nothing: the store is not on the bus yet";
+  EXPECT_EQ(after_wmb, 0x1234u);
+  EXPECT_EQ(after_writel, 0x5678u);
+  EXPECT_EQ(seen_by_cpu, 0xabcdu);
+  EXPECT_EQ(linux_c::stats().coherent_blocks_live, 0u);
+  EXPECT_TRUE(sys.kernel.lockdep().unexpected().empty()) << sys.kernel.lockdep().dump();
+}
+
+// The kernel-C provider under dmatest: probe from the board description,
+// every channel, no failure, quiescent, .remove frees everything.
+void dmatest_on_c_provider(const char* driver) {
+  System sys("sys");
+  linux_c::DmacProvider dmac;
+  std::string error, end_state, remove_report;
+  de::dmatest_info info;
+  int ret = -1;
+  unsigned channels = 0;
+  sys.start_init([&]() -> int {
+    de::dmac_platform_data pd;
+    pd.name = "dmac";
+    pd.regs = kDmaRegsBase;
+    pd.irq = kIrqDma;
+    pd.coherent_base = kCoherentBase;
+    pd.coherent_size = kCoherentSize;
+    if (!dmac.probe(driver, pd, &error)) return 1;
+    channels = dmac.nr_channels();
+    de::dmatest_params p;
+    p.iterations = 4;
+    p.test_buf_size = 4096;
+    p.max_channels = 3;
+    p.timeout = 100;
+    ret = de::dmatest_run(p, &info);
+    end_state = dmac.check_quiescent();
+    remove_report = dmac.remove();
+    sc_stop();
+    return 0;
+  });
+  sc_start(sc_time(1, SC_SEC));
+  ASSERT_EQ(error, "");
+  EXPECT_EQ(channels, 8u);
+  EXPECT_EQ(ret, 0);
+  EXPECT_EQ(info.total_tests, 12u);
+  EXPECT_EQ(info.total_failures, 0u);
+  EXPECT_EQ(end_state, "");
+  EXPECT_EQ(remove_report, "");
+  EXPECT_GT(sys.kernel.irq_count(kIrqDma), 0u);
+  EXPECT_TRUE(sys.kernel.lockdep().unexpected().empty()) << sys.kernel.lockdep().dump();
+}
+
+TEST(LinuxCProvider, DmatestPassesOnTheCVirtDmaDriver) { dmatest_on_c_provider("c-virt-dma"); }
+TEST(LinuxCProvider, DmatestPassesOnTheCLegacyDriverInProcessContext) { dmatest_on_c_provider("c-legacy-bh"); }
+
+TEST(LinuxCProvider, UnknownDriverAndBadBoardAreRefused) {
+  System sys("sys");
+  ExpectedLog bad_id(LogLevel::Error, "bad ID register", "probe at an address without the controller");
+  std::string e1, e2;
+  bool ok1 = true, ok2 = true;
+  sys.start_init([&]() -> int {
+    de::dmac_platform_data pd;
+    pd.name = "dmac";
+    pd.regs = kDmaRegsBase;
+    pd.irq = kIrqDma;
+    pd.coherent_base = kCoherentBase;
+    pd.coherent_size = kCoherentSize;
+    linux_c::DmacProvider a, b;
+    ok1 = a.probe("c-nonsense", pd, &e1);
+    pd.regs = kRamBase;  // no dmac there: the ID register does not match
+    ok2 = b.probe("c-virt-dma", pd, &e2);
+    sc_stop();
+    return 0;
+  });
+  sc_start(sc_time(10, SC_MS));
+  EXPECT_FALSE(ok1);
+  EXPECT_NE(e1.find("unknown driver 'c-nonsense'"), std::string::npos) << e1;
+  EXPECT_FALSE(ok2);
+  EXPECT_NE(e2.find("probe of dmac (dmacosim,dmac-1.0) failed: -19"), std::string::npos) << e2;
+  EXPECT_EQ(linux_c::stats().kmalloc_bytes_live, 0u) << "a failed probe releases its devres";
+}
+
+}  // namespace
