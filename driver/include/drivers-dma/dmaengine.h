@@ -9,6 +9,15 @@
 #define DMAENGINE_H
 #include <linux/dmaengine.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* A free channel of the device, for a provider's of_dma xlate. */
+struct dma_chan *dma_get_any_slave_channel(struct dma_device *device);
+#ifdef __cplusplus
+}
+#endif
+
 static inline void dma_cookie_init(struct dma_chan *chan)
 {
 	chan->cookie = DMA_MIN_COOKIE;

@@ -205,7 +205,6 @@ extern "C" {
 int dma_async_device_register(struct dma_device *device);
 void dma_async_device_unregister(struct dma_device *device);
 void dma_async_tx_descriptor_init(struct dma_async_tx_descriptor *tx, struct dma_chan *chan);
-struct dma_chan *dma_get_any_slave_channel(struct dma_device *device);
 void dma_run_dependencies(struct dma_async_tx_descriptor *tx);
 /* Client side (channels of C providers). */
 struct dma_chan *dma_request_chan(struct device *dev, const char *name);

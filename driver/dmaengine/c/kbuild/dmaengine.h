@@ -10,6 +10,9 @@
 #include <linux/limits.h>
 #include <linux/dmaengine.h>
 
+/* Exported by drivers/dma/dmaengine.c: a free channel of the device. */
+struct dma_chan *dma_get_any_slave_channel(struct dma_device *device);
+
 /* Start a channel's cookie sequence. */
 static inline void dma_cookie_init(struct dma_chan *chan)
 {
