@@ -261,6 +261,11 @@ void c_wmb(void)
 	wmb();
 }
 
+u32 c_pool_load(u32 word)
+{
+	return coh.cpu[word];
+}
+
 u32 c_pool_load_after_rmb(u32 word)
 {
 	rmb();

@@ -19,6 +19,7 @@ uint64_t c_pool_dma(void);
 void c_pool_store(uint32_t word, uint32_t value);
 void c_doorbell(uint64_t mmio, int relaxed);
 void c_wmb(void);
+uint32_t c_pool_load(uint32_t word);
 uint32_t c_pool_load_after_rmb(uint32_t word);
 void c_pool_teardown(void);
 void c_gfp_kernel_atomic(int atomic);
