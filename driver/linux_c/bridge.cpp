@@ -539,9 +539,6 @@ void dmacosim_printk(int level, const char* src, const char* msg) {
   else log_debug(s, msg);
 }
 
-void* dmacosim_func_enter(const char* name) { return new k::FuncScope(name); }
-void dmacosim_func_exit(void* scope) { delete static_cast<k::FuncScope*>(scope); }
-
 void dmacosim_module_param(const char* modname, const char* name, void* var, size_t size) {
   reg().params[std::string(modname) + "." + name] = {var, size};
 }

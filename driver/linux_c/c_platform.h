@@ -24,8 +24,6 @@ int dmacosim_c_platform_remove(struct platform_device* pdev);
 void dmacosim_c_platform_device_del(struct platform_device* pdev);
 // The dmaengine model's device of the platform device (coherent memory, names).
 void* dmacosim_c_platform_cxx_dev(struct platform_device* pdev);
-// Name of the driver bound to it ("" if none).
-const char* dmacosim_c_platform_driver_name(struct platform_device* pdev);
 }
 
 namespace dmacosim::linux_c {

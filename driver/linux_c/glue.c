@@ -111,7 +111,7 @@ void devm_kfree(struct device *dev, const void *p)
 
 static void devres_release_all(struct device *dev)
 {
-	struct devres *dr, *tmp;
+	struct devres *dr;
 
 	/* Reverse order of allocation, as drivers/base/devres.c. */
 	while (!list_empty(&dev->devres_head)) {
@@ -119,7 +119,6 @@ static void devres_release_all(struct device *dev)
 		list_del(&dr->node);
 		kfree(dr);
 	}
-	(void)tmp;
 }
 
 /* ---------------------------------------------------------------- platform bus */
@@ -288,11 +287,6 @@ void dmacosim_c_platform_device_del(struct platform_device *pdev)
 }
 
 void *dmacosim_c_platform_cxx_dev(struct platform_device *pdev) { return pdev->dev.dmacosim_dev; }
-
-const char *dmacosim_c_platform_driver_name(struct platform_device *pdev)
-{
-	return pdev->dev.driver ? pdev->dev.driver->name : "";
-}
 
 struct resource *platform_get_resource(struct platform_device *dev, unsigned int type, unsigned int num)
 {

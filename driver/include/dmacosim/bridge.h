@@ -104,9 +104,6 @@ unsigned long dmacosim_wait_for_completion(void **impl, long timeout, const char
 /* Logging: level is the printk level digit (0 emerg .. 7 debug); src names
  * the source in the log (the device name for dev_printk). */
 void dmacosim_printk(int level, const char *src, const char *msg);
-/* A function name on the current context chain (KFUNC), for the C side. */
-void *dmacosim_func_enter(const char *name);
-void dmacosim_func_exit(void *scope);
 
 /* Module parameters (module_param()): registered at load, set by the run. */
 void dmacosim_module_param(const char *modname, const char *name, void *var, size_t size);

@@ -152,7 +152,11 @@ struct dma_chan {
 	struct list_head device_node;
 	int client_count;
 	int table_count;
+#ifdef __cplusplus
+	void *private_; /* `private` is a C++ keyword: C++ code sees it so named */
+#else
 	void *private;
+#endif
 	void *dmacosim_proxy; /* dmacosim: the channel the C++ core and clients see */
 };
 
