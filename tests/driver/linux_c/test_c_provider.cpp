@@ -59,6 +59,17 @@ TEST(LinuxCCoherent, CpuStoresReachTheBusAtWritelOrWmbNotAtWritelRelaxed) {
   EXPECT_TRUE(sys.kernel.lockdep().unexpected().empty()) << sys.kernel.lockdep().dump();
 }
 
+// The board description of the dmac (its registers, IRQ, coherent region).
+de::dmac_platform_data board() {
+  de::dmac_platform_data pd;
+  pd.name = "dmac";
+  pd.regs = kDmaRegsBase;
+  pd.irq = kIrqDma;
+  pd.coherent_base = kCoherentBase;
+  pd.coherent_size = kCoherentSize;
+  return pd;
+}
+
 // The kernel-C provider under dmatest: probe from the board description,
 // every channel, no failure, quiescent, .remove frees everything.
 void dmatest_on_c_provider(const char* driver) {
@@ -69,12 +80,7 @@ void dmatest_on_c_provider(const char* driver) {
   int ret = -1;
   unsigned channels = 0;
   sys.start_init([&]() -> int {
-    de::dmac_platform_data pd;
-    pd.name = "dmac";
-    pd.regs = kDmaRegsBase;
-    pd.irq = kIrqDma;
-    pd.coherent_base = kCoherentBase;
-    pd.coherent_size = kCoherentSize;
+    de::dmac_platform_data pd = board();
     if (!dmac.probe(driver, pd, &error)) return 1;
     channels = dmac.nr_channels();
     de::dmatest_params p;
@@ -109,12 +115,7 @@ TEST(LinuxCProvider, UnknownDriverAndBadBoardAreRefused) {
   std::string e1, e2;
   bool ok1 = true, ok2 = true;
   sys.start_init([&]() -> int {
-    de::dmac_platform_data pd;
-    pd.name = "dmac";
-    pd.regs = kDmaRegsBase;
-    pd.irq = kIrqDma;
-    pd.coherent_base = kCoherentBase;
-    pd.coherent_size = kCoherentSize;
+    de::dmac_platform_data pd = board();
     linux_c::DmacProvider a, b;
     ok1 = a.probe("c-nonsense", pd, &e1);
     pd.regs = kRamBase;  // no dmac there: the ID register does not match
