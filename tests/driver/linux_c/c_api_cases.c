@@ -8,6 +8,7 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
+#include <linux/dmaengine.h>
 #include <linux/dmapool.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
@@ -298,4 +299,82 @@ void c_udelay_msleep(void)
 {
 	udelay(3);
 	msleep(2);
+}
+
+/* A C client of a C provider: request a channel by name (the board's dmas
+ * map), memcpy between coherent buffers, completion callback, status. */
+static struct completion client_done;
+
+static void c_client_callback(void *param)
+{
+	complete(param);
+}
+
+int c_client_memcpy(u64 coherent_base, u64 coherent_size, unsigned int len)
+{
+	struct platform_device *pdev;
+	struct dma_async_tx_descriptor *tx;
+	struct dma_chan *chan;
+	dma_addr_t src, dst;
+	dma_cookie_t cookie;
+	u8 *s, *d;
+	unsigned int i;
+	int ret = 0;
+
+	pdev = dmacosim_c_platform_device_add("cclient", "dmacosim,test", 0x40000000, 0x1000, 0, coherent_base,
+					      coherent_size);
+	if (!pdev)
+		return 1;
+	chan = dma_request_chan(&pdev->dev, "rx");
+	if (IS_ERR(chan)) {
+		ret = 2;
+		goto out_dev;
+	}
+	s = dma_alloc_coherent(&pdev->dev, len, &src, GFP_KERNEL);
+	d = dma_alloc_coherent(&pdev->dev, len, &dst, GFP_KERNEL);
+	if (!s || !d) {
+		ret = 3;
+		goto out_chan;
+	}
+	for (i = 0; i < len; i++) {
+		s[i] = (u8)(i * 7 + 3);
+		d[i] = 0;
+	}
+	init_completion(&client_done);
+	tx = dmaengine_prep_dma_memcpy(chan, dst, src, len, DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
+	if (!tx) {
+		ret = 4;
+		goto out_mem;
+	}
+	tx->callback = c_client_callback;
+	tx->callback_param = &client_done;
+	cookie = dmaengine_submit(tx);
+	if (dma_submit_error(cookie)) {
+		ret = 5;
+		goto out_mem;
+	}
+	dma_async_issue_pending(chan); /* its doorbell writel() puts the buffers on the bus */
+	if (!wait_for_completion_timeout(&client_done, msecs_to_jiffies(100))) {
+		ret = 6;
+		goto out_mem;
+	}
+	if (dmaengine_tx_status(chan, cookie, NULL) != DMA_COMPLETE) {
+		ret = 7;
+		goto out_mem;
+	}
+	dma_rmb();
+	for (i = 0; i < len && !ret; i++)
+		if (d[i] != s[i])
+			ret = 8;
+out_mem:
+	if (s)
+		dma_free_coherent(&pdev->dev, len, s, src);
+	if (d)
+		dma_free_coherent(&pdev->dev, len, d, dst);
+out_chan:
+	dmaengine_terminate_sync(chan);
+	dma_release_channel(chan);
+out_dev:
+	dmacosim_c_platform_device_del(pdev);
+	return ret;
 }

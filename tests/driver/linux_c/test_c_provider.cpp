@@ -109,6 +109,32 @@ void dmatest_on_c_provider(const char* driver) {
 TEST(LinuxCProvider, DmatestPassesOnTheCVirtDmaDriver) { dmatest_on_c_provider("c-virt-dma"); }
 TEST(LinuxCProvider, DmatestPassesOnTheCLegacyDriverInProcessContext) { dmatest_on_c_provider("c-legacy-bh"); }
 
+TEST(LinuxCProvider, ACClientRequestsAChannelByNameAndCopies) {
+  System sys("sys");
+  linux_c::DmacProvider dmac;
+  std::string error, end_state, remove_report;
+  int ret = -1;
+  sys.start_init([&]() -> int {
+    if (!dmac.probe("c-virt-dma", board(), &error)) return 1;
+    de::of_phandle_args spec;
+    spec.controller = "dmac";
+    spec.chan_index = -1;
+    spec.request_line = 0;
+    de::dma_platform_add_slave_map("cclient", "rx", spec);
+    ret = c_client_memcpy(kCoherentBase + kCoherentSize, kCoherentSize, 3000);
+    end_state = dmac.check_quiescent();
+    remove_report = dmac.remove();
+    sc_stop();
+    return 0;
+  });
+  sc_start(sc_time(1, SC_SEC));
+  ASSERT_EQ(error, "");
+  EXPECT_EQ(ret, 0) << "first failed step of c_client_memcpy()";
+  EXPECT_EQ(end_state, "");
+  EXPECT_EQ(remove_report, "");
+  EXPECT_TRUE(sys.kernel.lockdep().unexpected().empty()) << sys.kernel.lockdep().dump();
+}
+
 TEST(LinuxCProvider, UnknownDriverAndBadBoardAreRefused) {
   System sys("sys");
   ExpectedLog bad_id(LogLevel::Error, "bad ID register", "probe at an address without the controller");
