@@ -143,8 +143,10 @@ T* twin(uintptr_t key, Kind kind) {
 
 k::spinlock_t* lock_of(dmacosim_c_spinlock* l) {
   if (!l->impl) {  // DEFINE_SPINLOCK: created on first use, named after the variable
+    if (!l->name)  // Linux's lockdep: "trying to register non-static key"
+      log_error("linux-c", "spinlock used before spin_lock_init() (not a DEFINE_SPINLOCK either)");
     auto* impl = new k::spinlock_t;
-    k::spin_lock_init(impl, l->name ? l->name : "(C spinlock)");
+    k::spin_lock_init(impl, l->name ? l->name : "(uninitialized spinlock)");
     l->impl = impl;
     reg().twins[reinterpret_cast<uintptr_t>(l)] = {Kind::Lock, impl};
   }
@@ -503,15 +505,17 @@ unsigned long dmacosim_usecs_to_jiffies(unsigned int us) { return k::usecs_to_ji
 
 int dmacosim_completion_op(void** impl, int op) {
   const uintptr_t key = reinterpret_cast<uintptr_t>(impl);
-  if (op == DMACOSIM_COMPLETION_INIT || !*impl) {
-    if (!*impl || !twin<k::completion>(key, Kind::Completion)) {
-      *impl = new k::completion;
-      reg().twins[key] = {Kind::Completion, *impl};
-    }
-    k::init_completion(static_cast<k::completion*>(*impl));
-    if (op == DMACOSIM_COMPLETION_INIT) return 0;
+  auto* c = twin<k::completion>(key, Kind::Completion);
+  if (!c) {  // first init_completion() of this memory (or a use without one: initialised now)
+    c = new k::completion;
+    reg().twins[key] = {Kind::Completion, c};
+    k::init_completion(c);
   }
-  auto* c = static_cast<k::completion*>(*impl);
+  *impl = c;
+  if (op == DMACOSIM_COMPLETION_INIT) {
+    k::init_completion(c);
+    return 0;
+  }
   switch (op) {
     case DMACOSIM_COMPLETION_REINIT: k::reinit_completion(c); return 0;
     case DMACOSIM_COMPLETE: k::complete(c); return 0;

@@ -378,3 +378,15 @@ out_dev:
 	dmacosim_c_platform_device_del(pdev);
 	return ret;
 }
+
+/* A spinlock in kzalloc()ed memory used without spin_lock_init(). */
+void c_uninitialized_lock(int init)
+{
+	struct c_obj *o = kzalloc(sizeof(*o), GFP_KERNEL);
+
+	if (init)
+		spin_lock_init(&o->lock);
+	spin_lock(&o->lock);
+	spin_unlock(&o->lock);
+	kfree(o);
+}

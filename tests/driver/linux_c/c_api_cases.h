@@ -24,6 +24,7 @@ uint32_t c_pool_load_after_rmb(uint32_t word);
 void c_pool_teardown(void);
 void c_gfp_kernel_atomic(int atomic);
 void c_udelay_msleep(void);
+void c_uninitialized_lock(int init);
 int c_client_memcpy(uint64_t coherent_base, uint64_t coherent_size, unsigned int len);
 #ifdef __cplusplus
 }

@@ -100,6 +100,20 @@ TEST(LinuxC, KfreeAfterUnlockIsSilent) {
   EXPECT_EQ(dmacosim::linux_c::stats().kmalloc_bytes_live, 0u);
 }
 
+TEST(LinuxC, ASpinlockUsedWithoutSpinLockInitIsAnError) {
+  platform();
+  run_app([] { c_uninitialized_lock(0); });
+  EXPECT_EQ(Log::instance().count(LogLevel::Error, "spinlock used before spin_lock_init()"), 1u);
+  expect_no_unexpected_reports();
+}
+
+TEST(LinuxC, ASpinlockUsedAfterSpinLockInitIsSilent) {
+  platform();
+  run_app([] { c_uninitialized_lock(1); });
+  EXPECT_EQ(Log::instance().count(LogLevel::Error, "spinlock used before"), 0u);
+  expect_no_unexpected_reports();
+}
+
 TEST(LinuxC, GfpKernelUnderASpinlockSleepsInAtomic) {
   platform();
   run_app([] { c_gfp_kernel_atomic(0); });
