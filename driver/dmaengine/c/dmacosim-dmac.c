@@ -51,7 +51,8 @@
 
 static bool legacy_bh;
 module_param(legacy_bh, bool, 0444);
-MODULE_PARM_DESC(legacy_bh, "2010 locking: spin_lock_bh in tx_submit/issue_pending, completion in a tasklet");
+MODULE_PARM_DESC(legacy_bh,
+		 "2010 locking: spin_lock_bh in tx_submit/issue_pending, completion in a tasklet");
 
 struct dmac_hw {
 	dma_addr_t phys;
@@ -120,7 +121,9 @@ static void chan_writel(struct dmac_chan *c, u32 val, u32 off)
 
 static u32 chan_state(struct dmac_chan *c)
 {
-	return (chan_readl(c, DMAC_CH_STATUS) & DMAC_CH_STATUS_STATE_MASK) >> DMAC_CH_STATUS_STATE_SHIFT;
+	u32 status = chan_readl(c, DMAC_CH_STATUS);
+
+	return (status & DMAC_CH_STATUS_STATE_MASK) >> DMAC_CH_STATUS_STATE_SHIFT;
 }
 
 /* ---------------------------------------------------------------- descriptors */
@@ -166,6 +169,16 @@ static int dmac_hw_set(struct dmac_chan *c, struct dmac_desc *desc, unsigned int
 	h->cpu[DMAC_DESC_STATUS / 4] = 0;
 	h->cpu[DMAC_DESC_SW0 / 4] = i;
 	return 0;
+}
+
+/* A slave transfer's descriptor: memory on one side, the peripheral FIFO on the other. */
+static int dmac_hw_set_slave(struct dmac_chan *c, struct dmac_desc *desc, unsigned int i,
+			     enum dma_transfer_direction dir, dma_addr_t mem, dma_addr_t fifo,
+			     u32 len, u32 ctrl)
+{
+	if (dir == DMA_MEM_TO_DEV)
+		return dmac_hw_set(c, desc, i, mem, fifo, len, ctrl);
+	return dmac_hw_set(c, desc, i, fifo, mem, len, ctrl);
 }
 
 /* Chain the hardware descriptors (a ring when cyclic), then hand it to vchan. */
@@ -309,7 +322,7 @@ static void dmac_handle_status(struct dmac_chan *c, u32 st)
 		desc->vd.tx_result.residue = dmac_residue(c, desc, DMA_RESIDUE_GRANULARITY_BURST);
 		c->err_cookie = desc->vd.tx.cookie;
 		dev_warn(c->d->ddev.dev,
-			 "%s: transfer error, ERR_CODE %u at 0x%08x (cookie %d): channel halted until terminate\n",
+			 "%s: transfer error, ERR_CODE %u at 0x%08x (cookie %d): halted until terminate\n",
 			 dma_chan_name(&c->vc.chan), code, addr, desc->vd.tx.cookie);
 		dmac_complete(c, desc);
 		c->active = NULL;
@@ -438,8 +451,9 @@ static struct dma_async_tx_descriptor *dmac_prep_done(struct dmac_chan *c, struc
 	return tx;
 }
 
-static struct dma_async_tx_descriptor *dmac_prep_dma_memcpy(struct dma_chan *chan, dma_addr_t dst, dma_addr_t src,
-							    size_t len, unsigned long flags)
+static struct dma_async_tx_descriptor *dmac_prep_dma_memcpy(struct dma_chan *chan, dma_addr_t dst,
+							    dma_addr_t src, size_t len,
+							    unsigned long flags)
 {
 	struct dmac_chan *c = to_dmac_chan(chan);
 	const u32 ctrl = (DMAC_FLOW_MEM2MEM << DMAC_DESC_CTRL_FLOW_SHIFT) | DMAC_DESC_CTRL_SRC_INC |
@@ -469,8 +483,8 @@ fail:
 }
 
 /* The peripheral side of a slave transfer, from the channel's config. */
-static int dmac_slave_side(struct dmac_chan *c, enum dma_transfer_direction dir, dma_addr_t *fifo, u32 *width,
-			   u32 *burst)
+static int dmac_slave_side(struct dmac_chan *c, enum dma_transfer_direction dir, dma_addr_t *fifo,
+			   u32 *width, u32 *burst)
 {
 	if (!c->cfg_valid || c->req_line < 0 || c->req_line >= (int)c->d->nr_requests)
 		return -EINVAL;
@@ -494,17 +508,22 @@ static int dmac_slave_side(struct dmac_chan *c, enum dma_transfer_direction dir,
 	return *burst <= 256 ? 0 : -EINVAL;
 }
 
-static u32 dmac_slave_ctrl(struct dmac_chan *c, enum dma_transfer_direction dir, u32 width, u32 burst)
+static u32 dmac_slave_ctrl(struct dmac_chan *c, enum dma_transfer_direction dir, u32 width,
+			   u32 burst)
 {
 	u32 flow = dir == DMA_MEM_TO_DEV ? DMAC_FLOW_MEM2PER : DMAC_FLOW_PER2MEM;
 	u32 inc = dir == DMA_MEM_TO_DEV ? DMAC_DESC_CTRL_SRC_INC : DMAC_DESC_CTRL_DST_INC;
 
-	return (flow << DMAC_DESC_CTRL_FLOW_SHIFT) | inc | (ilog2(width) << DMAC_DESC_CTRL_WIDTH_SHIFT) |
-	       ((burst - 1) << DMAC_DESC_CTRL_BURST_SHIFT) | ((u32)c->req_line << DMAC_DESC_CTRL_REQ_SHIFT);
+	return (flow << DMAC_DESC_CTRL_FLOW_SHIFT) | inc |
+	       (ilog2(width) << DMAC_DESC_CTRL_WIDTH_SHIFT) |
+	       ((burst - 1) << DMAC_DESC_CTRL_BURST_SHIFT) |
+	       ((u32)c->req_line << DMAC_DESC_CTRL_REQ_SHIFT);
 }
 
-static struct dma_async_tx_descriptor *dmac_prep_slave_sg(struct dma_chan *chan, struct scatterlist *sgl,
-							  unsigned int sg_len, enum dma_transfer_direction dir,
+static struct dma_async_tx_descriptor *dmac_prep_slave_sg(struct dma_chan *chan,
+							  struct scatterlist *sgl,
+							  unsigned int sg_len,
+							  enum dma_transfer_direction dir,
 							  unsigned long flags, void *context)
 {
 	struct dmac_chan *c = to_dmac_chan(chan);
@@ -518,7 +537,8 @@ static struct dma_async_tx_descriptor *dmac_prep_slave_sg(struct dma_chan *chan,
 		return NULL;
 	max_chunk = DMAC_DESC_LEN_MAX & ~(width - 1);
 	for_each_sg(sgl, sg, sg_len, i) {
-		if (!sg_dma_len(sg) || sg_dma_len(sg) % width || !addr_ok(sg_dma_address(sg), sg_dma_len(sg)))
+		if (!sg_dma_len(sg) || sg_dma_len(sg) % width ||
+		    !addr_ok(sg_dma_address(sg), sg_dma_len(sg)))
 			return NULL;
 		n += DIV_ROUND_UP(sg_dma_len(sg), max_chunk);
 	}
@@ -532,10 +552,7 @@ static struct dma_async_tx_descriptor *dmac_prep_slave_sg(struct dma_chan *chan,
 
 		for (off = 0; off < len; k++) {
 			u32 chunk = min_t(size_t, len - off, max_chunk);
-			int ret = dir == DMA_MEM_TO_DEV ? dmac_hw_set(c, desc, k, mem + off, fifo, chunk, ctrl) :
-							  dmac_hw_set(c, desc, k, fifo, mem + off, chunk, ctrl);
-
-			if (ret)
+			if (dmac_hw_set_slave(c, desc, k, dir, mem + off, fifo, chunk, ctrl))
 				goto fail;
 			off += chunk;
 		}
@@ -548,9 +565,11 @@ fail:
 	return NULL;
 }
 
-static struct dma_async_tx_descriptor *dmac_prep_dma_cyclic(struct dma_chan *chan, dma_addr_t buf_addr,
-							    size_t buf_len, size_t period_len,
-							    enum dma_transfer_direction dir, unsigned long flags)
+static struct dma_async_tx_descriptor *dmac_prep_dma_cyclic(struct dma_chan *chan,
+							    dma_addr_t buf_addr, size_t buf_len,
+							    size_t period_len,
+							    enum dma_transfer_direction dir,
+							    unsigned long flags)
 {
 	struct dmac_chan *c = to_dmac_chan(chan);
 	struct dmac_desc *desc;
@@ -560,7 +579,8 @@ static struct dma_async_tx_descriptor *dmac_prep_dma_cyclic(struct dma_chan *cha
 
 	if (!buf_len || !period_len || buf_len % period_len || period_len > DMAC_DESC_LEN_MAX)
 		return NULL;
-	if (dmac_slave_side(c, dir, &fifo, &width, &burst) || period_len % width || !addr_ok(buf_addr, buf_len))
+	if (dmac_slave_side(c, dir, &fifo, &width, &burst) || period_len % width ||
+	    !addr_ok(buf_addr, buf_len))
 		return NULL;
 	desc = dmac_desc_alloc(buf_len / period_len);
 	if (!desc)
@@ -570,10 +590,7 @@ static struct dma_async_tx_descriptor *dmac_prep_dma_cyclic(struct dma_chan *cha
 	ctrl = dmac_slave_ctrl(c, dir, width, burst) | DMAC_DESC_CTRL_IRQ; /* a TC per period */
 	for (i = 0; i < desc->nr_hw; i++) {
 		dma_addr_t mem = buf_addr + (dma_addr_t)i * period_len;
-		int ret = dir == DMA_MEM_TO_DEV ? dmac_hw_set(c, desc, i, mem, fifo, period_len, ctrl) :
-						  dmac_hw_set(c, desc, i, fifo, mem, period_len, ctrl);
-
-		if (ret)
+		if (dmac_hw_set_slave(c, desc, i, dir, mem, fifo, period_len, ctrl))
 			goto fail;
 	}
 	return dmac_prep_done(c, desc, flags);
@@ -584,7 +601,8 @@ fail:
 
 static bool dmac_width_ok(struct dmac_chan *c, enum dma_slave_buswidth w)
 {
-	return w == DMA_SLAVE_BUSWIDTH_UNDEFINED || ((unsigned int)w <= c->d->data_bytes && is_power_of_2(w));
+	return w == DMA_SLAVE_BUSWIDTH_UNDEFINED ||
+	       ((unsigned int)w <= c->d->data_bytes && is_power_of_2(w));
 }
 
 static int dmac_config(struct dma_chan *chan, struct dma_slave_config *cfg)
@@ -605,7 +623,8 @@ static int dmac_config(struct dma_chan *chan, struct dma_slave_config *cfg)
 	return 0;
 }
 
-static enum dma_status dmac_tx_status(struct dma_chan *chan, dma_cookie_t cookie, struct dma_tx_state *txstate)
+static enum dma_status dmac_tx_status(struct dma_chan *chan, dma_cookie_t cookie,
+				      struct dma_tx_state *txstate)
 {
 	struct dmac_chan *c = to_dmac_chan(chan);
 	enum dma_residue_granularity gran = c->d->ddev.residue_granularity;
