@@ -107,22 +107,14 @@ std::string DmacProvider::remove() {
   return problems.empty() ? "" : "kernel-C driver after .remove:\n" + problems;
 }
 
-uint64_t DmacProvider::tasklet_runs() const {
-  if (cxx_) {
-    uint64_t n = 0;
-    for (auto& c : cxx_->chans) n += c->vc.task.runs;
-    return n;
-  }
-  return stats().tasklet_runs;
-}
+uint64_t DmacProvider::tasklet_runs() const { return tasklet_count(false); }
+uint64_t DmacProvider::tasklet_runs_in_ksoftirqd() const { return tasklet_count(true); }
 
-uint64_t DmacProvider::tasklet_runs_in_ksoftirqd() const {
-  if (cxx_) {
-    uint64_t n = 0;
-    for (auto& c : cxx_->chans) n += c->vc.task.runs_in_ksoftirqd;
-    return n;
-  }
-  return stats().tasklet_runs_in_ksoftirqd;
+uint64_t DmacProvider::tasklet_count(bool in_ksoftirqd) const {
+  if (!cxx_) return in_ksoftirqd ? stats().tasklet_runs_in_ksoftirqd : stats().tasklet_runs;
+  uint64_t n = 0;
+  for (auto& c : cxx_->chans) n += in_ksoftirqd ? c->vc.task.runs_in_ksoftirqd : c->vc.task.runs;
+  return n;
 }
 
 }  // namespace dmacosim::linux_c

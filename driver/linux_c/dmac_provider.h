@@ -43,6 +43,7 @@ public:
   uint64_t tasklet_runs_in_ksoftirqd() const;
 
 private:
+  uint64_t tasklet_count(bool in_ksoftirqd) const;
   dmaengine::dmac_device* cxx_ = nullptr;
   struct platform_device* pdev_ = nullptr;
   uint64_t regs_ = 0;

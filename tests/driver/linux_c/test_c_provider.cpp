@@ -3,6 +3,8 @@
 // used by dmatest and removed without leaks. One TEST per process.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "c_api_cases.h"
 #include "driver/dmaengine/dmatest.h"
 #include "driver/kernel/kernel.h"
@@ -70,18 +72,35 @@ de::dmac_platform_data board() {
   return pd;
 }
 
+// Probes `driver` from the init thread, runs `body` (process context), then
+// the end-of-run check and .remove, and stops the simulation.
+struct ProviderRun {
+  std::string error, end_state, remove_report;
+};
+ProviderRun run_on_provider(System& sys, const char* driver, std::function<void(linux_c::DmacProvider&)> body) {
+  ProviderRun r;
+  linux_c::DmacProvider dmac;
+  sys.start_init([&]() -> int {
+    if (dmac.probe(driver, board(), &r.error)) {
+      body(dmac);
+      r.end_state = dmac.check_quiescent();
+      r.remove_report = dmac.remove();
+    }
+    sc_stop();
+    return 0;
+  });
+  sc_start(sc_time(1, SC_SEC));
+  return r;
+}
+
 // The kernel-C provider under dmatest: probe from the board description,
 // every channel, no failure, quiescent, .remove frees everything.
 void dmatest_on_c_provider(const char* driver) {
   System sys("sys");
-  linux_c::DmacProvider dmac;
-  std::string error, end_state, remove_report;
   de::dmatest_info info;
   int ret = -1;
   unsigned channels = 0;
-  sys.start_init([&]() -> int {
-    de::dmac_platform_data pd = board();
-    if (!dmac.probe(driver, pd, &error)) return 1;
+  const ProviderRun r = run_on_provider(sys, driver, [&](linux_c::DmacProvider& dmac) {
     channels = dmac.nr_channels();
     de::dmatest_params p;
     p.iterations = 4;
@@ -89,19 +108,14 @@ void dmatest_on_c_provider(const char* driver) {
     p.max_channels = 3;
     p.timeout = 100;
     ret = de::dmatest_run(p, &info);
-    end_state = dmac.check_quiescent();
-    remove_report = dmac.remove();
-    sc_stop();
-    return 0;
   });
-  sc_start(sc_time(1, SC_SEC));
-  ASSERT_EQ(error, "");
+  ASSERT_EQ(r.error, "");
   EXPECT_EQ(channels, 8u);
   EXPECT_EQ(ret, 0);
   EXPECT_EQ(info.total_tests, 12u);
   EXPECT_EQ(info.total_failures, 0u);
-  EXPECT_EQ(end_state, "");
-  EXPECT_EQ(remove_report, "");
+  EXPECT_EQ(r.end_state, "");
+  EXPECT_EQ(r.remove_report, "");
   EXPECT_GT(sys.kernel.irq_count(kIrqDma), 0u);
   EXPECT_TRUE(sys.kernel.lockdep().unexpected().empty()) << sys.kernel.lockdep().dump();
 }
@@ -111,27 +125,19 @@ TEST(LinuxCProvider, DmatestPassesOnTheCLegacyDriverInProcessContext) { dmatest_
 
 TEST(LinuxCProvider, ACClientRequestsAChannelByNameAndCopies) {
   System sys("sys");
-  linux_c::DmacProvider dmac;
-  std::string error, end_state, remove_report;
   int ret = -1;
-  sys.start_init([&]() -> int {
-    if (!dmac.probe("c-virt-dma", board(), &error)) return 1;
+  const ProviderRun r = run_on_provider(sys, "c-virt-dma", [&](linux_c::DmacProvider&) {
     de::of_phandle_args spec;
     spec.controller = "dmac";
     spec.chan_index = -1;
     spec.request_line = 0;
     de::dma_platform_add_slave_map("cclient", "rx", spec);
     ret = c_client_memcpy(kCoherentBase + kCoherentSize, kCoherentSize, 3000);
-    end_state = dmac.check_quiescent();
-    remove_report = dmac.remove();
-    sc_stop();
-    return 0;
   });
-  sc_start(sc_time(1, SC_SEC));
-  ASSERT_EQ(error, "");
+  ASSERT_EQ(r.error, "");
   EXPECT_EQ(ret, 0) << "first failed step of c_client_memcpy()";
-  EXPECT_EQ(end_state, "");
-  EXPECT_EQ(remove_report, "");
+  EXPECT_EQ(r.end_state, "");
+  EXPECT_EQ(r.remove_report, "");
   EXPECT_TRUE(sys.kernel.lockdep().unexpected().empty()) << sys.kernel.lockdep().dump();
 }
 
