@@ -9,6 +9,7 @@
 #include <systemc>
 
 #include "models/log.h"
+#include "driver/linux_c/dmac_provider.h"
 #include "tb/scenario.h"
 #include "tb/trace_options.h"
 
@@ -29,7 +30,8 @@ static void usage(FILE* f) {
           "       dmacosim run SCENARIO [options]\n"
           "       dmacosim --help\n"
           "\noptions (a value as --key=VALUE or --key VALUE):\n"
-          "  --driver=virt-dma|legacy-bh  DMA driver locking policy (default virt-dma; legacy-bh = the 2010 driver)\n"
+          "  --driver=virt-dma|legacy-bh|c-virt-dma|c-legacy-bh  DMA provider (default virt-dma, the C++ driver;\n"
+          "                               legacy-bh = its 2010 locking; c-* = the kernel-C driver, dmacosim-dmac.c)\n"
           "  --seconds=S                  simulated seconds for time-bound scenarios\n"
           "  --period-bytes=N --periods=N audio ring geometry\n"
           "  --start-stop=N               trigger start/stop cycles\n"
@@ -75,8 +77,8 @@ static bool parse_option(const std::string& a, ScenarioOptions& o) {
   const char* v;
   if ((v = val("--driver"))) {
     o.driver = v;
-    if (o.driver != "virt-dma" && o.driver != "legacy-bh") {
-      fprintf(stderr, "dmacosim: unknown driver '%s' (virt-dma or legacy-bh)\n", v);
+    if (!linux_c::dmac_driver_known(o.driver)) {
+      fprintf(stderr, "dmacosim: unknown driver '%s' (%s)\n", v, linux_c::dmac_driver_names());
       exit(2);
     }
   } else if ((v = val("--seconds"))) {

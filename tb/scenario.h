@@ -10,7 +10,7 @@
 namespace dmacosim {
 
 struct ScenarioOptions {
-  std::string driver = "virt-dma";   // virt-dma | legacy-bh
+  std::string driver = "virt-dma";   // virt-dma | legacy-bh | c-virt-dma | c-legacy-bh (driver/linux_c/dmac_provider.h)
   double seconds = 0.1;              // simulated seconds (where the scenario is time-bound)
   unsigned period_bytes = 1024;
   unsigned periods = 4;

@@ -80,6 +80,7 @@
 #include <unistd.h>
 
 #include "driver/dmaengine/dmacosim-dmac.h"
+#include "driver/linux_c/dmac_provider.h"
 #include "driver/dmaengine/dmaengine.h"
 #include "driver/dmaengine/dmatest.h"
 #include "driver/kernel/sched.h"
@@ -194,9 +195,8 @@ int run_audio(const ScenarioOptions& opt) {
   report.add("driver", opt.driver);
 
   // ---- options ----
-  de::DmacLockPolicy policy;
-  if (!de::dmac_lock_policy_from_string(opt.driver, &policy)) {
-    fprintf(stderr, "audio: unknown driver '%s'\n", opt.driver.c_str());
+  if (!linux_c::dmac_driver_known(opt.driver)) {
+    fprintf(stderr, "audio: unknown driver '%s' (%s)\n", opt.driver.c_str(), linux_c::dmac_driver_names());
     return 2;
   }
   PcmLockModel lock_model = PcmLockModel::Linux2_6_33;
@@ -263,7 +263,7 @@ int run_audio(const ScenarioOptions& opt) {
   // -> snd_pcm_stop in hardirq). The fixed driver under the very same stall is
   // clean (ctest dmacosim.audio_virt_dma_same_stress_clean). --ram-stall-at=-1
   // turns it off (then only V-BH-1 fires).
-  if (opt.driver == "legacy-bh") ctl.ram_stall_at = 1;
+  if (linux_c::dmac_driver_is_legacy(opt.driver)) ctl.ram_stall_at = 1;
   ctl.ram_stall_at = scenario_int(opt, "ram-stall-at", ctl.ram_stall_at);
   const bool memcpy_client = scenario_uint(opt, "memcpy-client", 1) != 0;
   const unsigned memcpy_iterations = scenario_uint(opt, "memcpy-iterations", 50);
@@ -289,7 +289,7 @@ int run_audio(const ScenarioOptions& opt) {
   uint64_t dma_tasklet_runs = 0, dma_tasklet_runs_in_ksoftirqd = 0;
   uint64_t deferred_runs = 0, deferred_cancelled = 0, deferred_overwritten = 0;
   dmacosim_i2s* i2s = nullptr;
-  de::dmac_device* dmac = nullptr;
+  linux_c::DmacProvider dmac;  // the provider --driver names
   snd_pcm_substream* ss = nullptr;
   uint64_t total_pauses = 0, total_suspends = 0;
   sc_core::sc_time t_resume_trigger;
@@ -491,10 +491,7 @@ int run_audio(const ScenarioOptions& opt) {
     pd.irq = kIrqDma;
     pd.coherent_base = kRamBase + (8u << 20);
     pd.coherent_size = 2u << 20;
-    pd.policy = policy;
-    dmac = de::dmac_probe(pd);
-    if (!dmac) {
-      setup_error = "dmac_probe failed";
+    if (!dmac.probe(opt.driver, pd, &setup_error)) {
       sc_core::sc_stop();
       return 1;
     }
@@ -533,7 +530,8 @@ int run_audio(const ScenarioOptions& opt) {
     // Instrumentation: trigger markers, codec indices, latencies.
     // GTKWave named markers: the first trigger of each kind, the first sample
     // at the codec, the first period interrupt and callback, the first underrun.
-    audio_chan = de::to_dmac_chan(snd_dmaengine_pcm_get_chan(ss));
+    // The C++ provider's channel (stop -> DMA idle); the C one keeps it private.
+    if (dmac.cxx()) audio_chan = de::to_dmac_chan(snd_dmaengine_pcm_get_chan(ss));
     ss->on_trigger_begin = [&](snd_pcm_substream*, int cmd) {
       if (cmd == SNDRV_PCM_TRIGGER_STOP && !runs.empty()) runs.back().t_stop = sc_core::sc_time_stamp();
       sys.hw.mark_first(std::string("trigger ") + snd_pcm_trigger_name(cmd));
@@ -605,6 +603,9 @@ int run_audio(const ScenarioOptions& opt) {
       if (audio_chan) {
         dma_tasklet_runs = audio_chan->vc.task.runs;
         dma_tasklet_runs_in_ksoftirqd = audio_chan->vc.task.runs_in_ksoftirqd;
+      } else {  // C provider: its channels' tasklets together
+        dma_tasklet_runs = dmac.tasklet_runs();
+        dma_tasklet_runs_in_ksoftirqd = dmac.tasklet_runs_in_ksoftirqd();
       }
       if (i2s) {
         deferred_runs = i2s->deferred_runs;
@@ -623,9 +624,8 @@ int run_audio(const ScenarioOptions& opt) {
       // The drivers' .remove, the card first: they free what probe allocated (LeakSanitizer).
       dmacosim_i2s_remove(i2s);
       i2s = nullptr;
-      end_state = de::dmac_dbg_check_quiescent(dmac);  // strict oracle: nothing left running or pending
-      de::dmac_remove(dmac);
-      dmac = nullptr;
+      end_state = dmac.check_quiescent();  // strict oracle: nothing left running or pending
+      end_state += dmac.remove();
       finished = true;
       sc_core::sc_stop();
       return 0;

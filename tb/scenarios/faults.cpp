@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "driver/dmaengine/dmacosim-dmac.h"
+#include "driver/linux_c/dmac_provider.h"
 #include "driver/dmaengine/dmaengine.h"
 #include "driver/kernel/sched.h"
 #include "models/audio_port.h"
@@ -93,9 +94,8 @@ std::vector<uint8_t> pattern(size_t n, uint32_t seed) {
 int run_faults(const ScenarioOptions& opt) {
   ScenarioReport report("faults", opt);
   report.add("driver", opt.driver);
-  de::DmacLockPolicy policy;
-  if (!de::dmac_lock_policy_from_string(opt.driver, &policy)) {
-    fprintf(stderr, "faults: unknown driver '%s'\n", opt.driver.c_str());
+  if (!linux_c::dmac_driver_known(opt.driver)) {
+    fprintf(stderr, "faults: unknown driver '%s' (%s)\n", opt.driver.c_str(), linux_c::dmac_driver_names());
     return 2;
   }
   const size_t len = scenario_uint(opt, "len", 8192);
@@ -128,10 +128,8 @@ int run_faults(const ScenarioOptions& opt) {
     pd.irq = kIrqDma;
     pd.coherent_base = coherent_base;
     pd.coherent_size = coherent_size;
-    pd.policy = policy;
-    de::dmac_device* dmac = de::dmac_probe(pd);
-    if (!dmac) {
-      setup_error = "dmac_probe failed";
+    linux_c::DmacProvider dmac;  // the provider --driver names
+    if (!dmac.probe(opt.driver, pd, &setup_error)) {
       sc_core::sc_stop();
       return 1;
     }
@@ -329,8 +327,8 @@ int run_faults(const ScenarioOptions& opt) {
 
     de::dmaengine_terminate_sync(chan);
     de::dma_release_channel(chan);
-    end_state = de::dmac_dbg_check_quiescent(dmac);  // strict oracle: nothing left running or pending
-    de::dmac_remove(dmac);  // the provider's .remove: frees what probe allocated (LeakSanitizer)
+    end_state = dmac.check_quiescent();  // strict oracle: nothing left running or pending
+    end_state += dmac.remove();  // the provider's .remove: frees what probe allocated (LeakSanitizer)
     finished = true;
     sc_core::sc_stop();
     return 0;

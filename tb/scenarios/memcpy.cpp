@@ -29,6 +29,7 @@
 #include "driver/dmaengine/async_tx.h"
 #include "driver/dmaengine/dma-mapping.h"
 #include "driver/dmaengine/dmacosim-dmac.h"
+#include "driver/linux_c/dmac_provider.h"
 #include "driver/dmaengine/dmaengine.h"
 #include "driver/dmaengine/dmatest.h"
 #include "driver/kernel/sched.h"
@@ -68,7 +69,7 @@ struct chain_info {
 };
 
 // Process context. Buffers from the controller's coherent region.
-void run_chains(de::dmac_device* d, unsigned n, unsigned nr_chans, unsigned buf_size, unsigned timeout_ms,
+void run_chains(de::device* dev, unsigned n, unsigned nr_chans, unsigned buf_size, unsigned timeout_ms,
                 uint32_t seed, chain_info* info) {
   KFUNC("memcpy_chains");
   de::dma_cap_mask_t mask;
@@ -91,7 +92,7 @@ void run_chains(de::dmac_device* d, unsigned n, unsigned nr_chans, unsigned buf_
   std::vector<void*> cpu(3 * kWindow);
   std::vector<de::dma_addr_t> bus(3 * kWindow);
   for (unsigned i = 0; i < 3 * kWindow; ++i) {
-    cpu[i] = de::dma_alloc_coherent(&d->dev, buf_size, &bus[i], de::GFP_KERNEL);
+    cpu[i] = de::dma_alloc_coherent(dev, buf_size, &bus[i], de::GFP_KERNEL);
     if (!cpu[i]) info->errors.push_back("cannot allocate chain buffers");
   }
   Cpu& bus_cpu = this_kernel().cpu();
@@ -151,16 +152,15 @@ void run_chains(de::dmac_device* d, unsigned n, unsigned nr_chans, unsigned buf_
     }
   }
   for (unsigned i = 0; i < 3 * kWindow; ++i)
-    if (cpu[i]) de::dma_free_coherent(&d->dev, buf_size, cpu[i], bus[i]);
+    if (cpu[i]) de::dma_free_coherent(dev, buf_size, cpu[i], bus[i]);
   for (auto* c : chans) de::dma_release_channel(c);
 }
 
 int run_memcpy(const ScenarioOptions& opt) {
   ScenarioReport report("memcpy", opt);
   report.add("driver", opt.driver);
-  de::DmacLockPolicy policy;
-  if (!de::dmac_lock_policy_from_string(opt.driver, &policy)) {
-    fprintf(stderr, "memcpy: unknown driver '%s'\n", opt.driver.c_str());
+  if (!linux_c::dmac_driver_known(opt.driver)) {
+    fprintf(stderr, "memcpy: unknown driver '%s' (%s)\n", opt.driver.c_str(), linux_c::dmac_driver_names());
     return 2;
   }
   de::dmatest_params p;
@@ -171,6 +171,11 @@ int run_memcpy(const ScenarioOptions& opt) {
   p.timeout = scenario_uint(opt, "timeout", 3000);
   p.seed = opt.seed;
   const unsigned chain = scenario_uint(opt, "chain", 0);
+  if (chain && linux_c::dmac_driver_is_c(opt.driver)) {
+    fprintf(stderr, "memcpy: --chain needs DMA_INTERRUPT and async_tx dependencies, which the kernel-C provider "
+                    "(%s) does not offer\n", opt.driver.c_str());
+    return 2;
+  }
   chain_info cinfo;
   if (p.threads_per_chan < 1 || p.threads_per_chan > 16 || p.iterations < 1 || p.test_buf_size < 16 ||
       p.test_buf_size > (256u << 10)) {
@@ -199,14 +204,12 @@ int run_memcpy(const ScenarioOptions& opt) {
     pd.irq = kIrqDma;
     pd.coherent_base = kRamBase + (4u << 20);
     pd.coherent_size = 8u << 20;
-    pd.policy = policy;
-    de::dmac_device* d = de::dmac_probe(pd);
-    if (!d) {
-      setup_error = "dmac_probe failed";
+    linux_c::DmacProvider d;  // the provider --driver names
+    if (!d.probe(opt.driver, pd, &setup_error)) {
       sc_core::sc_stop();
       return 1;
     }
-    nr_channels = d->nr_channels;
+    nr_channels = d.nr_channels();
     if (!opt.quiet)
       printf("[memcpy] %u channel(s), %u thread(s)/channel, %u iterations, buf %u bytes\n",
              p.max_channels ? std::min(p.max_channels, nr_channels) : nr_channels, p.threads_per_chan,
@@ -214,7 +217,7 @@ int run_memcpy(const ScenarioOptions& opt) {
           fflush(stdout);
     t_start = sc_core::sc_time_stamp();
     if (chain) {
-      run_chains(d, chain, p.max_channels ? p.max_channels : 2, p.test_buf_size, p.timeout, p.seed, &cinfo);
+      run_chains(d.dev(), chain, p.max_channels ? p.max_channels : 2, p.test_buf_size, p.timeout, p.seed, &cinfo);
       info.all_threads_finished = true;
       info.total_tests = cinfo.tests;
       info.total_failures = cinfo.failures;
@@ -223,8 +226,8 @@ int run_memcpy(const ScenarioOptions& opt) {
       ret = de::dmatest_run(p, &info);
     }
     t_end = sc_core::sc_time_stamp();
-    end_state = de::dmac_dbg_check_quiescent(d);  // strict oracle: nothing left running or pending
-    de::dmac_remove(d);  // the provider's .remove: frees what probe allocated (LeakSanitizer)
+    end_state = d.check_quiescent();  // strict oracle: nothing left running or pending
+    end_state += d.remove();  // the provider's .remove: frees what probe allocated (LeakSanitizer)
     finished = true;
     sc_core::sc_stop();
     return 0;

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "driver/dmaengine/dmacosim-dmac.h"
+#include "driver/linux_c/dmac_provider.h"
 #include "driver/dmaengine/dmaengine.h"
 #include "driver/kernel/sched.h"
 #include "models/audio_port.h"
@@ -76,9 +77,8 @@ struct Round {
 int run_sg(const ScenarioOptions& opt) {
   ScenarioReport report("sg", opt);
   report.add("driver", opt.driver);
-  de::DmacLockPolicy policy;
-  if (!de::dmac_lock_policy_from_string(opt.driver, &policy)) {
-    fprintf(stderr, "sg: unknown driver '%s'\n", opt.driver.c_str());
+  if (!linux_c::dmac_driver_known(opt.driver)) {
+    fprintf(stderr, "sg: unknown driver '%s' (%s)\n", opt.driver.c_str(), linux_c::dmac_driver_names());
     return 2;
   }
   const unsigned entries = scenario_uint(opt, "entries", 7);
@@ -120,10 +120,8 @@ int run_sg(const ScenarioOptions& opt) {
     pd.irq = kIrqDma;
     pd.coherent_base = kRamBase + (12u << 20);
     pd.coherent_size = 1u << 20;
-    pd.policy = policy;
-    de::dmac_device* dmac = de::dmac_probe(pd);
-    if (!dmac) {
-      setup_error = "dmac_probe failed";
+    linux_c::DmacProvider dmac;  // the provider --driver names
+    if (!dmac.probe(opt.driver, pd, &setup_error)) {
       sc_core::sc_stop();
       return 1;
     }
@@ -217,8 +215,8 @@ int run_sg(const ScenarioOptions& opt) {
     }
     de::dmaengine_terminate_sync(chan);
     de::dma_release_channel(chan);
-    end_state = de::dmac_dbg_check_quiescent(dmac);  // strict oracle: nothing left running or pending
-    de::dmac_remove(dmac);  // the provider's .remove: frees what probe allocated (LeakSanitizer)
+    end_state = dmac.check_quiescent();  // strict oracle: nothing left running or pending
+    end_state += dmac.remove();  // the provider's .remove: frees what probe allocated (LeakSanitizer)
     finished = true;
     sc_core::sc_stop();
     return 0;
