@@ -232,6 +232,15 @@ void ScenarioReport::add(const std::string& k, uint64_t v) { fields_.emplace_bac
 void ScenarioReport::add_bool(const std::string& k, bool v) { fields_.emplace_back(k, v ? "true" : "false"); }
 void ScenarioReport::add_raw_json(const std::string& k, const std::string& j) { fields_.emplace_back(k, j); }
 
+void ScenarioReport::fail_hang(const std::string& reason, const std::string& state) {
+  if (interrupted()) {
+    fail("stopped by the interrupt before the software finished");
+    return;
+  }
+  fail(reason);
+  hang_state_ = state;
+}
+
 double ScenarioReport::wall_seconds() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }

@@ -76,10 +76,9 @@ public:
   // A hang: the reason, and the state the drivers dump for one
   // (Kernel::hang_dumps(): every DMA channel), printed after the verdict and
   // kept in summary.json as "hang_state".
-  void fail_hang(const std::string& reason, const std::string& state) {
-    fail(reason);
-    hang_state_ = state;
-  }
+  // After Ctrl-C the software did not finish because the run was stopped:
+  // no hang, and no hang state.
+  void fail_hang(const std::string& reason, const std::string& state);
   bool clean() const { return failures_.empty(); }
 
   double wall_seconds() const;

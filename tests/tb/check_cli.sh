@@ -73,6 +73,7 @@ exit_130_interrupted)
     json "$s" "d['exit_reason']" | grep -c "^interrupted by SIG$sig at" > /dev/null || fail "exit_reason"
     [ -s "$out/$sig/audio.wav" ] && [ -f "$out/$sig/dmacosim.log" ] || fail "WAV/log not written"
     has "$out/stdout" "RESULT: INTERRUPTED: interrupted by SIG$sig"
+    json "$s" "d['failures']" | grep -c "simulation hang" > /dev/null && fail "an interrupted run reported as a hang"
   done
   ;;
 reused_out_is_emptied)
