@@ -136,12 +136,16 @@ function(dmacosim_verilate target)
   endif()
 endfunction()
 
-# A usage error of the dmacosim command: the run must exit with status 2 AND
-# print EXPECT (a fixed string). ARGS: the command line after `dmacosim`.
+# A usage error of the dmacosim command: the run must exit with status 2
+# (or EXIT) AND print EXPECT (a fixed string). ARGS: the command line after
+# `dmacosim`.
 function(dmacosim_add_usage_error_test)
-  cmake_parse_arguments(T "" "NAME;EXPECT" "ARGS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "" "NAME;EXPECT;EXIT" "ARGS;LABELS" ${ARGN})
+  if(NOT DEFINED T_EXIT)
+    set(T_EXIT 2)
+  endif()
   add_test(NAME ${T_NAME}
-    COMMAND sh -c "out=$(\"$0\" \"$@\" 2>&1); rc=$?; echo \"$out\"; [ $rc -eq 2 ] && echo \"$out\" | grep -qF -- \"${T_EXPECT}\""
+    COMMAND sh -c "out=$(\"$0\" \"$@\" 2>&1); rc=$?; echo \"$out\"; [ $rc -eq ${T_EXIT} ] && echo \"$out\" | grep -qF -- \"${T_EXPECT}\""
             $<TARGET_FILE:dmacosim> ${T_ARGS})
   if(T_LABELS)
     set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}")

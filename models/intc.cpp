@@ -71,9 +71,16 @@ tlm_response_status Intc::reg_read(uint32_t off, uint32_t& v, bool debug) {
       v = peek_claim();
       if (!debug) {
         if (v == 0) {
-          ++spurious_;
-          log_info(name(), strfmt("spurious claim (no eligible source), SPURIOUS_COUNT=%u", spurious_));
+          // The claim that ends a handler's loop (Linux plic_handle_irq()
+          // claims until it reads 0) finds nothing by design; a claim of 0
+          // with no source claimed before it is one nothing asked for.
+          if (!claimed_since_zero_) {
+            ++spurious_;
+            log_info(name(), strfmt("spurious claim (no eligible source), SPURIOUS_COUNT=%u", spurious_));
+          }
+          claimed_since_zero_ = false;
         } else {
+          claimed_since_zero_ = true;
           in_service_ |= 1u << v;
           log_debug(name(), strfmt("claim -> source %u", v));
           update();

@@ -14,7 +14,10 @@
 //                                                   that is pending & enabled with
 //                                                   PRIORITY > THRESHOLD (ties -> lowest id);
 //                                                   marks it in service (clears pending).
-//                                                   0 = none (spurious claim, counted).
+//                                                   0 = none: the claim that ends a
+//                                                   handler loop (after a claim that
+//                                                   returned a source) is normal; any
+//                                                   other is a spurious claim (counted).
 //                                                   *debug reads have no side effect
 // 0x018         COMPLETE        WO      -           write a source id: ends its service; if
 //                                                   its input is still high it is pending
@@ -22,7 +25,8 @@
 //                                                   is not in service (or id 0 / out of
 //                                                   range) is ignored and logged (warning).
 // 0x01C         THRESHOLD       RW      0           [2:0]; only PRIORITY > THRESHOLD interrupts
-// 0x020         SPURIOUS_COUNT  RO      0           number of CLAIM reads that returned 0
+// 0x020         SPURIOUS_COUNT  RO      0           number of spurious claims (CLAIM reads of 0
+//                                                   not preceded by a claim of a source)
 // 0x100 + 4*n   PRIORITY[n]     RW      0           [2:0] priority 0..7 of source n
 //                                                   (0 = never interrupts; PRIORITY[0] reads 0)
 // -----------------------------------------------------------------------------
@@ -92,6 +96,7 @@ private:
   std::array<Wire*, kMaxSources> inputs_{};
   uint32_t levels_ = 0;  // sampled input levels
   uint32_t enable_ = 0, in_service_ = 0, threshold_ = 0, spurious_ = 0;
+  bool claimed_since_zero_ = false;  // a claim returned a source since the last claim of 0
   std::array<uint32_t, kMaxSources> priority_{};
   Wire irq_out_;
 };

@@ -1,5 +1,6 @@
 #include "log.h"
 
+#include <cmath>
 #include <cstdio>
 #include <systemc>
 
@@ -20,13 +21,23 @@ static const char* level_name(LogLevel l) {
   return "?";
 }
 
-// An expected record reads "expected error" (not "error"), so a reader, or a
-// grep for "] error", tells it from a real one; the reason ends the line.
+// dmesg's "[    5.123456] " stamp, in simulated time. An expected record
+// reads "(injected)" / "(expected)" and no level word, so a grep for
+// "warning" or "error" finds only the run's real ones; the reason ends the line.
 std::string Log::format(const LogRecord& r) {
-  if (!r.expected.empty())
-    return strfmt("[%14.3f ns] expected %s %s: %s [expected: %s]", r.time_ns, level_name(r.level), r.source.c_str(),
-                  r.text.c_str(), r.expected.c_str());
-  return strfmt("[%14.3f ns] %-7s %s: %s", r.time_ns, level_name(r.level), r.source.c_str(), r.text.c_str());
+  const unsigned long long us = (unsigned long long)std::llround(r.time_ns / 1e3);
+  std::string text = r.text;
+  // No doubled prefix when the text already starts with its source ("dmac: dmac: ...").
+  if (!r.source.empty() && text.compare(0, r.source.size(), r.source) == 0 &&
+      text.compare(r.source.size(), 2, ": ") == 0)
+    text.erase(0, r.source.size() + 2);
+  const std::string stamp = strfmt("[%5llu.%06llu] %s: ", us / 1000000, us % 1000000, r.source.c_str());
+  if (!r.expected.empty()) {
+    const bool injected = r.expected.compare(0, 8, "injected") == 0;
+    return stamp + (injected ? "(injected) " : "(expected) ") + text + " [" + r.expected + "]";
+  }
+  if (r.level >= LogLevel::Warn) return stamp + level_name(r.level) + ": " + text;
+  return stamp + text;
 }
 
 static bool matches(const LogRecord& r, const std::string& needle) {
@@ -40,11 +51,15 @@ void Log::write(LogLevel level, const std::string& source, const std::string& te
       r.expected = e.why;
       break;
     }
-  if (level >= echo_level_) fprintf(stderr, "%s\n", format(r).c_str());
-  if (file_) {
+  const LogLevel shown = shown_level(r);
+  if (shown >= echo_level_) fprintf(stderr, "%s\n", format(r).c_str());
+  if (file_ && shown >= file_level_) {
     fprintf(static_cast<FILE*>(file_), "%s\n", format(r).c_str());
     fflush(static_cast<FILE*>(file_));
   }
+  // A warning or error is always kept (the strict oracle counts them).
+  last_kept_ = level >= keep_level_ || level >= LogLevel::Warn;
+  if (!last_kept_) return;
   if (records_.size() >= capacity_) {
     const auto end = records_.begin() + long(capacity_ / 2);
     for (auto it = records_.begin(); it != end; ++it) dropped_unexpected_ += is_unexpected(*it);
@@ -55,7 +70,7 @@ void Log::write(LogLevel level, const std::string& source, const std::string& te
 
 void Log::write_finding(LogLevel level, const std::string& source, const std::string& text) {
   write(level, source, text);
-  records_.back().finding = true;
+  if (last_kept_) records_.back().finding = true;
 }
 
 size_t Log::count(LogLevel level, const std::string& needle) { return count_all(level, {needle}); }

@@ -1,6 +1,7 @@
 // Platform log: every model reports through here, stamped with simulated time.
-// Records are kept in memory so tests can assert that bad input produced the
-// clear message it should; echo to stderr is on for warnings and errors.
+// Records are kept in memory (the last `capacity`) so tests can assert that
+// bad input produced the clear message it should, and streamed to the log
+// file (set_file); echo to stderr is on for warnings and errors.
 //
 // Strict oracle: a warning or error nobody expected fails the run. A record is
 // expected when, before it is written, a live expectation (Log::expect /
@@ -58,12 +59,25 @@ public:
   std::vector<std::string> unexpected(size_t max = 5) const;
   // Echo records at or above `level` to stderr (default Warn).
   void set_echo_level(LogLevel level) { echo_level_ = level; }
-  // Also append every record to this file ("" closes).
+  // Also append every record at `file_level` or above to this file ("" closes).
   void set_file(const std::string& path);
+  void set_file_level(LogLevel level) { file_level_ = level; }
   // Keep at most this many records in memory (oldest dropped); default 100000.
   void set_capacity(size_t n) { capacity_ = n; }
+  // Keep in memory only records at `level` or above (default Debug: all,
+  // for tests that count them). The dmacosim command keeps Info and above:
+  // its debug records (every claim, every descriptor) go only to the file,
+  // so memory does not grow with simulated time.
+  void set_keep_level(LogLevel level) { keep_level_ = level; }
 
+  // One line, dmesg-like: "[    0.012345] source: text" (simulated seconds),
+  // "source: warning: text" / "source: error: text" for those levels. A record
+  // that an expectation matched is shown at info level as
+  // "source: (injected) text [why]" (or "(expected)" when the reason is not
+  // an injected fault): it is no warning or error of the run.
   static std::string format(const LogRecord& r);
+  // The level a record is shown (echoed, filed) at.
+  static LogLevel shown_level(const LogRecord& r) { return r.expected.empty() ? r.level : LogLevel::Info; }
 
 private:
   struct Expectation {
@@ -79,6 +93,9 @@ private:
   size_t next_token_ = 1;
   size_t dropped_unexpected_ = 0;
   LogLevel echo_level_ = LogLevel::Warn;
+  LogLevel file_level_ = LogLevel::Info;
+  LogLevel keep_level_ = LogLevel::Debug;
+  bool last_kept_ = false;  // the last write() kept its record
   size_t capacity_ = 100000;
   void* file_ = nullptr;
 };

@@ -1,8 +1,13 @@
 #include "tb/scenario_report.h"
 
+#include <dirent.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <csignal>
+#include <ctime>
+#include <stdexcept>
 
 #include <algorithm>
 #include <cerrno>
@@ -19,8 +24,159 @@
 #ifndef DMACOSIM_SOURCE_DIR
 #define DMACOSIM_SOURCE_DIR "."
 #endif
+#ifndef DMACOSIM_VERSION
+#define DMACOSIM_VERSION "unknown"
+#endif
+#ifndef DMACOSIM_GIT_DESCRIBE
+#define DMACOSIM_GIT_DESCRIBE "unknown"
+#endif
+#ifndef DMACOSIM_VERILATOR_VERSION
+#define DMACOSIM_VERILATOR_VERSION "unknown"
+#endif
 
 namespace dmacosim {
+
+std::vector<Scenario>& scenario_registry() {
+  static std::vector<Scenario> r;
+  return r;
+}
+
+const Scenario* find_scenario(const std::string& name) {
+  for (const Scenario& s : scenario_registry())
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+std::string dmacosim_version() {
+  return strfmt("dmacosim %s (git %s)\nVerilator %s\nSystemC %s", DMACOSIM_VERSION, DMACOSIM_GIT_DESCRIBE,
+                DMACOSIM_VERILATOR_VERSION, sc_core::sc_release());
+}
+
+// ---- Ctrl-C
+
+static volatile std::sig_atomic_t g_interrupt_signal = 0;
+
+static void on_interrupt(int sig) { g_interrupt_signal = sig; }
+
+void install_interrupt_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;  // the second Ctrl-C kills at once
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+bool interrupted() { return g_interrupt_signal != 0; }
+int interrupt_signal() { return g_interrupt_signal; }
+
+bool show_progress(const ScenarioOptions& opt) { return !opt.quiet && (opt.progress || isatty(2)); }
+
+void simulate(const ScenarioOptions& opt, const sc_core::sc_time& limit, const std::function<std::string()>& detail) {
+  using namespace sc_core;
+  const bool tty = isatty(2) != 0;
+  const bool show = show_progress(opt);
+  const auto wall0 = std::chrono::steady_clock::now();
+  auto last = wall0;
+  bool shown = false;
+  const sc_time end = sc_time_stamp() + limit;
+  // 1 ms simulated is a few ms of wall time at most: Ctrl-C is answered at once.
+  const sc_time slice(1, SC_MS);
+  while (sc_time_stamp() < end && sc_get_status() != SC_STOPPED && !sc_end_of_simulation_invoked() &&
+         !interrupted()) {
+    sc_start(std::min(slice, end - sc_time_stamp()));
+    // Test hook for the internal-error path (ctest dmacosim.cli.exit_4_internal_error):
+    // an exception, or a SystemC error report, in the middle of a run.
+    if (const char* inject = getenv("DMACOSIM_INJECT_INTERNAL_ERROR")) {
+      const std::string what = strfmt("injected internal error (DMACOSIM_INJECT_INTERNAL_ERROR=%s)", inject);
+      if (std::string(inject) == "sc_report") SC_REPORT_ERROR("dmacosim", what.c_str());
+      throw std::runtime_error(what);
+    }
+    if (!show) continue;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - wall0 < std::chrono::seconds(1) || now - last < std::chrono::milliseconds(tty ? 250 : 1000)) continue;
+    last = now;
+    shown = true;
+    const std::string more = detail ? "  " + detail() : std::string();
+    fprintf(stderr, "%s[%s] %.3f s simulated, %.0f s wall%s%s", tty ? "\r\033[K" : "", opt.scenario.c_str(),
+            sc_time_stamp().to_seconds(),
+            std::chrono::duration<double>(now - wall0).count(), more.c_str(), tty ? "" : "\n");
+    fflush(stderr);
+  }
+  if (shown && tty) fprintf(stderr, "\r\033[K");
+}
+
+static std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char b[32];
+  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return b;
+}
+
+static std::string json_string_array(const std::vector<std::string>& v) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + ScenarioReport::json_escape(v[i]);
+  return s + "]";
+}
+
+// Settings the scenario read (key, JSON value), in read order.
+static std::vector<std::pair<std::string, std::string>>& applied_settings() {
+  static std::vector<std::pair<std::string, std::string>> v;
+  return v;
+}
+
+static void record_setting(const char* key, const std::string& json) {
+  for (auto& kv : applied_settings())
+    if (kv.first == key) {
+      kv.second = json;
+      return;
+    }
+  applied_settings().emplace_back(key, json);
+}
+
+// The common options with their values (defaults applied), as JSON.
+static std::string options_json(const ScenarioOptions& o) {
+  return strfmt("{\"driver\": %s, \"seconds\": %.9g, \"period_bytes\": %u, \"periods\": %u, \"start_stop\": %u, "
+                "\"trace\": %s, \"png\": %s, \"idle_skipping\": %s, \"seed\": %u, \"log_level\": %s}",
+                ScenarioReport::json_escape(o.driver).c_str(), o.seconds, o.period_bytes, o.periods, o.start_stop,
+                o.trace ? "true" : "false", o.png ? "true" : "false", o.idle_skipping ? "true" : "false",
+                unsigned(o.seed), ScenarioReport::json_escape(o.log_level).c_str());
+}
+
+// What a reused --out keeps of an earlier run: nothing the command writes.
+// Only the command's own file names are removed (and the same in
+// subdirectories that hold a summary.json: seed-options' runs); anything
+// else in the directory is left alone.
+static bool is_run_output(const std::string& f) {
+  auto ends = [&](const char* e) {
+    const size_t n = strlen(e);
+    return f.size() > n && f.compare(f.size() - n, n, e) == 0;
+  };
+  return f == "summary.json" || f == "dmacosim.log" || f == "stdout.log" || f == "seed-options.json" ||
+         ends(".wav") || ends(".fst") || ends(".vcd") || ends(".gtkw") || ends(".png");
+}
+
+static void remove_previous_outputs(const std::string& dir, int depth) {
+  struct stat st {};
+  if (stat((dir + "/summary.json").c_str(), &st) != 0) return;  // not a run's output directory
+  DIR* d = opendir(dir.c_str());
+  if (!d) return;
+  std::vector<std::string> files, subdirs;
+  while (dirent* e = readdir(d)) {
+    const std::string n = e->d_name;
+    if (n == "." || n == "..") continue;
+    const std::string path = dir + "/" + n;
+    if (lstat(path.c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) subdirs.push_back(path);
+    else if (S_ISREG(st.st_mode) && is_run_output(n)) files.push_back(path);
+  }
+  closedir(d);
+  for (const auto& f : files) std::remove(f.c_str());
+  if (depth < 1)
+    for (const auto& sd : subdirs) remove_previous_outputs(sd, depth + 1);
+}
 
 static void make_dirs(const std::string& path) {
   for (size_t i = 1; i <= path.size(); ++i)
@@ -28,23 +184,31 @@ static void make_dirs(const std::string& path) {
 }
 
 ScenarioReport::ScenarioReport(std::string scenario, const ScenarioOptions& opt)
-    : scenario_(std::move(scenario)), out_dir_(opt.out_dir), start_(std::chrono::steady_clock::now()) {
+    : scenario_(std::move(scenario)), out_dir_(opt.out_dir), start_time_(utc_now()),
+      start_(std::chrono::steady_clock::now()) {
   if (!out_dir_.empty()) {
     make_dirs(out_dir_);
     // Find out now, not after the simulation, that the outputs cannot be
-    // written there: a usage error, nothing has run.
+    // written there: an environment error, nothing has run.
     const std::string probe = out_path(".dmacosim-write-check");
     FILE* f = std::fopen(probe.c_str(), "w");
     if (!f) {
       fprintf(stderr, "dmacosim: --out=%s: cannot write there (%s)\n", out_dir_.c_str(), std::strerror(errno));
-      std::exit(2);
+      std::exit(kExitEnvironment);
     }
     std::fclose(f);
     std::remove(probe.c_str());
+    // A reused --out holds this run's outputs only (never an old trace next
+    // to a new summary).
+    remove_previous_outputs(out_dir_, 0);
     Log::instance().set_file(out_path("dmacosim.log"));
   }
   add("scenario", scenario_);
   add("seed", uint64_t(opt.seed));  // with the options, what replays the run
+  add_raw_json("command_line", json_string_array(opt.command_line));
+  add("version", dmacosim_version());
+  add_raw_json("options", options_json(opt));
+  add("start_time", start_time_);
 }
 
 std::string ScenarioReport::out_path(const std::string& file) const {
@@ -68,6 +232,15 @@ void ScenarioReport::add(const std::string& k, uint64_t v) { fields_.emplace_bac
 void ScenarioReport::add_bool(const std::string& k, bool v) { fields_.emplace_back(k, v ? "true" : "false"); }
 void ScenarioReport::add_raw_json(const std::string& k, const std::string& j) { fields_.emplace_back(k, j); }
 
+void ScenarioReport::fail_hang(const std::string& reason, const std::string& state) {
+  if (interrupted()) {
+    fail("stopped by the interrupt before the software finished");
+    return;
+  }
+  fail(reason);
+  hang_state_ = state;
+}
+
 double ScenarioReport::wall_seconds() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
@@ -90,7 +263,26 @@ int ScenarioReport::finish() {
   for (size_t i = 0; i < failures_.size(); ++i) reasons += (i ? ", " : "") + json_escape(failures_[i]);
   add_raw_json("failures", reasons + "]");
   if (!hang_state_.empty()) add("hang_state", hang_state_);
-  add_bool("clean", clean());
+  add_bool("clean", clean() && !interrupted());
+  std::string settings = "{";
+  for (size_t i = 0; i < applied_settings().size(); ++i)
+    settings += (i ? ", " : "") + json_escape(applied_settings()[i].first) + ": " + applied_settings()[i].second;
+  add_raw_json("settings", settings + "}");  // scenario settings as applied (defaults included)
+  int code = kExitClean;
+  std::string reason = "clean";
+  if (interrupted()) {
+    code = kExitInterrupted;
+    reason = strfmt("interrupted by %s at %.6f s simulated", interrupt_signal() == SIGTERM ? "SIGTERM" : "SIGINT",
+                    sc_core::sc_time_stamp().to_seconds());
+  } else if (io_failed_) {
+    code = kExitEnvironment;
+    reason = "an output could not be written";
+  } else if (!clean()) {
+    code = kExitFindings;
+    reason = "findings";
+  }
+  add_bool("interrupted", interrupted());
+  add("end_time", utc_now());
 
   size_t w = 0;
   for (auto& r : rows_) w = std::max(w, r.first.size());
@@ -99,20 +291,53 @@ int ScenarioReport::finish() {
   printf("%s\n", std::string(w + 30, '-').c_str());
   for (auto& r : rows_) printf("  %-*s  %s\n", int(w), r.first.c_str(), r.second.c_str());
   printf("%s\n", std::string(w + 30, '-').c_str());
-  if (clean()) printf("RESULT: clean\n");
-  else for (auto& f : failures_) printf("RESULT: FAILED: %s\n", f.c_str());
-  if (!hang_state_.empty()) printf("State at the hang:\n%s", hang_state_.c_str());
+  if (code == kExitInterrupted) {
+    // The checks of a run cut short fail for that reason alone: summary.json
+    // keeps them, the terminal says what happened.
+    printf("RESULT: INTERRUPTED: %s; the outputs so far are written\n", reason.c_str());
+  } else if (clean()) {
+    printf("RESULT: clean\n");
+  } else {
+    for (auto& f : failures_) printf("RESULT: FAILED: %s\n", f.c_str());
+    if (!hang_state_.empty()) printf("State at the hang:\n%s", hang_state_.c_str());
+  }
 
   if (!out_dir_.empty()) {  // outputs only where asked: never litter the working directory
-    std::ofstream js(out_path("summary.json"));
-    js << "{\n";
-    for (size_t i = 0; i < fields_.size(); ++i)
-      js << "  " << json_escape(fields_[i].first) << ": " << fields_[i].second << (i + 1 < fields_.size() ? ",\n" : "\n");
-    js << "}\n";
+    const std::string path = out_path("summary.json");
+    bool written = false;
+    for (int pass = 0; pass < 2 && !written; ++pass) {
+      if (pass) {  // the summary itself could not be written: say so in the one we try again
+        code = kExitEnvironment;
+        reason = "summary.json could not be written";
+      }
+      std::ofstream js(path);
+      js << "{\n";
+      for (size_t i = 0; i < fields_.size(); ++i)
+        js << "  " << json_escape(fields_[i].first) << ": " << fields_[i].second << ",\n";
+      js << "  \"exit_code\": " << code << ",\n  \"exit_reason\": " << json_escape(reason) << "\n}\n";
+      js.flush();
+      written = bool(js);
+    }
+    if (!written) {
+      fprintf(stderr, "dmacosim: %s: cannot write (%s)\n", path.c_str(), std::strerror(errno));
+      code = kExitEnvironment;
+    }
     printf("outputs: %s\n", out_dir_.c_str());
   }
+  fflush(stdout);
   Log::instance().set_file("");
-  return clean() ? 0 : 1;
+  return code;
+}
+
+void write_abnormal_summary(const ScenarioOptions& opt, const std::string& reason, int exit_code) {
+  if (opt.out_dir.empty()) return;
+  std::ofstream js(opt.out_dir + "/summary.json");
+  js << "{\n  \"scenario\": " << ScenarioReport::json_escape(opt.scenario) << ",\n  \"seed\": " << opt.seed
+     << ",\n  \"command_line\": " << json_string_array(opt.command_line)
+     << ",\n  \"version\": " << ScenarioReport::json_escape(dmacosim_version())
+     << ",\n  \"options\": " << options_json(opt) << ",\n  \"clean\": false,\n  \"end_time\": \"" << utc_now()
+     << "\",\n  \"exit_code\": " << exit_code << ",\n  \"exit_reason\": " << ScenarioReport::json_escape(reason)
+     << "\n}\n";
 }
 
 // The '*' line of a save file: zoom, primary marker, then the 26 named
@@ -232,27 +457,47 @@ static bool parse_whole(const std::string& v, long long lo, long long hi, long l
   return true;
 }
 
+// The scenario's registry must declare every key it reads (unit tests that
+// run no registered scenario leave opt.scenario empty).
+static void check_declared(const ScenarioOptions& opt, const char* key) {
+  if (opt.scenario.empty()) return;
+  const Scenario* s = find_scenario(opt.scenario);
+  if (s && std::any_of(s->keys.begin(), s->keys.end(), [&](const ScenarioKey& k) { return k.name == key; })) return;
+  throw std::logic_error(strfmt("scenario '%s' reads --%s, which its registry (Scenario::keys) does not declare",
+                                opt.scenario.c_str(), key));
+}
+
 unsigned scenario_uint(const ScenarioOptions& opt, const char* key, unsigned def) {
+  check_declared(opt, key);
   auto it = opt.extra.find(key);
-  if (it == opt.extra.end()) return def;
-  long long x = 0;
-  if (!parse_whole(it->second, 0, 4294967295LL, &x)) {
+  long long x = def;
+  if (it != opt.extra.end() && !parse_whole(it->second, 0, 4294967295LL, &x)) {
     fprintf(stderr, "dmacosim: --%s=%s: expected a whole number from 0 to 4294967295\n", key, it->second.c_str());
-    std::exit(2);
+    std::exit(kExitUsage);
   }
+  record_setting(key, std::to_string(x));
   return unsigned(x);
 }
 
 int scenario_int(const ScenarioOptions& opt, const char* key, int def) {
+  check_declared(opt, key);
   auto it = opt.extra.find(key);
-  if (it == opt.extra.end()) return def;
-  long long x = 0;
-  if (!parse_whole(it->second, -2147483648LL, 2147483647LL, &x)) {
+  long long x = def;
+  if (it != opt.extra.end() && !parse_whole(it->second, -2147483648LL, 2147483647LL, &x)) {
     fprintf(stderr, "dmacosim: --%s=%s: expected a whole number (-1 = off where the option says so)\n", key,
             it->second.c_str());
-    std::exit(2);
+    std::exit(kExitUsage);
   }
+  record_setting(key, std::to_string(x));
   return int(x);
+}
+
+std::string scenario_string(const ScenarioOptions& opt, const char* key, const std::string& def) {
+  check_declared(opt, key);
+  auto it = opt.extra.find(key);
+  const std::string v = it == opt.extra.end() ? def : it->second;
+  record_setting(key, ScenarioReport::json_escape(v));
+  return v;
 }
 
 std::string ScenarioReport::json_reports(const std::vector<kernel::LockReport>& reps) {

@@ -2,6 +2,8 @@
 // summary, the terminal summary table, and the GTKWave save file for a trace.
 #pragma once
 #include <chrono>
+#include <functional>
+#include <systemc>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,9 +16,39 @@ namespace dmacosim {
 // Scenario settings (--KEY=VALUE): a whole number (decimal, or 0x hex), or
 // `def` when the key is absent. A value that is not a number in range is a
 // usage error: the message names the key and the process exits with status 2
-// before anything runs.
+// before anything runs. The key must be in the scenario's registry
+// (Scenario::keys): reading one that is not is an internal error (exit 4), so
+// `run SCENARIO --help` cannot miss a setting the code reads. Every value
+// read, default or given, goes to summary.json's "settings".
 unsigned scenario_uint(const ScenarioOptions& opt, const char* key, unsigned def);
 int scenario_int(const ScenarioOptions& opt, const char* key, int def);
+std::string scenario_string(const ScenarioOptions& opt, const char* key, const std::string& def);
+
+// The version line of `dmacosim --version`: project version, git describe at
+// configure time, Verilator, SystemC.
+std::string dmacosim_version();
+
+// Ctrl-C: SIGINT and SIGTERM set a flag that simulate() polls between slices
+// of simulated time (a safe point: no process is half-way through a step);
+// the run then ends as if its time limit had come, the scenario writes its
+// outputs and ScenarioReport::finish() returns kExitInterrupted. A second
+// signal ends the process at once.
+void install_interrupt_handlers();
+bool interrupted();
+int interrupt_signal();  // the signal that interrupted the run (0: none)
+
+// sc_start(limit) in slices: stops early on sc_stop() or an interrupt, and
+// shows progress on stderr (when it is a terminal, or with --progress; never
+// with --quiet) once the run has taken more than a second. `detail`, if
+// given, adds scenario-specific progress text.
+bool show_progress(const ScenarioOptions& opt);  // !--quiet and (stderr is a terminal or --progress)
+void simulate(const ScenarioOptions& opt, const sc_core::sc_time& limit,
+              const std::function<std::string()>& detail = nullptr);
+
+// A run that ended without its report (an internal error): writes a
+// summary.json with what is known (command line, version, reason, exit code)
+// into --out, if given.
+void write_abnormal_summary(const ScenarioOptions& opt, const std::string& reason, int exit_code);
 
 class ScenarioReport {
 public:
@@ -36,17 +68,23 @@ public:
   void row(const std::string& label, const std::string& value) { rows_.emplace_back(label, value); }
   // A reason the run is not clean (exit code 1).
   void fail(const std::string& reason) { failures_.push_back(reason); }
+  // An output that could not be written (exit code 3, over findings).
+  void io_fail(const std::string& reason) {
+    failures_.push_back(reason);
+    io_failed_ = true;
+  }
   // A hang: the reason, and the state the drivers dump for one
   // (Kernel::hang_dumps(): every DMA channel), printed after the verdict and
   // kept in summary.json as "hang_state".
-  void fail_hang(const std::string& reason, const std::string& state) {
-    fail(reason);
-    hang_state_ = state;
-  }
+  // After Ctrl-C the software did not finish because the run was stopped:
+  // no hang, and no hang state.
+  void fail_hang(const std::string& reason, const std::string& state);
   bool clean() const { return failures_.empty(); }
 
   double wall_seconds() const;
-  // Prints the table and the verdict, writes summary.json; returns the exit code.
+  // Prints the table and the verdict, writes summary.json; returns the exit
+  // code: kExitInterrupted after Ctrl-C, kExitEnvironment when an output
+  // could not be written, kExitFindings for any other failure, else kExitClean.
   int finish();
 
   // Copies waves/<name>.gtkw next to the trace with the dump file path filled in.
@@ -71,6 +109,8 @@ private:
   std::vector<std::pair<std::string, std::string>> rows_;
   std::vector<std::string> failures_;
   std::string hang_state_;
+  bool io_failed_ = false;
+  std::string start_time_;  // UTC, ISO 8601
   std::chrono::steady_clock::time_point start_;
 };
 

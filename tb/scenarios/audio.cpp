@@ -200,8 +200,8 @@ int run_audio(const ScenarioOptions& opt) {
     return 2;
   }
   PcmLockModel lock_model = PcmLockModel::Linux2_6_33;
-  if (opt.extra.count("alsa")) {
-    const std::string& a = opt.extra.at("alsa");
+  {
+    const std::string a = scenario_string(opt, "alsa", "2.6.33");
     if (a == "6.8") lock_model = PcmLockModel::Linux6_8;
     else if (a != "2.6.33") {
       fprintf(stderr, "audio: --alsa must be 2.6.33 or 6.8\n");
@@ -223,8 +223,7 @@ int run_audio(const ScenarioOptions& opt) {
   const sc_core::sc_time period_time(double(period_frames) / kRate, sc_core::SC_SEC);
   const sc_core::sc_time sample_period(1.0 / kRate, sc_core::SC_SEC);
   PcmDmaTrigger dma_trigger = PcmDmaTrigger::Direct;
-  if (opt.extra.count("pcm-dma-trigger") &&
-      !pcm_dma_trigger_from_string(opt.extra.at("pcm-dma-trigger"), &dma_trigger)) {
+  if (!pcm_dma_trigger_from_string(scenario_string(opt, "pcm-dma-trigger", "direct"), &dma_trigger)) {
     fprintf(stderr, "audio: --pcm-dma-trigger must be direct, irq-enable, deferred-tasklet or deferred-work\n");
     return 2;
   }
@@ -359,7 +358,6 @@ int run_audio(const ScenarioOptions& opt) {
   auto control = [&]() -> int {
     snd_pcm_runtime* rt = ss->runtime;
     const sc_core::sc_time guard = period_time * double(opt.periods + 4) + sc_core::sc_time(50, sc_core::SC_MS);
-    const unsigned progress_every = std::max(1u, cycles / 10);
     for (unsigned r = 0; r < cycles && setup_error.empty(); ++r) {
       runs.push_back(Run{});
       Run& run = runs.back();
@@ -474,11 +472,6 @@ int run_audio(const ScenarioOptions& opt) {
         setup_error = strfmt("run %u: the application did not return from its write after the stop", r);
         break;
       }
-      if (!opt.quiet && (r + 1) % progress_every == 0)
-        printf("[audio] cycle %u/%u  sim %.4f s  codec frames %zu  period callbacks %llu\n", r + 1, cycles,
-               sc_core::sc_time_stamp().to_seconds(), port.played_frames().size(),
-               (unsigned long long)rt->period_elapsed_calls),
-            fflush(stdout);
     }
     return 0;
   };
@@ -637,7 +630,7 @@ int run_audio(const ScenarioOptions& opt) {
   // Upper bound of the simulated time: every run plus pauses, with margin.
   const sc_core::sc_time limit = (period_time * double(run_periods + opt.periods + 2) + sc_core::sc_time(5, sc_core::SC_MS)) *
                                      double(cycles) + sc_core::sc_time(1, sc_core::SC_SEC);
-  sc_core::sc_start(limit);
+  simulate(opt, limit, [&] { return strfmt("cycle %zu/%u, codec frames %zu", runs.size(), cycles, port.played_frames().size()); });
   const double sim_s = sc_core::sc_time_stamp().to_seconds();
   const double wall = report.wall_seconds();
   const uint64_t cycles_sim = sys.hw.dmac.cycles();
@@ -876,7 +869,28 @@ int run_audio(const ScenarioOptions& opt) {
 ScenarioRegistrar reg({"audio",
                        "ALSA playback over cyclic DMA: start/stop/pause/suspend triggers, bit-exact at the codec, "
                        "lock validator (--driver=legacy-bh reproduces the 2010 bug)",
-                       run_audio});
+                       run_audio,
+                       {
+                           {"alsa", "2.6.33", "ALSA stream-lock model: 2.6.33 or 6.8"},
+                           {"pause", "1", "PAUSE_PUSH/PAUSE_RELEASE in every odd run (0 = never)"},
+                           {"suspend", "1", "SUSPEND/RESUME in every run r % 5 == 2 (0 = never)"},
+                           {"pcm-dma-trigger", "direct",
+                            "where the card's trigger makes the DMA calls: direct, irq-enable, deferred-tasklet, "
+                            "deferred-work"},
+                           {"deferred-naive", "0", "1 = the first deferred trigger one would write"},
+                           {"quick-stop", "0", "every N-th run stops right after its START (0 = none)"},
+                           {"trigger-delay-us", "0", "busy time with IRQs off at the start of every trigger, us"},
+                           {"netrx-load", "0", "network receive softirq load, percent of the CPU (0..100)"},
+                           {"fifo-depth", "16", "audio port FIFO depth, frames"},
+                           {"watermark", "fifo-depth/4", "FIFO level that raises the DMA request"},
+                           {"single-requests", "0", "1 = the port raises single requests instead of bursts"},
+                           {"burst", "fifo-depth/2", "DMA maxburst, frames"},
+                           {"xrun-at", "-1", "the application stalls in run R: an xrun (-1 = never)"},
+                           {"ram-stall-at", "1 with legacy-bh, else -1",
+                            "every RAM access of run R takes 2 ms: underrun, the I2S IRQ stops the stream (-1 = off)"},
+                           {"memcpy-client", "1", "a dmatest memcpy client on another channel (0 = off)"},
+                           {"memcpy-iterations", "50", "its iterations", "iterations"},
+                       }});
 
 }  // namespace
 }  // namespace dmacosim

@@ -98,7 +98,7 @@ int run_demo(const ScenarioOptions& opt) {
     return 0;
   });
 
-  sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_SEC));
+  simulate(opt, sc_core::sc_time(1, sc_core::SC_SEC));
   const double sim_s = sc_core::sc_time_stamp().to_seconds();
   const double wall = report.wall_seconds();
   const uint64_t cycles = sys.hw.dmac.cycles();
@@ -136,7 +136,8 @@ int run_demo(const ScenarioOptions& opt) {
   return report.finish();
 }
 
-ScenarioRegistrar reg({"demo", "platform demo: a DMA copy programmed by a kernel thread, IRQ to the CPU", run_demo});
+ScenarioRegistrar reg({"demo", "platform demo: a DMA copy programmed by a kernel thread, IRQ to the CPU", run_demo,
+                       {{"bytes", "6000", "bytes the DMA copies"}}});
 
 }  // namespace
 }  // namespace dmacosim

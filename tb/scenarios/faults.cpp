@@ -334,7 +334,7 @@ int run_faults(const ScenarioOptions& opt) {
     return 0;
   });
 
-  sc_core::sc_start(sc_core::sc_time(5, sc_core::SC_SEC));
+  simulate(opt, sc_core::sc_time(5, sc_core::SC_SEC));
   const double sim_s = sc_core::sc_time_stamp().to_seconds();
   const double wall = report.wall_seconds();
   const uint64_t cycles = sys.hw.dmac.cycles();
@@ -414,7 +414,8 @@ int run_faults(const ScenarioOptions& opt) {
 
 ScenarioRegistrar reg({"faults", "bus errors on source/destination/descriptors/unmapped -> callback_result, "
                                  "recovery after terminate_sync; bad API calls",
-                       run_faults});
+                       run_faults,
+                       {{"len", "8192", "bytes per transfer (64..1048576)"}}});
 
 }  // namespace
 }  // namespace dmacosim

@@ -235,7 +235,7 @@ int run_memcpy(const ScenarioOptions& opt) {
 
   // Bound: each test is at most its timeout; the run normally takes ms.
   const sc_core::sc_time limit(10.0 + double(p.iterations) * p.timeout / 1000.0, sc_core::SC_SEC);
-  sc_core::sc_start(limit);
+  simulate(opt, limit);
   const double sim_s = sc_core::sc_time_stamp().to_seconds();
   const double wall = report.wall_seconds();
   const uint64_t cycles = sys.hw.dmac.cycles();
@@ -311,7 +311,16 @@ int run_memcpy(const ScenarioOptions& opt) {
 }
 
 ScenarioRegistrar reg({"memcpy", "dmatest memcpy client over all DMA channels (threads, iterations, buf-size)",
-                       run_memcpy});
+                       run_memcpy,
+                       {
+                           {"threads", "1", "dmatest threads per channel (1..16)", "threads_per_chan"},
+                           {"iterations", "20", "tests per thread", "iterations"},
+                           {"buf-size", "16384", "test buffer bytes (16..262144)", "test_buf_size"},
+                           {"channels", "0", "channels to use (0 = all)", "max_channels"},
+                           {"timeout", "3000", "per-transfer timeout, ms", "timeout"},
+                           {"chain", "0", "N async_tx dependency chains (memcpy on one channel, dependent memcpy on "
+                                          "another) instead of dmatest (0 = dmatest)"},
+                       }});
 
 }  // namespace
 }  // namespace dmacosim

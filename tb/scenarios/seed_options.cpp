@@ -44,6 +44,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cmath>
 #include <cstdio>
@@ -156,7 +157,13 @@ int run_child(const std::vector<std::string>& argv, const std::string& log) {
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) return -1;
   int status = 0;
-  if (waitpid(pid, &status, 0) < 0) return -1;
+  bool passed_on = false;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return -1;
+    // Ctrl-C (or SIGTERM) for this process: the child stops at its safe
+    // point and writes what it has, as this one does.
+    if (interrupted() && !passed_on) kill(pid, interrupt_signal()), passed_on = true;
+  }
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WEXITSTATUS(status);
 }
@@ -288,22 +295,17 @@ int run_seed_options(const ScenarioOptions& opt_in) {
   ScenarioOptions opt = opt_in;
   ScenarioReport report("seed-options", opt);
   std::set<std::string> only;
-  if (opt.extra.count("only")) {
-    std::stringstream ss(opt.extra.at("only"));
+  {
+    std::stringstream ss(scenario_string(opt, "only", ""));
     for (std::string x; std::getline(ss, x, ',');) only.insert(x);
   }
-  const bool chart = !opt.extra.count("chart") || opt.extra.at("chart") != "0";
+  const bool chart = scenario_uint(opt, "chart", 1) != 0;
   const std::vector<OptionSpec> table = option_table();
   for (const auto& name : only)
     if (std::none_of(table.begin(), table.end(), [&](const OptionSpec& o) { return name == o.name; })) {
       std::string names;
       for (const auto& o : table) names += std::string(names.empty() ? "" : ", ") + o.name;
       fprintf(stderr, "seed-options: unknown option '%s' in --only (one of: %s)\n", name.c_str(), names.c_str());
-      return 2;
-    }
-  for (const auto& [k, v] : opt.extra)
-    if (k != "only" && k != "chart") {
-      fprintf(stderr, "seed-options: unknown setting --%s (this scenario takes --only and --chart)\n", k.c_str());
       return 2;
     }
   // Children's outputs go under --out; without it into a fresh directory
@@ -327,7 +329,7 @@ int run_seed_options(const ScenarioOptions& opt_in) {
                                      strfmt("--seconds=%g", opt.seconds), strfmt("--period-bytes=%u", opt.period_bytes),
                                      strfmt("--periods=%u", opt.periods), "--memcpy-client=1", "--ram-stall-at=1", "--quick-stop=3"};
     argv.insert(argv.end(), o.args.begin(), o.args.end());
-    if (!opt.quiet) printf("[seed-options] %-22s %s\n", o.name, join(o.args, " ").c_str()), fflush(stdout);
+    if (show_progress(opt)) fprintf(stderr, "[seed-options] %-22s %s\n", o.name, join(o.args, " ").c_str());
     Row r;
     r.spec = &o;
     r.exit_code = run_child(argv, dir + "/stdout.log");
@@ -340,6 +342,7 @@ int run_seed_options(const ScenarioOptions& opt_in) {
     }
     if (!r.mismatch.empty()) report.fail(std::string(o.name) + ": " + r.mismatch);
     rows.push_back(std::move(r));
+    if (interrupted()) break;
   }
   if (rows.empty()) return 2;
   printf("\n");
@@ -386,7 +389,11 @@ int run_seed_options(const ScenarioOptions& opt_in) {
 ScenarioRegistrar reg({"seed-options",
                        "the 2010 thread's options side by side (legacy-bh, irqsave, irq-enable, deferred, "
                        "ksoftirqd): verdict and cost of each on the same audio workload",
-                       run_seed_options});
+                       run_seed_options,
+                       {
+                           {"only", "(all)", "comma-separated subset of the options to run"},
+                           {"chart", "1", "0 = no latency chart (it needs python3-matplotlib)"},
+                       }});
 
 }  // namespace
 }  // namespace dmacosim

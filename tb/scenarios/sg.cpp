@@ -222,7 +222,7 @@ int run_sg(const ScenarioOptions& opt) {
     return 0;
   });
 
-  sc_core::sc_start(sc_core::sc_time(5.0 + rounds, sc_core::SC_SEC));
+  simulate(opt, sc_core::sc_time(5.0 + rounds, sc_core::SC_SEC));
   const double sim_s = sc_core::sc_time_stamp().to_seconds();
   const double wall = report.wall_seconds();
   const uint64_t cycles = sys.hw.dmac.cycles();
@@ -325,7 +325,12 @@ int run_sg(const ScenarioOptions& opt) {
 
 ScenarioRegistrar reg({"sg", "slave scatter-gather: memory -> audio FIFO, unaligned multi-entry scatterlists, "
                              "bit-exact at the codec",
-                       run_sg});
+                       run_sg,
+                       {
+                           {"entries", "7", "scatterlist entries (1..64)"},
+                           {"rounds", "3", "scatterlists played (1..100)"},
+                           {"max-chunk", "2048", "largest entry, bytes (4..16384)"},
+                       }});
 
 }  // namespace
 }  // namespace dmacosim

@@ -21,7 +21,8 @@ import json, os, sys
 a_dir, b_dir = sys.argv[1], sys.argv[2]
 a = json.load(open(os.path.join(a_dir, 'summary.json')))
 b = json.load(open(os.path.join(b_dir, 'summary.json')))
-ignore = {'wall_seconds', 'peak_rss_mb', 'wav', 'fst', 'log', 'out_dir'}
+ignore = {'wall_seconds', 'peak_rss_mb', 'wav', 'fst', 'log', 'out_dir',
+          'command_line', 'options', 'start_time', 'end_time'}  # the run's own record, not its result
 bad = []
 for k in sorted(set(a) | set(b)):
     if k in ignore or 'wall' in k:
