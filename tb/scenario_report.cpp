@@ -72,6 +72,15 @@ int interrupt_signal() { return g_interrupt_signal; }
 
 bool show_progress(const ScenarioOptions& opt) { return !opt.quiet && (opt.progress || isatty(2)); }
 
+static void print_progress(const ScenarioOptions& opt, bool tty, std::chrono::steady_clock::duration wall,
+                           const std::function<std::string()>& detail, const char* suffix) {
+  const std::string more = detail ? "  " + detail() : std::string();
+  fprintf(stderr, "%s[%s] %.3f s simulated, %.0f s wall%s%s%s", tty ? "\r\033[K" : "", opt.scenario.c_str(),
+          sc_core::sc_time_stamp().to_seconds(), std::chrono::duration<double>(wall).count(), more.c_str(), suffix,
+          tty ? "" : "\n");
+  fflush(stderr);
+}
+
 void simulate(const ScenarioOptions& opt, const sc_core::sc_time& limit, const std::function<std::string()>& detail) {
   using namespace sc_core;
   const bool tty = isatty(2) != 0;
@@ -97,13 +106,12 @@ void simulate(const ScenarioOptions& opt, const sc_core::sc_time& limit, const s
     if (now - wall0 < std::chrono::seconds(1) || now - last < std::chrono::milliseconds(tty ? 250 : 1000)) continue;
     last = now;
     shown = true;
-    const std::string more = detail ? "  " + detail() : std::string();
-    fprintf(stderr, "%s[%s] %.3f s simulated, %.0f s wall%s%s", tty ? "\r\033[K" : "", opt.scenario.c_str(),
-            sc_time_stamp().to_seconds(),
-            std::chrono::duration<double>(now - wall0).count(), more.c_str(), tty ? "" : "\n");
-    fflush(stderr);
+    print_progress(opt, tty, now - wall0, detail, "");
   }
   if (shown && tty) fprintf(stderr, "\r\033[K");
+  // Into a file or pipe, progress always ends with where the run stopped,
+  // however short it was (a run under a second would print nothing else).
+  if (show && !tty) print_progress(opt, tty, std::chrono::steady_clock::now() - wall0, detail, " (end)");
 }
 
 static std::string utc_now() {

@@ -169,7 +169,7 @@ static void __snd_pcm_xrun(snd_pcm_substream* s) {
   snd_pcm_runtime* r = s->runtime;
   r->xruns++;
   log_warn("alsa", s->name + ": XRUN: hw_ptr " + std::to_string(r->hw_ptr) + ", appl_ptr " +
-                       std::to_string(r->appl_ptr) + " (the application fell behind); stopping the stream");
+                       std::to_string(r->appl_ptr) + " (avail reached stop_threshold: playback caught up with the data written); stopping the stream");
   snd_pcm_stop(s, SNDRV_PCM_STATE_XRUN);
 }
 

@@ -18,8 +18,11 @@ void AxiCheckerBase::flag(const std::string& rule, uint64_t cycle, const std::st
   ++total_;
   ++counts_[rule];
   if (records_.size() < kMaxRecords) records_.push_back(v);
-  const std::string line = strfmt("AXI protocol violation [%s] at cycle %llu: %s", rule.c_str(),
-                                  (unsigned long long)cycle, message.c_str());
+  // A hang.* rule is the checker's liveness watchdog, not an AXI rule: a
+  // subordinate may legally stall forever, so it says "no progress".
+  const bool liveness = rule.compare(0, 5, "hang.") == 0;
+  const std::string line = strfmt("AXI %s [%s] at cycle %llu: %s", liveness ? "no progress" : "protocol violation",
+                                  rule.c_str(), (unsigned long long)cycle, message.c_str());
   if (log_) log_error(name_, line);
   if (global_tally_) axi_checker_tally().add(name_ + ": " + line);
   if (policy_ == AxiCheckerPolicy::Throw) throw AxiProtocolViolation(v, name_);

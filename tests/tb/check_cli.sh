@@ -57,6 +57,10 @@ exit_4_internal_error)
     [ "$(json "$out/$kind/summary.json" "d['exit_code'], d['clean']")" = "(4, False)" ] || fail "summary"
     json "$out/$kind/summary.json" "d['exit_reason']" | grep -c "^internal error: .*injected internal error" > /dev/null || fail "exit_reason"
   done
+  # With --trace, the software timeline written so far is closed: valid JSON.
+  DMACOSIM_INJECT_INTERNAL_ERROR=exception run run demo --quiet --trace --out="$out/traced"
+  expect_rc 4
+  [ "$(json "$out/traced/demo.trace.json" "len(d['traceEvents']) > 0")" = "True" ] || fail "demo.trace.json not closed"
   ;;
 exit_130_interrupted)
   # Ctrl-C: the run stops at a safe point, writes summary.json (interrupted),
@@ -110,6 +114,7 @@ clean_run_is_quiet)
   run run audio --start-stop=400 --progress --out="$out/p"
   expect_rc 0
   has "$out/stderr" "[audio] "
+  has "$out/stderr" " (end)"
   grep -q "^\[audio\]" "$out/stdout" && fail "progress on stdout"
   ;;
 scenario_help)

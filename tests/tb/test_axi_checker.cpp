@@ -508,6 +508,29 @@ TEST(Axi4Checker, PolicyCountersAndGlobalTally) {
   tally = saved;
 }
 
+// A hang.* rule is a liveness watchdog (a subordinate may stall forever in
+// legal AXI): its log line says "no progress", an AXI rule's says "protocol
+// violation".
+TEST(Axi4Checker, HangIsLoggedAsNoProgressNotAsAViolation) {
+  auto& tally = axi_checker_tally();
+  const AxiCheckerTally saved = tally;
+  Log& log = Log::instance();
+  const size_t hang0 = log.count(LogLevel::Error, "AXI no progress [hang.read] at cycle");
+  const size_t rule0 = log.count(LogLevel::Error, "AXI protocol violation [B.no_request] at cycle");
+  const size_t wrong0 = log.count(LogLevel::Error, "AXI protocol violation [hang.");
+  Rig4 g;
+  g.chk.set_log(true);
+  g.chk.set_hang_timeout(100);
+  g.ar(0, 0x0, 3);
+  g.tick(150);  // no R beat
+  g.b(0);       // a B nobody asked for
+  EXPECT_EQ(g.rules(), (Rules{"hang.read", "B.no_request"}));
+  EXPECT_EQ(log.count(LogLevel::Error, "AXI no progress [hang.read] at cycle"), hang0 + 1);
+  EXPECT_EQ(log.count(LogLevel::Error, "AXI protocol violation [B.no_request] at cycle"), rule0 + 1);
+  EXPECT_EQ(log.count(LogLevel::Error, "AXI protocol violation [hang."), wrong0);
+  tally = saved;
+}
+
 // ------------------------------------------------------------ clean random traffic
 
 namespace {
