@@ -303,8 +303,10 @@ module dmac_channel
         req_dst_inc_o = 1'b1;
         req_width_o   = 3'(WB);
       end
-      S_XFER: begin
-        req_valid_o = !pause_i && !abort_i && !rd_err_i && !(bresp_i && bresp_resp_i != 2'b00);
+      S_XFER, S_DESC_DRAIN: begin
+        // Data chunks (S_XFER only) and prefetch bursts (see pf_req).
+        req_valid_o = (state_q == S_XFER || pf_req) &&
+                      !pause_i && !abort_i && !rd_err_i && !(bresp_i && bresp_resp_i != 2'b00);
         if (pf_req) begin
           req_kind_o    = JOB_DESC;
           req_src_o     = pf_fa;
@@ -313,16 +315,6 @@ module dmac_channel
           req_dst_inc_o = 1'b1;
           req_width_o   = 3'(WB);
         end
-      end
-      S_DESC_DRAIN: begin
-        // Only a prefetch burst extending the ring (see pf_req).
-        req_valid_o   = pf_req && !pause_i && !abort_i && !rd_err_i && !(bresp_i && bresp_resp_i != 2'b00);
-        req_kind_o    = JOB_DESC;
-        req_src_o     = pf_fa;
-        req_len_o     = 24'(pf_n) << 5;
-        req_src_inc_o = 1'b1;
-        req_dst_inc_o = 1'b1;
-        req_width_o   = 3'(WB);
       end
       S_WB: begin
         req_valid_o   = !abort_i;
