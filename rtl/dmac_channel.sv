@@ -303,10 +303,9 @@ module dmac_channel
         req_dst_inc_o = 1'b1;
         req_width_o   = 3'(WB);
       end
-      S_XFER, S_DESC_DRAIN: begin
-        // Data chunks (S_XFER only) and prefetch bursts (see pf_req).
-        req_valid_o = (state_q == S_XFER || pf_req) &&
-                      !pause_i && !abort_i && !rd_err_i && !(bresp_i && bresp_resp_i != 2'b00);
+      S_XFER: begin
+        // Data chunks and prefetch bursts (see pf_req).
+        req_valid_o = !pause_i && !abort_i && !rd_err_i && !(bresp_i && bresp_resp_i != 2'b00);
         if (pf_req) begin
           req_kind_o    = JOB_DESC;
           req_src_o     = pf_fa;
@@ -343,14 +342,13 @@ module dmac_channel
   always_comb begin
     pf_n = (pf_contig && pf_room >= 32'(PF_G)) ? (PIW+1)'(PF_G) : pf_contig ? (PIW+1)'(pf_room) : (PIW+1)'(1);
   end
-  // Also while the descriptor drains (its data all issued), but only to
-  // extend a ring that starts at NEXT: a descriptor leaving S_DESC_DRAIN then
-  // always goes to S_PF_WAIT, never to S_FETCH with a burst in flight.
+  // Only in S_XFER, where it has priority over the data job: a request
+  // refused there stays refused until the next descriptor (arrivals keep
+  // pf_cnt_q + pf_fly_q, NEXT does not change).
   logic pf_extend;
   assign pf_extend = pf_contig && pf_lo_q == d_next && !pf_empty &&
                      32'(pf_cnt_q) + 32'(pf_fly_q) + 32'(PF_G) <= 32'(PF_N);
-  assign pf_req = pf_en_q &&
-                  ((state_q == S_XFER && (pf_empty || pf_extend)) || (state_q == S_DESC_DRAIN && pf_extend));
+  assign pf_req = pf_en_q && state_q == S_XFER && (pf_empty || pf_extend);
 
   // -------------------------------------------------------------- events
   logic        bus_err;       // an error reported this cycle
@@ -943,7 +941,6 @@ module dmac_channel
                                            pf_lo_q != desc_addr_q);
   cov_prefetch_err_held:    cover property (@(posedge clk) rst_n && desc_beat_i && pf_fly_q != '0 && rd_err_i);
   cov_prefetch_refetch:     cover property (@(posedge clk) rst_n && pf_refetch);
-  cov_prefetch_in_drain:    cover property (@(posedge clk) rst_n && grant_i && pf_req && state_q == S_DESC_DRAIN);
   cov_retire_queued:        cover property (@(posedge clk) rst_n && handoff && ret_valid_q && !(ret_pop && rq_cnt_q == '0));
   cov_retire_queue_full:    cover property (@(posedge clk) rst_n && fsm_step && state_q == S_DESC_DRAIN && busy_i && !wb_en_i &&
                                            d_next != '0 && !periph && ret_valid_q && !ret_pop && rq_cnt_q == RQW'(RQ_N));
