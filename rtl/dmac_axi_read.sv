@@ -57,7 +57,7 @@ module dmac_axi_read #(
   // events for channels
   output logic                       desc_beat,
   output logic [3:0]                 desc_ch,
-  output logic [2:0]                 desc_idx,
+  output logic [3:0]                 desc_idx,    // beat number inside the descriptor burst
   output logic [DATA_W-1:0]          desc_data,
   output logic                       rd_err,
   output logic [3:0]                 rd_err_ch,
@@ -112,7 +112,7 @@ module dmac_axi_read #(
                                             input logic [12:0] len, input logic inc,
                                             input logic [2:0] width);
     logic [13:0] span;
-    if (kind == JOB_DESC) return 9'(32 / W);
+    if (kind == JOB_DESC) return 9'(len >> WB);   // whole descriptors, 32 B aligned
     if (!inc) return 9'(len >> width);
     span = 14'(src_off) + 14'(len) + 14'(W - 1);
     return 9'(span >> WB);
@@ -323,12 +323,15 @@ module dmac_axi_read #(
 
   assign desc_beat = r_fire && s_kind[r_slot] == JOB_DESC;
   assign desc_ch   = s_ch[r_slot];
-  assign desc_idx  = 3'(r_b);
+  assign desc_idx  = 4'(r_b);
   assign desc_data = ri_data;
 
-  // Only descriptor bytes 0x00..0x13 are used: an error on the rest is ignored.
+  // Only descriptor bytes 0x00..0x13 are used: an error on the rest is ignored
+  // (a prefetch burst reads several descriptors: the offset inside each).
+  logic [31:0] r_desc_off;
+  assign r_desc_off  = (32'(r_b) * W) % 32;
   assign rd_err      = r_fire && ri_resp != 2'b00 &&
-                       !(s_kind[r_slot] == JOB_DESC && 32'(r_b) * W >= 20);
+                       !(s_kind[r_slot] == JOB_DESC && r_desc_off >= 20);
   assign rd_err_ch   = s_ch[r_slot];
   assign rd_err_desc = s_kind[r_slot] == JOB_DESC;
   assign rd_err_resp = ri_resp;

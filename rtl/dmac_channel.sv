@@ -36,7 +36,7 @@ module dmac_channel
   input  logic [12:0]        grant_len_i,     // bytes of the granted job (data: the chunk, legalized by the issue stage)
   // progress events from the engines
   input  logic               desc_beat_i,     // a descriptor beat for this channel
-  input  logic [2:0]         desc_beat_idx_i,
+  input  logic [3:0]         desc_beat_idx_i, // beat number inside the descriptor read burst
   input  logic [DATA_W-1:0]  desc_beat_data_i,
   input  logic               rd_err_i,        // read error on one of this channel's jobs
   input  logic               rd_err_desc_i,
@@ -73,6 +73,18 @@ module dmac_channel
   localparam int W    = DATA_W / 8;
   localparam int WB   = $clog2(W);
   localparam int DESC_BEATS = 32 / W;
+  // Descriptor prefetch ring: PF_G descriptors per speculative read burst
+  // (128 B at 64/128-bit, 64 B at 32-bit: at most 16 beats, within MAX_BURST
+  // >= 16), PF_N = two bursts' worth of descriptors per channel.
+  localparam int PF_G  = (W >= 8) ? 4 : 2;
+  localparam int PF_N  = 2 * PF_G;
+  localparam int PIW   = $clog2(PF_N);
+  // Retire queue: descriptors fully issued whose write responses are still
+  // outstanding, behind the oldest one (ret_*): RQ_N + 1 descriptors can
+  // retire while the current one issues.
+  localparam int RQ_N  = 7;
+  localparam int RQW   = $clog2(RQ_N + 1);
+  localparam int DIW   = (DESC_BEATS > 1) ? $clog2(DESC_BEATS) : 1;
 
   // Job kinds (shared with the engines).
   localparam logic [1:0] JOB_DESC = 2'd0;
@@ -135,15 +147,51 @@ module dmac_channel
   // abort drain if every one of its bytes got an OKAY response un-killed.
   logic        cur_lost_q;
   logic        cur_pend_tc_q;
-  // Prefetch of the next descriptor while this one is issuing (memory-to-
-  // memory chains only), so the next descriptor can start without a fetch
-  // round trip. A read error is held until the chain actually gets there.
-  typedef enum logic [1:0] { PF_NONE, PF_WANT, PF_INFLIGHT, PF_DONE } pf_e;
-  pf_e          pf_q;
-  logic [31:0]  pf_raw_q [5];
-  logic         pf_err_q;
-  logic [1:0]   pf_err_resp_q;
-  logic         pf_req;            // this cycle's job request is the prefetch
+  // Later retiring descriptors, oldest first, behind ret_*: address, bytes
+  // (none of their responses has arrived yet: responses go to the oldest
+  // retiring descriptor first) and whether they raise TC.
+  logic [31:0]    rq_addr_q  [RQ_N];
+  logic [23:0]    rq_bytes_q [RQ_N];
+  logic [RQ_N-1:0] rq_tc_q;
+  logic [RQW-1:0] rq_cnt_q;
+  // CUR_DESC / REMAINING after a write error on a retiring descriptor: that
+  // descriptor (the channel stops there) while responses keep being routed to
+  // the later ones. show_live_q: it is still the oldest retiring descriptor
+  // (its OKAY responses still lower REMAINING).
+  logic [31:0] show_addr_q;
+  logic [23:0] show_rem_q;
+  logic        show_live_q;
+  // Descriptor prefetch (memory-to-memory chains without WB_EN): while the
+  // current descriptor issues, the channel reads the next descriptor, and
+  // when the chain is contiguous (NEXT = this + 32) the PF_G descriptors from
+  // there in one burst, then further contiguous bursts while the ring has
+  // room. The ring holds the descriptors at pf_lo_q, pf_lo_q + 32, ... (slot =
+  // address bits [5 +: PIW]): pf_cnt_q arrived, then pf_fly_q of the bursts
+  // in flight. The next descriptor is taken from the ring only if NEXT equals
+  // pf_lo_q; otherwise the ring is dropped and the descriptor fetched. A read
+  // error is held with its descriptor until the chain actually gets there.
+  // Coherence (docs/dmac-spec.md, "Descriptor prefetch"): the ring is emptied
+  // at every doorbell, so nothing read before a doorbell is used after it.
+  logic [31:0]    pf_raw_q [PF_N*5];
+  logic [PF_N-1:0] pf_err_q;
+  // The descriptor was read on its own (a burst of one): an error on it is
+  // its own. A burst of several may fail as a whole for one bad address (AXI
+  // allows an error response on every beat), so an errored descriptor of
+  // such a burst is read again alone when the chain reaches it.
+  logic [PF_N-1:0] pf_alone_q;
+  logic [1:0]     pf_err_resp_q [PF_N];
+  logic [31:0]    pf_lo_q;
+  logic [PIW:0]   pf_cnt_q, pf_fly_q;
+  logic           pf_en_q;           // the current descriptor may prefetch
+  logic           pf_req;            // this cycle's job request is a prefetch
+  logic [31:0]    pf_fa;             // its address
+  logic [PIW:0]   pf_n;              // its descriptors
+  logic [31:0]    pf_lo_d;
+  logic [PIW:0]   pf_cnt_d, pf_fly_d;
+  logic [PIW-1:0] pf_lo_slot, pf_beat_slot;
+  logic           pf_arrive, pf_hit, pf_take, pf_miss, pf_keep, pf_drop, pf_refetch;
+  logic           ret_pop;           // the oldest retiring descriptor's last response
+  logic [RQW-1:0] rq_push;           // queue index a hand-over writes
   logic [23:0] req_left_q;         // bytes left of the current peripheral request
   logic        wb_done_q;
   logic        drain_err_q;        // S_DRAIN ends in ERROR (else IDLE + ABORTED)
@@ -256,11 +304,12 @@ module dmac_channel
         req_width_o   = 3'(WB);
       end
       S_XFER: begin
+        // Data chunks and prefetch bursts (see pf_req).
         req_valid_o = !pause_i && !abort_i && !rd_err_i && !(bresp_i && bresp_resp_i != 2'b00);
         if (pf_req) begin
           req_kind_o    = JOB_DESC;
-          req_src_o     = d_next;
-          req_len_o     = 24'd32;
+          req_src_o     = pf_fa;
+          req_len_o     = 24'(pf_n) << 5;
           req_src_inc_o = 1'b1;
           req_dst_inc_o = 1'b1;
           req_width_o   = 3'(WB);
@@ -280,7 +329,26 @@ module dmac_channel
     endcase
   end
 
-  assign pf_req = (state_q == S_XFER) && (pf_q == PF_WANT);
+  // Prefetch request: the ring is empty (read at NEXT: PF_G descriptors if
+  // the chain is contiguous here, else one), or it starts at NEXT and the
+  // chain is contiguous (read on after the last descriptor in the ring).
+  // Never across 4 KiB, only with room in the ring for PF_G more.
+  logic        pf_empty, pf_contig;
+  logic [31:0] pf_room;             // descriptors up to the 4 KiB boundary
+  assign pf_empty  = pf_cnt_q == '0 && pf_fly_q == '0;
+  assign pf_contig = d_next == desc_addr_q + 32'd32;
+  assign pf_fa     = pf_empty ? d_next : pf_lo_q + ((32'(pf_cnt_q) + 32'(pf_fly_q)) << 5);
+  assign pf_room   = (32'd4096 - 32'(pf_fa[11:0])) >> 5;
+  always_comb begin
+    pf_n = (pf_contig && pf_room >= 32'(PF_G)) ? (PIW+1)'(PF_G) : pf_contig ? (PIW+1)'(pf_room) : (PIW+1)'(1);
+  end
+  // Only in S_XFER, where it has priority over the data job: a request
+  // refused there stays refused until the next descriptor (arrivals keep
+  // pf_cnt_q + pf_fly_q, NEXT does not change).
+  logic pf_extend;
+  assign pf_extend = pf_contig && pf_lo_q == d_next && !pf_empty &&
+                     32'(pf_cnt_q) + 32'(pf_fly_q) + 32'(PF_G) <= 32'(PF_N);
+  assign pf_req = pf_en_q && state_q == S_XFER && (pf_empty || pf_extend);
 
   // -------------------------------------------------------------- events
   logic        bus_err;       // an error reported this cycle
@@ -292,7 +360,7 @@ module dmac_channel
     bus_err_code = DMAC_ERR_NONE;
     bus_err_resp = 2'b00;
     bus_err_addr = '0;
-    if (rd_err_i && !(rd_err_desc_i && pf_q == PF_INFLIGHT)) begin
+    if (rd_err_i && !(rd_err_desc_i && pf_fly_q != '0)) begin
       bus_err      = 1'b1;
       bus_err_code = rd_err_desc_i ? DMAC_ERR_DESC_READ : DMAC_ERR_DATA_READ;
       bus_err_resp = rd_err_resp_i;
@@ -342,10 +410,21 @@ module dmac_channel
       ret_lost_q    <= 1'b0;
       cur_lost_q    <= 1'b0;
       cur_pend_tc_q <= 1'b0;
-      pf_q          <= PF_NONE;
+      rq_addr_q     <= '{default: '0};
+      rq_bytes_q    <= '{default: '0};
+      rq_tc_q       <= '0;
+      rq_cnt_q      <= '0;
+      show_addr_q   <= '0;
+      show_rem_q    <= '0;
+      show_live_q   <= 1'b0;
       pf_raw_q      <= '{default: '0};
-      pf_err_q      <= 1'b0;
-      pf_err_resp_q <= 2'b00;
+      pf_err_q      <= '0;
+      pf_alone_q    <= '0;
+      pf_err_resp_q <= '{default: '0};
+      pf_lo_q       <= '0;
+      pf_cnt_q      <= '0;
+      pf_fly_q      <= '0;
+      pf_en_q       <= 1'b0;
       req_left_q    <= '0;
       wb_done_q     <= 1'b0;
       drain_err_q   <= 1'b0;
@@ -361,6 +440,14 @@ module dmac_channel
       dtc_pulse_q   <= 1'b0;
     end else begin
       dtc_pulse_q <= 1'b0;
+      pf_lo_q     <= pf_lo_d;
+      pf_cnt_q    <= pf_cnt_d;
+      pf_fly_q    <= pf_fly_d;
+      // A granted burst's slots learn whether it reads one descriptor.
+      if (grant_i && pf_req) begin
+        for (int k = 0; k < PF_G; k++)
+          if (k < int'(pf_n)) pf_alone_q[pf_fa[5 +: PIW] + PIW'(k)] <= pf_n == (PIW+1)'(1);
+      end
       // Event wins over a same-cycle clear.
       irq_raw_q <= (irq_raw_q & ~irq_clr_i) | {abort_event, err_event, tc_event};
       tc_count_q <= tc_count_q + 32'(tc_drain) + 32'(tc_handoff) + 32'(tc_retire) + 32'(tc_abort);
@@ -373,22 +460,47 @@ module dmac_channel
       if (b_data && ret_valid_q) begin
         if (b_written) ret_rem_q <= ret_rem_q - 24'(bresp_len_i);
         ret_out_q <= ret_out_q - 24'(bresp_len_i);
-        if (ret_out_q == 24'(bresp_len_i)) ret_valid_q <= 1'b0;
         if (b_lost) ret_lost_q <= 1'b1;
-        if (bresp_resp_i != 2'b00) ret_err_q <= 1'b1;
+        if (show_live_q && b_written) show_rem_q <= show_rem_q - 24'(bresp_len_i);
+        if (bresp_resp_i != 2'b00 && !ret_err_q) begin
+          ret_err_q   <= 1'b1;
+          show_addr_q <= ret_addr_q;
+          show_rem_q  <= ret_rem_q;
+          show_live_q <= 1'b1;
+        end
+        if (ret_pop) begin
+          show_live_q <= 1'b0;
+          // The next retiring descriptor (if any) becomes the oldest.
+          ret_valid_q <= rq_cnt_q != '0;
+          ret_addr_q  <= rq_addr_q[0];
+          ret_rem_q   <= rq_bytes_q[0];
+          ret_out_q   <= rq_bytes_q[0];
+          ret_tc_q    <= rq_tc_q[0];
+          ret_lost_q  <= 1'b0;
+          for (int i = 0; i + 1 < RQ_N; i++) begin
+            rq_addr_q[i]  <= rq_addr_q[i+1];
+            rq_bytes_q[i] <= rq_bytes_q[i+1];
+          end
+          rq_tc_q  <= rq_tc_q >> 1;
+          rq_cnt_q <= (rq_cnt_q != '0) ? rq_cnt_q - 1'b1 : '0;
+        end
       end
       if (b_lost && !ret_valid_q) cur_lost_q <= 1'b1;
 
-      // Descriptor beats land in the raw image (bytes 0x00..0x13 are used).
-      if (desc_beat_i && pf_q == PF_INFLIGHT) begin
+      // Descriptor beats land in the raw image (bytes 0x00..0x13 are used),
+      // or, for a prefetch burst, in the ring.
+      if (desc_beat_i && pf_fly_q != '0) begin
         for (int k = 0; k < 5; k++) begin
-          if (int'(desc_beat_idx_i) == k / WPB) pf_raw_q[k] <= desc_beat_data_i[(k % WPB)*32 +: 32];
+          if (int'(desc_beat_idx_i[DIW-1:0]) == k / WPB)
+            pf_raw_q[int'(pf_beat_slot) * 5 + k] <= desc_beat_data_i[(k % WPB)*32 +: 32];
         end
-        if (rd_err_i && rd_err_desc_i && !pf_err_q) begin
-          pf_err_q      <= 1'b1;
-          pf_err_resp_q <= rd_err_resp_i;
+        if (desc_beat_idx_i[DIW-1:0] == '0) begin
+          pf_err_q[pf_beat_slot]      <= rd_err_i && rd_err_desc_i;
+          pf_err_resp_q[pf_beat_slot] <= rd_err_resp_i;
+        end else if (rd_err_i && rd_err_desc_i && !pf_err_q[pf_beat_slot]) begin
+          pf_err_q[pf_beat_slot]      <= 1'b1;
+          pf_err_resp_q[pf_beat_slot] <= rd_err_resp_i;
         end
-        if (int'(desc_beat_idx_i) == DESC_BEATS - 1) pf_q <= PF_DONE;
       end else if (desc_beat_i) begin
         for (int k = 0; k < 5; k++) begin
           if (int'(desc_beat_idx_i) == k / WPB) raw_q[k] <= desc_beat_data_i[(k % WPB)*32 +: 32];
@@ -411,8 +523,11 @@ module dmac_channel
           desc_loaded_q <= 1'b0;
           ret_valid_q <= 1'b0;
           ret_err_q   <= 1'b0;
+          rq_cnt_q    <= '0;
+          show_live_q <= 1'b0;
           cur_pend_tc_q <= 1'b0;
-          pf_q        <= PF_NONE;
+          pf_cnt_q    <= '0;
+          pf_en_q     <= 1'b0;
           if (doorbell_addr_i[4:0] != '0) begin
             err_code_q <= DMAC_ERR_DESC_ALIGN;
             err_addr_q <= doorbell_addr_i;
@@ -439,6 +554,8 @@ module dmac_channel
           desc_addr_q <= '0;
           ret_valid_q <= 1'b0;
           ret_err_q   <= 1'b0;
+          rq_cnt_q    <= '0;
+          show_live_q <= 1'b0;
         end else begin
           drain_err_q <= 1'b0;
           drain_keep_q <= 1'b0;
@@ -470,14 +587,13 @@ module dmac_channel
               desc_loaded_q <= 1'b1;
               cur_lost_q    <= 1'b0;
               wb_done_q     <= 1'b0;
-              pf_q          <= (!periph && d_next != '0 && !wb_en_i) ? PF_WANT : PF_NONE;
-              pf_err_q      <= 1'b0;
+              pf_en_q       <= !periph && d_next != '0 && !wb_en_i;
               state_q       <= periph ? S_WAIT_REQ : S_XFER;
             end
           end
           S_XFER: begin
             if (grant_i && pf_req) begin
-              pf_q <= PF_INFLIGHT;
+              // the ring counters follow the grant (pf_*_d)
             end else if (grant_i) begin
               if (c_src_inc) cur_src_q <= cur_src_q + 32'(grant_len_i);
               if (c_dst_inc) cur_dst_q <= cur_dst_q + 32'(grant_len_i);
@@ -508,18 +624,25 @@ module dmac_channel
           end
           S_DCLR: if (!dreq_any) state_q <= (rem_issue_q == '0) ? S_DESC_DRAIN : S_WAIT_REQ;
           S_DESC_DRAIN: if (handoff) begin
-            // Retire this descriptor in the background, fetch the next now.
-            ret_valid_q   <= (rem_done_next != '0);
-            ret_addr_q    <= desc_addr_q;
-            ret_rem_q     <= rem_done_next;
-            ret_out_q     <= rem_done_next;
-            ret_err_q     <= 1'b0;
-            ret_tc_q      <= c_irq;
-            ret_lost_q    <= 1'b0;
+            // Retire this descriptor in the background, start the next now.
+            if (!ret_valid_q || (ret_pop && rq_cnt_q == '0)) begin
+              ret_valid_q <= (rem_done_next != '0);
+              ret_addr_q  <= desc_addr_q;
+              ret_rem_q   <= rem_done_next;
+              ret_out_q   <= rem_done_next;
+              ret_err_q   <= 1'b0;
+              ret_tc_q    <= c_irq;
+              ret_lost_q  <= 1'b0;
+            end else begin
+              // Behind the ones already retiring (after this cycle's pop).
+              rq_addr_q[rq_push]  <= desc_addr_q;
+              rq_bytes_q[rq_push] <= rem_done_next;
+              rq_tc_q[rq_push]    <= c_irq;
+              rq_cnt_q            <= RQW'(rq_push) + 1'b1;
+            end
             desc_addr_q   <= d_next;
             desc_loaded_q <= 1'b0;
-            state_q       <= (pf_q == PF_NONE || pf_q == PF_WANT) ? S_FETCH : S_PF_WAIT;
-            if (pf_q == PF_WANT) pf_q <= PF_NONE;
+            state_q       <= pf_keep ? S_PF_WAIT : S_FETCH;
           end else if (!busy_i) begin
             if (wb_en_i && !wb_done_q) begin
               state_q <= S_WB;
@@ -530,27 +653,29 @@ module dmac_channel
             end else begin
               desc_addr_q   <= d_next;
               desc_loaded_q <= 1'b0;
-              state_q       <= (pf_q == PF_NONE || pf_q == PF_WANT) ? S_FETCH : S_PF_WAIT;
-              if (pf_q == PF_WANT) pf_q <= PF_NONE;
+              state_q       <= pf_keep ? S_PF_WAIT : S_FETCH;
             end
           end
           S_WB: if (grant_i) begin
             wb_done_q <= 1'b1;
             state_q   <= S_DESC_DRAIN;
           end
-          S_PF_WAIT: if (pf_q == PF_DONE) begin
-            pf_q <= PF_NONE;
-            if (pf_err_q) begin
+          S_PF_WAIT: if (pf_refetch) begin
+            state_q <= S_FETCH;   // read it again, alone (the ring is dropped)
+          end else if (pf_take) begin
+            if (pf_err_q[pf_lo_slot]) begin
               err_code_q  <= DMAC_ERR_DESC_READ;
-              err_resp_q  <= pf_err_resp_q;
+              err_resp_q  <= pf_err_resp_q[pf_lo_slot];
               err_addr_q  <= desc_addr_q;
               drain_err_q <= 1'b1;
               drain_keep_q <= 1'b1;
               state_q     <= S_DRAIN;
             end else begin
-              raw_q   <= pf_raw_q;
+              for (int k = 0; k < 5; k++) raw_q[k] <= pf_raw_q[int'(pf_lo_slot) * 5 + k];
               state_q <= S_DECODE;
             end
+          end else if (pf_miss) begin
+            state_q <= S_FETCH;   // not in the ring (it is dropped): fetch it
           end
           S_PAUSING: if (!busy_i) state_q <= S_PAUSED;
           S_PAUSED:  if (!pause_i) state_q <= resume_q;
@@ -564,12 +689,56 @@ module dmac_channel
               desc_loaded_q <= 1'b0;
               ret_valid_q   <= 1'b0;
               ret_err_q     <= 1'b0;
+              rq_cnt_q      <= '0;
+              show_live_q   <= 1'b0;
               cur_pend_tc_q <= 1'b0;
             end
           end
           default: state_q <= S_IDLE;
         endcase
       end
+    end
+  end
+
+  // Retire queue: the oldest retiring descriptor's last response pops it;
+  // a hand-over pushes behind the ones that remain.
+  assign ret_pop = b_data && ret_valid_q && ret_out_q == 24'(bresp_len_i);
+  assign rq_push = (ret_pop && rq_cnt_q != '0) ? rq_cnt_q - 1'b1 : rq_cnt_q;
+
+  // Prefetch ring, next state (once, here). A descriptor of the burst in
+  // flight arrives with its last beat; S_PF_WAIT takes the descriptor at
+  // pf_lo_q when it is the one the chain needs, or drops the ring when it is
+  // not there and nothing is in flight; moving on to a NEXT the ring does
+  // not start with drops it too (S_DESC_DRAIN to S_FETCH).
+  assign pf_lo_slot   = pf_lo_q[5 +: PIW];
+  // Same-ID reads return in order: a beat always belongs to the first
+  // descriptor not yet arrived.
+  assign pf_beat_slot = pf_lo_q[5 +: PIW] + PIW'(pf_cnt_q);
+  assign pf_arrive    = desc_beat_i && pf_fly_q != '0 && desc_beat_idx_i[DIW-1:0] == DIW'(DESC_BEATS - 1);
+  assign pf_hit       = pf_cnt_q != '0 && pf_lo_q == desc_addr_q;
+  assign pf_refetch   = fsm_step && state_q == S_PF_WAIT && pf_hit && pf_err_q[pf_lo_slot] && !pf_alone_q[pf_lo_slot] &&
+                        pf_fly_q == '0;
+  assign pf_take      = fsm_step && state_q == S_PF_WAIT && pf_hit && !(pf_err_q[pf_lo_slot] && !pf_alone_q[pf_lo_slot]);
+  assign pf_miss      = fsm_step && state_q == S_PF_WAIT && !pf_hit && pf_fly_q == '0;
+  assign pf_keep      = pf_fly_q != '0 || (pf_cnt_q != '0 && pf_lo_q == d_next);
+  assign pf_drop      = pf_miss || pf_refetch || (fsm_step && state_q == S_DESC_DRAIN && !pf_keep &&
+                                    (handoff || (!busy_i && !(wb_en_i && !wb_done_q) && d_next != '0)));
+  always_comb begin
+    pf_lo_d  = pf_lo_q;
+    pf_cnt_d = pf_cnt_q;
+    pf_fly_d = pf_fly_q;
+    if (pf_take) begin
+      pf_lo_d  = pf_lo_q + 32'd32;
+      pf_cnt_d = pf_cnt_d - 1'b1;
+    end
+    if (pf_drop) pf_cnt_d = '0;
+    if (pf_arrive) begin
+      pf_cnt_d = pf_cnt_d + 1'b1;
+      pf_fly_d = pf_fly_q - 1'b1;
+    end
+    if (grant_i && pf_req) begin
+      pf_fly_d = pf_fly_d + pf_n;
+      if (pf_empty) pf_lo_d = pf_fa;
     end
   end
 
@@ -582,15 +751,17 @@ module dmac_channel
   // descriptor, memory-to-memory (peripheral flows drain per request anyway)
   // and no other descriptor still retiring.
   assign handoff  = fsm_step && state_q == S_DESC_DRAIN && busy_i && !wb_en_i && d_next != '0 &&
-                    !periph && !ret_valid_q;
+                    !periph && (!ret_valid_q || ret_pop || rq_cnt_q != RQW'(RQ_N));
   assign tc_drain   = fsm_step && state_q == S_DESC_DRAIN && !busy_i &&
                       !(wb_en_i && !wb_done_q) && (c_irq || d_next == '0);
   assign tc_handoff = handoff && rem_done_next == '0 && c_irq;
   // A retiring descriptor completes with its last good write response. During
   // an abort/error drain that counts only if none of its bursts had a beat
   // killed (all of its bytes did reach memory).
+  // A write error on a retiring descriptor (ret_err_q) also denies TC to the
+  // ones queued behind it, even if their writes all went out before it.
   assign tc_retire  = b_good && ret_valid_q && ret_out_q == 24'(bresp_len_i) && ret_tc_q &&
-                      !ret_lost_q && !bresp_killed_i;
+                      !ret_lost_q && !bresp_killed_i && !ret_err_q;
   // End of an abort drain: the current descriptor, fully issued before the
   // abort, completes if all of its bytes were acknowledged OKAY, none killed.
   assign tc_abort   = fsm_step && state_q == S_DRAIN && !drain_err_q && !busy_i && cur_pend_tc_q &&
@@ -637,10 +808,10 @@ module dmac_channel
   assign err_code_o  = err_code_q;
   assign err_resp_o  = err_resp_q;
   assign err_addr_o  = err_addr_q;
-  logic ret_show;   // CUR_DESC/REMAINING show the retiring descriptor
-  assign ret_show    = ret_valid_q || ret_err_q;
-  assign cur_desc_o  = ret_show ? ret_addr_q : desc_addr_q;
-  assign remaining_o = ret_show ? 32'(ret_rem_q) :
+  // CUR_DESC/REMAINING: the descriptor a write error stopped at, else the
+  // oldest retiring descriptor, else the current one.
+  assign cur_desc_o  = ret_err_q ? show_addr_q : ret_valid_q ? ret_addr_q : desc_addr_q;
+  assign remaining_o = ret_err_q ? 32'(show_rem_q) : ret_valid_q ? 32'(ret_rem_q) :
                        (state_q == S_IDLE) ? 32'd0 : (desc_loaded_q ? 32'(rem_done_q) : 32'hFFFF_FFFF);
   assign irq_raw_o   = irq_raw_q;
   assign tc_count_o  = tc_count_q;
@@ -668,13 +839,15 @@ module dmac_channel
         assert (grant_len_i != '0 && 24'(grant_len_i) <= avail) else $error("dmac_channel: bad chunk");
       if (grant_i)
         assert (req_valid_o) else $error("dmac_channel: grant without request");
-      // In S_XFER the prefetch is always the channel's first grant, so a
-      // descriptor is never left while its prefetch is only wanted (the
-      // PF_WANT clean-up in S_DESC_DRAIN is defensive; was a cover point
-      // never hit, now checked in every run).
-      if (state_q == S_DESC_DRAIN && pf_q == PF_WANT)
-        assert (!(handoff || (fsm_step && !busy_i && !(wb_en_i && !wb_done_q) && d_next != '0)))
-          else $error("dmac_channel: descriptor left with its prefetch not issued");
+      // Prefetch ring and retire queue bookkeeping.
+      assert (32'(pf_cnt_q) + 32'(pf_fly_q) <= 32'(PF_N)) else $error("dmac_channel: prefetch ring overflow");
+      if (db_start)
+        assert (pf_fly_q == '0 && !busy_i) else $error("dmac_channel: doorbell with a descriptor read in flight");
+      if (pf_arrive || (desc_beat_i && pf_fly_q != '0))
+        assert (state_q != S_FETCH_WAIT) else $error("dmac_channel: prefetch beat during a fetch");
+      assert (int'(rq_cnt_q) <= RQ_N) else $error("dmac_channel: retire queue overflow");
+      if (rq_cnt_q != '0)
+        assert (ret_valid_q) else $error("dmac_channel: retire queue without an oldest entry");
     end
   end
 
@@ -759,7 +932,19 @@ module dmac_channel
   // Descriptor hand-over (read-ahead) and the ways a descriptor completes.
   cov_handoff:              cover property (@(posedge clk) rst_n && handoff);
   cov_prefetch_granted:     cover property (@(posedge clk) rst_n && grant_i && pf_req);
-  cov_prefetch_err_held:    cover property (@(posedge clk) rst_n && desc_beat_i && pf_q == PF_INFLIGHT && rd_err_i);
+  cov_prefetch_burst:       cover property (@(posedge clk) rst_n && grant_i && pf_req && pf_n == (PIW+1)'(PF_G));
+  cov_prefetch_extend:      cover property (@(posedge clk) rst_n && grant_i && pf_req && !pf_empty);
+  cov_prefetch_4k_cut:      cover property (@(posedge clk) rst_n && grant_i && pf_req && pf_contig && pf_n < (PIW+1)'(PF_G));
+  cov_prefetch_hit:         cover property (@(posedge clk) rst_n && pf_take);
+  cov_prefetch_drop:        cover property (@(posedge clk) rst_n && pf_drop && pf_cnt_q != '0);
+  cov_prefetch_stale_wait:  cover property (@(posedge clk) rst_n && state_q == S_PF_WAIT && pf_fly_q != '0 && pf_cnt_q != '0 &&
+                                           pf_lo_q != desc_addr_q);
+  cov_prefetch_err_held:    cover property (@(posedge clk) rst_n && desc_beat_i && pf_fly_q != '0 && rd_err_i);
+  cov_prefetch_refetch:     cover property (@(posedge clk) rst_n && pf_refetch);
+  cov_retire_queued:        cover property (@(posedge clk) rst_n && handoff && ret_valid_q && !(ret_pop && rq_cnt_q == '0));
+  cov_retire_queue_full:    cover property (@(posedge clk) rst_n && fsm_step && state_q == S_DESC_DRAIN && busy_i && !wb_en_i &&
+                                           d_next != '0 && !periph && ret_valid_q && !ret_pop && rq_cnt_q == RQW'(RQ_N));
+  cov_retire_err_shown:     cover property (@(posedge clk) rst_n && ret_err_q && ret_pop && rq_cnt_q != '0);
   cov_tc_drain:             cover property (@(posedge clk) rst_n && tc_drain);
   cov_tc_handoff:           cover property (@(posedge clk) rst_n && tc_handoff);
   cov_tc_retire:            cover property (@(posedge clk) rst_n && tc_retire);

@@ -139,7 +139,7 @@ module dmac_top #(
   // Events from the engines (broadcast, qualified by channel number).
   logic              ev_desc;
   logic [3:0]        ev_desc_ch;
-  logic [2:0]        ev_desc_idx;
+  logic [3:0]        ev_desc_idx;
   logic [DATA_W-1:0] ev_desc_data;
   logic              ev_rerr, ev_rerr_desc;
   logic [3:0]        ev_rerr_ch;

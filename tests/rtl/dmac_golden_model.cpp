@@ -1,6 +1,7 @@
 #include "dmac_golden_model.h"
 
 #include <algorithm>
+#include <deque>
 #include <stdexcept>
 
 namespace dmacosim::test {
@@ -112,22 +113,30 @@ void GoldenModel::run_channel(PagedBytes& mem, unsigned ch, const ChannelRun& ru
   // may have reached memory (spec: "Write error and read-ahead"). Its
   // destination bytes (up to its own first read fault) may be copied or not.
   // Only a valid memory-to-memory next descriptor can start that way.
+  // Up to retire_depth descriptors can start that way, each handed over by
+  // the one before it (memory-to-memory, no WB_EN, a NEXT), until one of them
+  // faults on a read (the channel stops issuing there).
   auto next_after_write_error = [&](const PagedBytes& m, uint64_t na) {
-    uint64_t fb1;
-    if (err(na, 20, false, &fb1)) return;
-    const Descriptor n = Descriptor::load(m, na);
-    if (check_descriptor(na, n) != ERR_NONE || ((n.ctrl >> 1) & 3) != MEM2MEM) return;
-    const uint32_t nw = 1u << ((n.ctrl >> 5) & 7);
-    const bool ns_inc = n.ctrl & DC_SRC_INC, nd_inc = n.ctrl & DC_DST_INC;
-    if ((!ns_inc && fifo_at(n.src)) || (!nd_inc && fifo_at(n.dst))) return;
-    uint64_t upto = n.len;
-    if (ns_inc ? err(n.src, n.len, false, &fb1) : err(n.src, nw, false, &fb1)) upto = ns_inc ? fb1 - n.src : 0;
-    for (uint64_t i = 0; i < upto; ++i) {
-      const uint64_t a = nd_inc ? n.dst + i : n.dst + (i % nw);
-      if (err(a, 1, true, nullptr)) continue;
-      uncertain_.push_back({a, m.get(ns_inc ? n.src + i : n.src + (i % nw))});
+    for (unsigned depth = 0; depth < cfg_.retire_depth && na != 0; ++depth) {
+      uint64_t fb1;
+      if (err(na, 20, false, &fb1)) return;
+      const Descriptor n = Descriptor::load(m, na);
+      if (check_descriptor(na, n) != ERR_NONE || ((n.ctrl >> 1) & 3) != MEM2MEM) return;
+      const uint32_t nw = 1u << ((n.ctrl >> 5) & 7);
+      const bool ns_inc = n.ctrl & DC_SRC_INC, nd_inc = n.ctrl & DC_DST_INC;
+      if ((!ns_inc && fifo_at(n.src)) || (!nd_inc && fifo_at(n.dst))) return;
+      uint64_t upto = n.len;
+      const bool rd_fault = ns_inc ? err(n.src, n.len, false, &fb1) : err(n.src, nw, false, &fb1);
+      if (rd_fault) upto = ns_inc ? fb1 - n.src : 0;
+      for (uint64_t i = 0; i < upto; ++i) {
+        const uint64_t a = nd_inc ? n.dst + i : n.dst + (i % nw);
+        if (err(a, 1, true, nullptr)) continue;
+        uncertain_.push_back({a, m.get(ns_inc ? n.src + i : n.src + (i % nw))});
+      }
+      if (upto) written_.push_back({n.dst, n.dst + (nd_inc ? upto : nw)});
+      if (rd_fault || run.wb_en) return;
+      na = n.next;
     }
-    if (upto) written_.push_back({n.dst, n.dst + (nd_inc ? upto : nw)});
   };
   uint64_t addr = run.head;
   const uint64_t kLimit = 10'000'000;
@@ -136,10 +145,11 @@ void GoldenModel::run_channel(PagedBytes& mem, unsigned ch, const ChannelRun& ru
   // with its last writes in flight (read-ahead). `old` holds its
   // destination bytes as they were before this model copied it.
   struct Prev {
-    bool valid = false, tc = false, dst_inc = true;
+    bool tc = false, dst_inc = true;
     uint32_t dst = 0, len = 0;
     std::vector<std::pair<uint64_t, uint8_t>> old;
-  } prev;
+  };
+  std::deque<Prev> prevs;   // oldest first, at most retire_depth
   while (true) {
     e.last_desc = uint32_t(addr);
     uint64_t fb;
@@ -212,25 +222,27 @@ void GoldenModel::run_channel(PagedBytes& mem, unsigned ch, const ChannelRun& ru
                         : side;
       fail(is_read ? ERR_DATA_READ : ERR_DATA_WRITE, is_read ? rd_resp : wr_resp, uint32_t(fa), uint32_t(lo));
       e.data_error = true;
-      if (is_read && prev.valid) {
+      if (is_read && !prevs.empty()) {
         // Read error: it kills every pending write of the channel, so the
-        // previous descriptor's last writes may be lost (spec: read-ahead).
+        // retiring descriptors' last writes may be lost (spec: read-ahead).
         // A write error cannot hit them: same-ID write responses come in
-        // order, so all of the previous descriptor's responses came first.
+        // order, so all of their responses came first.
         e.prev_may_lose = true;
-        e.prev_tc = prev.tc;
-        e.prev_dst = prev.dst;
-        e.prev_len = prev.len;
-        e.prev_dst_inc = prev.dst_inc;
-        for (auto& [a, v] : prev.old) uncertain_.push_back({a, v});
+        for (const Prev& p : prevs) {
+          e.prevs.push_back({p.tc, p.dst, p.len, p.dst_inc});
+          for (auto& [a, v] : p.old) uncertain_.push_back({a, v});
+        }
       }
       if (!is_read && ((d.ctrl >> 1) & 3) == MEM2MEM && !dfifo && !sfifo && !run.wb_en && d.next != 0)
         next_after_write_error(mem, d.next);
       return;
     }
     const uint32_t flow = (d.ctrl >> 1) & 3;
-    prev = Prev{};
-    prev.valid = flow == MEM2MEM && !run.wb_en && !dfifo && !sfifo && d.next != 0;
+    // This descriptor can still be retiring when the next one runs only if it
+    // hands over; a descriptor that does not ends the run of retiring ones.
+    const bool hands_over = flow == MEM2MEM && !run.wb_en && !dfifo && !sfifo && d.next != 0;
+    if (!hands_over) prevs.clear();
+    Prev prev;
     prev.tc = (d.ctrl & DC_IRQ) || d.next == 0;
     prev.dst = d.dst;
     prev.len = d.len;
@@ -239,9 +251,13 @@ void GoldenModel::run_channel(PagedBytes& mem, unsigned ch, const ChannelRun& ru
       if (dfifo) {
         dfifo->written.push_back(data[i]);
       } else {
-        if (prev.valid && (dst_inc || i < w)) prev.old.push_back({dst_addr(i), mem.get(dst_addr(i))});
+        if (hands_over && (dst_inc || i < w)) prev.old.push_back({dst_addr(i), mem.get(dst_addr(i))});
         mem.set(dst_addr(i), data[i]);
       }
+    }
+    if (hands_over) {
+      prevs.push_back(std::move(prev));
+      if (prevs.size() > cfg_.retire_depth) prevs.pop_front();
     }
     if (!dfifo) written_.push_back({d.dst, d.dst + (dst_inc ? d.len : w)});
     if (run.wb_en) {
@@ -267,16 +283,19 @@ void GoldenModel::run_channel(PagedBytes& mem, unsigned ch, const ChannelRun& ru
   }
 }
 
-bool GoldenModel::prev_complete(const ChannelExpect& e, const PagedBytes& act, const PagedBytes& initial,
-                                uint32_t* rest) {
+unsigned GoldenModel::prev_lost_tc(const ChannelExpect& e, const PagedBytes& act, const PagedBytes& initial,
+                                   uint32_t* rest) {
   if (rest) *rest = 0;
-  if (!e.prev_may_lose) return true;
-  const uint32_t n = e.prev_dst_inc ? e.prev_len : std::min<uint32_t>(e.prev_len, 1);
-  uint32_t k = 0;
-  while (k < n && act.get(e.prev_dst + k) != initial.get(e.prev_dst + k)) ++k;
-  if (rest)
-    for (uint32_t m = k; m < n; ++m) *rest += act.get(e.prev_dst + m) != initial.get(e.prev_dst + m);
-  return k == n;
+  unsigned lost = 0;
+  for (const ChannelExpect::PrevDesc& p : e.prevs) {
+    const uint32_t n = p.dst_inc ? p.len : std::min<uint32_t>(p.len, 1);
+    uint32_t k = 0;
+    while (k < n && act.get(p.dst + k) != initial.get(p.dst + k)) ++k;
+    if (rest)
+      for (uint32_t m = k; m < n; ++m) *rest += act.get(p.dst + m) != initial.get(p.dst + m);
+    lost += p.tc && k != n;
+  }
+  return lost;
 }
 
 }  // namespace dmacosim::test

@@ -61,6 +61,9 @@ struct GoldenConfig {
   unsigned num_ch = 8, num_req = 16;
   unsigned data_bytes = 8;   // DATA_W / 8
   unsigned max_burst = 16;   // beats
+  // Descriptors that can still be retiring (last writes in flight) while a
+  // later one issues: the RTL's retire queue (dmac_channel RQ_N) + 1.
+  unsigned retire_depth = 8;
 };
 
 struct ChannelRun {
@@ -86,20 +89,25 @@ struct ChannelExpect {
   uint32_t irq_raw = 0;           // expected IRQ_RAW bits (TC/ERR)
   uint32_t last_desc = 0;         // descriptor in progress / last completed
   std::vector<uint32_t> completed_descs;
-  // Data error in descriptor k after a read-ahead hand-over (docs/dmac-spec.md,
-  // "Descriptor read-ahead"): descriptor k-1's last writes may still have been
-  // pending and are then discarded. Its destination bytes are in `uncertain`
-  // (initial or copied, a prefix of it copied), and it counts (TC_COUNT,
-  // IRQ_RAW.TC) only if all of its bytes reached memory. tc_count / irq_raw
-  // assume it completed; use accepted_tc() / irq_for_tc().
+  // Data error in descriptor k after read-ahead hand-overs (docs/dmac-spec.md,
+  // "Descriptor read-ahead"): descriptors k-1, k-2, ... (up to
+  // GoldenConfig::retire_depth of them, each handed over to the next) may
+  // still have had writes pending, which are then discarded. Their
+  // destination bytes are in `uncertain` (initial or copied, a prefix of each
+  // copied), and each counts (TC_COUNT, IRQ_RAW.TC) only if all of its bytes
+  // reached memory. tc_count / irq_raw assume they completed; use
+  // accepted_tc() / irq_for_tc().
   bool prev_may_lose = false;
-  bool prev_tc = false;           // descriptor k-1 raises TC when it completes
-  uint32_t prev_dst = 0, prev_len = 0;
-  bool prev_dst_inc = true;
+  struct PrevDesc {
+    bool tc = false;              // raises TC when it completes
+    uint32_t dst = 0, len = 0;
+    bool dst_inc = true;
+  };
+  std::vector<PrevDesc> prevs;    // the descriptors that may lose writes
   // Expected TC_COUNT given whether descriptor k-1's bytes all reached memory.
-  uint64_t accepted_tc(bool prev_complete) const {
-    return (prev_may_lose && prev_tc && !prev_complete) ? tc_count - 1 : tc_count;
-  }
+  // `lost_tc` = descriptors of `prevs` that raise TC but lost bytes
+  // (GoldenModel::prev_lost_tc).
+  uint64_t accepted_tc(unsigned lost_tc) const { return tc_count - lost_tc; }
   // Expected IRQ events (TC/ERR/ABORT bits) for a TC_COUNT accepted above: TC
   // is raised exactly when something was counted.
   uint32_t irq_for_tc(uint64_t tc) const { return (irq_raw & ~spec::IRQ_TC) | (tc ? spec::IRQ_TC : 0u); }
@@ -133,12 +141,13 @@ class GoldenModel {
 
   const ChannelExpect& expect(unsigned ch) const { return exp_.at(ch); }
   const std::vector<UncertainByte>& uncertain() const { return uncertain_; }
-  // Whether descriptor k-1 (ChannelExpect::prev_*) has all of its bytes in
-  // `act` (copied: different from `initial`, the destination fill never equals
-  // copied data in the benches). `rest` = bytes written after the first
-  // unwritten one (must be 0: the written part is a prefix).
-  static bool prev_complete(const ChannelExpect& e, const PagedBytes& act, const PagedBytes& initial,
-                            uint32_t* rest = nullptr);
+  // How many descriptors of ChannelExpect::prevs raise TC but do not have all
+  // of their bytes in `act` (copied: different from `initial`, the
+  // destination fill never equals copied data in the benches). `rest` = bytes
+  // written after the first unwritten one of each (must be 0: what is written
+  // of each is a prefix).
+  static unsigned prev_lost_tc(const ChannelExpect& e, const PagedBytes& act, const PagedBytes& initial,
+                               uint32_t* rest = nullptr);
   // Bytes the model wrote (for guard checks: nothing else may change).
   const std::vector<AddrRange>& written_ranges() const { return written_; }
 

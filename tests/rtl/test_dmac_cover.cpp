@@ -317,3 +317,38 @@ TEST(DmacCover, OutOfOrderResponsesAcrossChannels) {
 }
 
 }  // namespace
+
+// Descriptor prefetch and the retire queue (dmac_channel): a contiguous 64 B
+// chain crossing a 4 KiB boundary (the prefetch burst is cut there), with slow
+// write responses (up to 8 descriptors retiring: the queue fills), a jump out
+// of the contiguous run while a prefetch burst is in flight (the stale ring is
+// dropped once it arrived), and a write error on a retiring descriptor with
+// later ones queued behind it (CUR_DESC / REMAINING keep showing it).
+TEST(DmacCover, PrefetchAcross4KAndRetireQueue) {
+  for (const bool write_error : {false, true}) {
+    SCOPED_TRACE(write_error ? "write error on descriptor 3" : "clean");
+    DmacBench b({.seed = 31, .random_latency = false, .first_lat = 16, .per_lat = 1});
+    b.mem().set_write_extra_latency(200);
+    // Descriptors 0..2 below the boundary: the burst from descriptor 1 has
+    // room for 2 descriptors only.
+    const uint32_t base = kD + 0x1000 - 3 * 32;
+    std::vector<uint32_t> at;
+    for (uint32_t i = 0; i < 20; ++i) at.push_back(base + i * 32);
+    at.push_back(kD + 0x3000);   // out of the contiguous run
+    at.push_back(kD + 0x3020);
+    for (size_t i = 0; i < at.size(); ++i) {
+      b.fill_random(kS + i * 64, 64, 40 + unsigned(i));
+      b.write_desc(at[i], {uint32_t(kS + i * 64), uint32_t(kT + i * 64), i + 1 < at.size() ? at[i + 1] : 0, 64,
+                           DC_SRC_INC | DC_DST_INC | ((i % 3 == 0) ? DC_IRQ : 0)});
+    }
+    if (write_error) b.add_error_region({{kT + 3 * 64 + 8, kT + 3 * 64 + 9}, AXI_SLVERR, false, true});
+    b.start(kCh, base);
+    ASSERT_TRUE(b.run_until_idle(200000));
+    b.check();
+    if (write_error) {
+      EXPECT_EQ(err_code_of(b.chrd(kCh, STATUS)), ERR_DATA_WRITE);
+      EXPECT_EQ(b.chrd(kCh, CUR_DESC), at[3]) << "CUR_DESC: the descriptor the write error stopped at";
+    }
+    expect_channel_works(b, kCh);
+  }
+}

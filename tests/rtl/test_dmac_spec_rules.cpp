@@ -1082,3 +1082,120 @@ TEST(DmacSpecRules, QuiescentIsConservative) {
   b.step(2);
   EXPECT_TRUE(b.core().quiescent()) << "ERROR";
 }
+
+// ------------------------------------------------------- descriptor prefetch
+// Spec, "Descriptor prefetch". A chain of `n` 64-byte copies whose descriptors
+// sit at `addr(i)`; returns the descriptor reads seen at the pins (AR at a
+// descriptor address, in `pw`).
+namespace prefetch {
+
+constexpr uint32_t kLen = 64;
+
+void write_chain(DmacBench& b, const std::vector<uint32_t>& at, uint32_t src, uint32_t dst, uint32_t seed) {
+  for (size_t i = 0; i < at.size(); ++i) {
+    b.fill_random(src + i * kLen, kLen, seed + unsigned(i));
+    b.write_desc(at[i], {uint32_t(src + i * kLen), uint32_t(dst + i * kLen), i + 1 < at.size() ? at[i + 1] : 0, kLen,
+                         DC_SRC_INC | DC_DST_INC});
+  }
+}
+
+// Descriptor reads at the pins: ARs inside [kD, kD + 64 KiB).
+std::vector<AxHs> desc_reads(const PinWatch& pw) {
+  std::vector<AxHs> out;
+  for (auto& a : pw.ar)
+    if (a.addr >= kD && a.addr < kD + 0x10000) out.push_back(a);
+  return out;
+}
+
+}  // namespace prefetch
+
+// A contiguous chain is read 4 descriptors per burst (the first one alone);
+// the same chain with gaps between its descriptors is read one at a time
+// (nothing speculative where the chain is not contiguous).
+TEST(DmacSpecRules, ContiguousDescriptorsArePrefetchedInBursts) {
+  for (const bool contiguous : {true, false}) {
+    SCOPED_TRACE(contiguous ? "contiguous" : "64-byte stride");
+    DmacBench b({.seed = 21, .random_latency = false, .first_lat = 20, .per_lat = 1});
+    PinWatch pw;
+    pw.attach(b);
+    std::vector<uint32_t> at;
+    for (uint32_t i = 0; i < 16; ++i) at.push_back(kD + i * (contiguous ? 32 : 64));
+    prefetch::write_chain(b, at, kS, kT, 5);
+    b.start(2, kD);
+    ASSERT_TRUE(b.run_until_idle(100000));
+    b.check();
+    EXPECT_EQ(b.chrd(2, TC_COUNT), 1u);
+    const auto reads = prefetch::desc_reads(pw);
+    ASSERT_FALSE(reads.empty());
+    EXPECT_EQ(reads[0].addr, kD);
+    EXPECT_EQ(reads[0].len, 3u) << "the chain's first descriptor is read on its own (32 B)";
+    size_t bursts = 0;
+    for (auto& a : reads) bursts += a.len == 15;
+    if (contiguous) {
+      EXPECT_GE(bursts, 3u) << "contiguous descriptors not read 4 per burst";
+      EXPECT_LE(reads.size(), 7u);
+    } else {
+      EXPECT_EQ(bursts, 0u);
+      EXPECT_EQ(reads.size(), at.size()) << "every descriptor read once, on its own";
+    }
+  }
+}
+
+// A descriptor in the prefetch buffer is used only if the chain reaches it:
+// the chain below jumps over decoys sitting right after its descriptors (they
+// are read by the prefetch but must never run: the guard check fails on any
+// write to their destination), and a prefetched descriptor's bus error beyond
+// the end of the chain is not reported.
+TEST(DmacSpecRules, PrefetchedDescriptorsAreUsedOnlyWhereTheChainGoes) {
+  DmacBench b({.seed = 22, .random_latency = false, .first_lat = 12, .per_lat = 1});
+  PinWatch pw;
+  pw.attach(b);
+  constexpr uint32_t kDecoyDst = 0x80700000;
+  // Chain: 0, 1, 2, 3, 4, then 9, 10, 11 (end). 5..8 are decoys, 12..15 an error.
+  std::vector<uint32_t> at;
+  for (uint32_t i : {0u, 1u, 2u, 3u, 4u, 9u, 10u, 11u}) at.push_back(kD + i * 32);
+  prefetch::write_chain(b, at, kS, kT, 7);
+  for (uint32_t i = 5; i <= 8; ++i)
+    b.write_desc(kD + i * 32, {kS, kDecoyDst + i * 64, kD + (i + 1) * 32, 64, DC_SRC_INC | DC_DST_INC | DC_IRQ});
+  b.add_error_region({{kD + 12 * 32, kD + 16 * 32}, AXI_SLVERR, true, false});
+  b.start(4, kD);
+  ASSERT_TRUE(b.run_until_idle(100000));
+  b.check();   // golden: the chain as linked, nothing written at kDecoyDst, no error
+  EXPECT_EQ(state_of(b.chrd(4, STATUS)), ST_IDLE);
+  EXPECT_EQ(b.chrd(4, TC_COUNT), 1u);
+  // The case was exercised: a decoy and the error region were read.
+  bool decoy_read = false, error_read = false;
+  for (auto& a : prefetch::desc_reads(pw)) {
+    const uint32_t end = a.addr + (uint32_t(a.len) + 1) * 8;
+    decoy_read |= a.addr < kD + 9 * 32 && end > kD + 5 * 32;
+    error_read |= end > kD + 12 * 32;
+  }
+  EXPECT_TRUE(decoy_read) << "no decoy was prefetched: the case was not exercised";
+  EXPECT_TRUE(error_read) << "the error region beyond the chain was not prefetched";
+}
+
+// Coherence rule (1): nothing read before a doorbell is used after it. Run 1
+// prefetches descriptors beyond its end (decoys); software then rewrites them,
+// links them and rings again: run 2 must copy with the new contents.
+TEST(DmacSpecRules, DescriptorsRewrittenWhileIdleAreReadAgain) {
+  DmacBench b({.seed = 23, .random_latency = false, .first_lat = 8, .per_lat = 1});
+  PinWatch pw;
+  pw.attach(b);
+  constexpr uint32_t kDecoyDst = 0x80700000;
+  prefetch::write_chain(b, {kD, kD + 32}, kS, kT, 9);
+  for (uint32_t i = 2; i < 6; ++i)
+    b.write_desc(kD + i * 32, {kS, kDecoyDst + i * 64, 0, 64, DC_SRC_INC | DC_DST_INC});
+  b.start(1, kD);
+  ASSERT_TRUE(b.run_until_idle(100000));
+  b.check();
+  bool beyond = false;
+  for (auto& a : prefetch::desc_reads(pw)) beyond |= a.addr + (uint32_t(a.len) + 1) * 8 > kD + 64;
+  ASSERT_TRUE(beyond) << "run 1 did not prefetch beyond its end: the case was not exercised";
+  // Run 2: kD+32 -> kD+64 -> kD+96 with new contents.
+  b.rearm();
+  prefetch::write_chain(b, {kD + 32, kD + 64, kD + 96}, kS + 0x1000, kT + 0x1000, 11);
+  b.start(1, kD + 32);
+  ASSERT_TRUE(b.run_until_idle(100000));
+  b.check();   // golden: the new descriptors; any write at kDecoyDst fails the guard check
+  EXPECT_EQ(written_prefix(b, kS + 0x1000, kT + 0x1000, 192), 192);
+}
