@@ -18,7 +18,6 @@
 #include <systemc>
 
 #include "models/log.h"
-#include "driver/kernel/trace_event.h"
 #include "driver/linux_c/dmac_provider.h"
 #include "tb/scenario.h"
 #include "tb/scenario_report.h"
@@ -297,17 +296,9 @@ static int run_main(int argc, char** argv) {
   install_interrupt_handlers();
   try {
     return sc->run(opt);
-  } catch (const sc_core::sc_report& r) {
-    kernel::trace_event_close();  // the timeline so far stays a valid JSON file
-    const std::string msg = strfmt("SystemC %s: %s", r.get_msg_type(), r.get_msg());
-    fprintf(stderr, "dmacosim: internal error: %s\n", msg.c_str());
-    write_abnormal_summary(opt, "internal error: " + msg, kExitInternal);
-  } catch (const std::exception& e) {
-    kernel::trace_event_close();
-    fprintf(stderr, "dmacosim: internal error: %s\n", e.what());
-    write_abnormal_summary(opt, std::string("internal error: ") + e.what(), kExitInternal);
+  } catch (...) {
+    exit_internal_error(opt, internal_error_message(std::current_exception()));
   }
-  return kExitInternal;
 }
 
 // SystemC prints its banner when the simulation context is created, which

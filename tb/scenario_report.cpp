@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "models/log.h"
+#include "driver/kernel/trace_event.h"
 #include "tb/platform.h"
 
 #ifndef DMACOSIM_SOURCE_DIR
@@ -93,13 +94,17 @@ void simulate(const ScenarioOptions& opt, const sc_core::sc_time& limit, const s
   const sc_time slice(1, SC_MS);
   while (sc_time_stamp() < end && sc_get_status() != SC_STOPPED && !sc_end_of_simulation_invoked() &&
          !interrupted()) {
-    sc_start(std::min(slice, end - sc_time_stamp()));
-    // Test hook for the internal-error path (ctest dmacosim.cli.exit_4_internal_error):
-    // an exception, or a SystemC error report, in the middle of a run.
-    if (const char* inject = getenv("DMACOSIM_INJECT_INTERNAL_ERROR")) {
-      const std::string what = strfmt("injected internal error (DMACOSIM_INJECT_INTERNAL_ERROR=%s)", inject);
-      if (std::string(inject) == "sc_report") SC_REPORT_ERROR("dmacosim", what.c_str());
-      throw std::runtime_error(what);
+    try {
+      sc_start(std::min(slice, end - sc_time_stamp()));
+      // Test hook for the internal-error path (ctest dmacosim.cli.exit_4_internal_error):
+      // an exception, or a SystemC error report, in the middle of a run.
+      if (const char* inject = getenv("DMACOSIM_INJECT_INTERNAL_ERROR")) {
+        const std::string what = strfmt("injected internal error (DMACOSIM_INJECT_INTERNAL_ERROR=%s)", inject);
+        if (std::string(inject) == "sc_report") SC_REPORT_ERROR("dmacosim", what.c_str());
+        throw std::runtime_error(what);
+      }
+    } catch (...) {
+      exit_internal_error(opt, internal_error_message(std::current_exception()));
     }
     if (!show) continue;
     const auto now = std::chrono::steady_clock::now();
@@ -335,6 +340,27 @@ int ScenarioReport::finish() {
   fflush(stdout);
   Log::instance().set_file("");
   return code;
+}
+
+std::string internal_error_message(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const sc_core::sc_report& r) {
+    return strfmt("SystemC %s: %s", r.get_msg_type(), r.get_msg());
+  } catch (const std::exception& x) {
+    return x.what();
+  } catch (...) {
+    return "an exception of unknown type";
+  }
+}
+
+void exit_internal_error(const ScenarioOptions& opt, const std::string& message) {
+  kernel::trace_event_close();  // the timeline so far stays a valid JSON file
+  fprintf(stderr, "dmacosim: internal error: %s\n", message.c_str());
+  write_abnormal_summary(opt, "internal error: " + message, kExitInternal);
+  Log::instance().set_file("");
+  fflush(nullptr);
+  _exit(kExitInternal);
 }
 
 void write_abnormal_summary(const ScenarioOptions& opt, const std::string& reason, int exit_code) {

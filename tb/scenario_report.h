@@ -1,6 +1,7 @@
 // Shared plumbing for scenarios: output directory, log file, a flat JSON
 // summary, the terminal summary table, and the GTKWave save file for a trace.
 #pragma once
+#include <exception>
 #include <chrono>
 #include <functional>
 #include <systemc>
@@ -49,6 +50,16 @@ void simulate(const ScenarioOptions& opt, const sc_core::sc_time& limit,
 // summary.json with what is known (command line, version, reason, exit code)
 // into --out, if given.
 void write_abnormal_summary(const ScenarioOptions& opt, const std::string& reason, int exit_code);
+
+// An exception or SystemC error inside the model (exit 4): closes the trace
+// events, prints "dmacosim: internal error: <message>", writes the abnormal
+// summary and ends the process at once (_exit, nothing torn down: the model
+// is mid-flight). simulate() calls it where an error leaves sc_start(), so
+// the exception never unwinds the stack SystemC's coroutines switched away
+// from and back to (ASan cannot clear that stack's redzones on a throw and
+// reports false stack overflows in the destructors the unwinding runs).
+[[noreturn]] void exit_internal_error(const ScenarioOptions& opt, const std::string& message);
+std::string internal_error_message(std::exception_ptr e);  // "SystemC Error: ..." / what()
 
 class ScenarioReport {
 public:
