@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cerrno>
 #include <cstring>
 
 #include "log.h"
@@ -79,17 +80,24 @@ void AudioPort::schedule_next() {
 void AudioPort::tick() {
   if (!(ctrl_ & CTRL_ENABLE)) return;
   ++tick_index_;
-  if (fifo_.empty()) {
-    underrun_idx_.push_back(played_.size());
-    played_.push_back(0);
+  const bool underrun = fifo_.empty();
+  uint32_t frame = 0;
+  if (underrun) {
     ++underruns_;
     if (!(irq_status_ & IRQ_UNDERRUN))
       log_info(name(), strfmt("underrun at frame %u (UNDERRUN_COUNT=%u)", frames_played_, underruns_));
     irq_status_ |= IRQ_UNDERRUN;
   } else {
-    played_.push_back(fifo_.front());
+    frame = fifo_.front();
     fifo_.pop_front();
   }
+  if (capture_) {
+    if (underrun) underrun_idx_.push_back(played_.size());
+    played_.push_back(frame);
+  }
+  if (wav_.is_open()) wav_.frame(frame);
+  for (const FrameSink& sink : sinks_) sink(frames_out_, frame, underrun);
+  ++frames_out_;
   ++frames_played_;
   update_wires();
   schedule_next();
@@ -248,44 +256,132 @@ unsigned int AudioPort::transport_dbg(tlm_generic_payload& t) {
   return 4;
 }
 
-static void put16(std::vector<uint8_t>& b, uint32_t v) {
-  b.push_back(uint8_t(v));
-  b.push_back(uint8_t(v >> 8));
+void AudioPort::set_capture(bool on) {
+  capture_ = on;
+  if (!on) {
+    std::vector<uint32_t>().swap(played_);
+    std::vector<size_t>().swap(underrun_idx_);
+  }
 }
-static void put32(std::vector<uint8_t>& b, uint32_t v) {
-  put16(b, v & 0xFFFF);
-  put16(b, v >> 16);
+
+const std::vector<uint32_t>& AudioPort::played_frames() const {
+  if (!capture_)
+    SC_REPORT_ERROR("dmacosim/audio_port", strfmt("%s: played_frames() read with capture off", name()).c_str());
+  return played_;
 }
-static void puttag(std::vector<uint8_t>& b, const char* s) { b.insert(b.end(), s, s + 4); }
+
+const std::vector<size_t>& AudioPort::underrun_frames() const {
+  if (!capture_)
+    SC_REPORT_ERROR("dmacosim/audio_port", strfmt("%s: underrun_frames() read with capture off", name()).c_str());
+  return underrun_idx_;
+}
 
 bool AudioPort::write_wav(const std::string& path) const {
-  const uint32_t block_align = cfg_.channels * cfg_.bits_per_sample / 8;
-  const uint32_t data_size = uint32_t(played_.size()) * block_align;
-  std::vector<uint8_t> b;
-  b.reserve(44 + data_size);
-  puttag(b, "RIFF");
-  put32(b, 36 + data_size);
-  puttag(b, "WAVE");
-  puttag(b, "fmt ");
-  put32(b, 16);
-  put16(b, 1);  // PCM
-  put16(b, cfg_.channels);
-  put32(b, cfg_.sample_rate);
-  put32(b, cfg_.sample_rate * block_align);
-  put16(b, block_align);
-  put16(b, cfg_.bits_per_sample);
-  puttag(b, "data");
-  put32(b, data_size);
-  for (uint32_t f : played_) put32(b, f);  // left = [15:0] first, then right = [31:16], little-endian
-  FILE* fp = std::fopen(path.c_str(), "wb");
-  if (!fp) {
-    log_error(name(), strfmt("write_wav: cannot open '%s'", path.c_str()));
+  WavWriter w;
+  if (!w.open(path, cfg_.sample_rate, cfg_.channels, cfg_.bits_per_sample)) {
+    log_error(name(), "write_wav: " + w.error());
     return false;
   }
-  const bool ok = std::fwrite(b.data(), 1, b.size(), fp) == b.size();
-  const bool closed = std::fclose(fp) == 0;
-  if (!ok || !closed) log_error(name(), strfmt("write_wav: write to '%s' failed", path.c_str()));
-  return ok && closed;
+  for (uint32_t f : played_frames()) w.frame(f);
+  if (!w.close()) {
+    log_error(name(), "write_wav: " + w.error());
+    return false;
+  }
+  return true;
+}
+
+bool AudioPort::open_wav(const std::string& path) {
+  close_wav();
+  if (wav_.open(path, cfg_.sample_rate, cfg_.channels, cfg_.bits_per_sample)) return true;
+  log_error(name(), "open_wav: " + wav_.error());
+  return false;
+}
+
+bool AudioPort::close_wav() {
+  if (!wav_.is_open()) return true;
+  if (wav_.close()) return true;
+  log_error(name(), "close_wav: " + wav_.error());
+  return false;
+}
+
+// ---- WavWriter
+
+static std::vector<WavWriter*>& open_writers() {
+  static std::vector<WavWriter*> w;
+  return w;
+}
+
+static void put_le(uint8_t* p, uint32_t v, unsigned bytes) {
+  for (unsigned i = 0; i < bytes; ++i) p[i] = uint8_t(v >> (8 * i));
+}
+
+bool WavWriter::open(const std::string& path, unsigned sample_rate, unsigned channels, unsigned bits_per_sample) {
+  close();
+  path_ = path;
+  error_.clear();
+  failed_ = false;
+  frames_ = 0;
+  block_align_ = channels * bits_per_sample / 8;
+  if (block_align_ == 0 || block_align_ > 4) {
+    error_ = strfmt("'%s': %u channels x %u bits do not fit a 32-bit frame", path.c_str(), channels, bits_per_sample);
+    return false;
+  }
+  fp_ = std::fopen(path.c_str(), "wb");
+  if (!fp_) {
+    error_ = strfmt("cannot open '%s': %s", path.c_str(), std::strerror(errno));
+    return false;
+  }
+  // Canonical header: RIFF size and data size are patched by close().
+  uint8_t h[44] = {};
+  std::memcpy(h, "RIFF", 4);
+  std::memcpy(h + 8, "WAVEfmt ", 8);
+  put_le(h + 16, 16, 4);
+  put_le(h + 20, 1, 2);  // PCM
+  put_le(h + 22, channels, 2);
+  put_le(h + 24, sample_rate, 4);
+  put_le(h + 28, sample_rate * block_align_, 4);
+  put_le(h + 32, block_align_, 2);
+  put_le(h + 34, bits_per_sample, 2);
+  std::memcpy(h + 36, "data", 4);
+  put_le(h + 4, 36, 4);
+  failed_ = std::fwrite(h, 1, sizeof h, fp_) != sizeof h;
+  open_writers().push_back(this);
+  return true;
+}
+
+void WavWriter::frame(uint32_t f) {
+  if (!fp_) return;
+  uint8_t b[4];
+  put_le(b, f, 4);
+  failed_ = failed_ || std::fwrite(b, 1, block_align_, fp_) != block_align_;
+  ++frames_;
+}
+
+bool WavWriter::close() {
+  if (!fp_) return error_.empty();
+  auto& w = open_writers();
+  w.erase(std::remove(w.begin(), w.end(), this), w.end());
+  const uint64_t data = frames_ * block_align_;
+  bool ok = !failed_;
+  if (data > 0xFFFFFFFFull - 36) {
+    ok = false;
+    error_ = strfmt("'%s': %llu bytes of samples do not fit a WAV file (4 GiB)", path_.c_str(),
+                    (unsigned long long)data);
+  } else {
+    uint8_t b[4];
+    put_le(b, uint32_t(36 + data), 4);
+    ok = ok && std::fseek(fp_, 4, SEEK_SET) == 0 && std::fwrite(b, 1, 4, fp_) == 4;
+    put_le(b, uint32_t(data), 4);
+    ok = ok && std::fseek(fp_, 40, SEEK_SET) == 0 && std::fwrite(b, 1, 4, fp_) == 4;
+  }
+  ok = std::fclose(fp_) == 0 && ok;
+  fp_ = nullptr;
+  if (!ok && error_.empty()) error_ = strfmt("write to '%s' failed", path_.c_str());
+  return ok;
+}
+
+void WavWriter::close_all() {
+  while (!open_writers().empty()) open_writers().back()->close();
 }
 
 }  // namespace dmacosim

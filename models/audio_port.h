@@ -50,10 +50,15 @@
 // Sample clock: tick k after enable happens at t_enable + round(k * 1e12 / rate)
 // ps (no cumulative rounding drift). Each tick pops one frame (or plays
 // silence = 0 and counts an underrun if the FIFO is empty). Every played frame
-// is captured for tests and write_wav().
+// goes, as it plays, to the frame sinks (add_frame_sink: a checker), to the
+// WAV file being streamed (open_wav) and, while capture is on (the default,
+// for tests), into played_frames() for write_wav(). A long run turns capture
+// off (set_capture(false)): memory then does not grow with the time played.
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <deque>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -64,6 +69,39 @@
 #include "wire.h"
 
 namespace dmacosim {
+
+// A 16-bit PCM RIFF/WAVE file written frame by frame: the 44-byte header goes
+// out first with its sizes at 0 and is patched by close(), so memory does not
+// grow with the length. close_all() closes every open writer: the exit path
+// of an internal error calls it, so a run that dies mid-flight still leaves a
+// valid WAV of what was played.
+class WavWriter {
+public:
+  WavWriter() = default;
+  ~WavWriter() { close(); }
+  WavWriter(const WavWriter&) = delete;
+  WavWriter& operator=(const WavWriter&) = delete;
+
+  // False (and error() says why) when the file cannot be created.
+  bool open(const std::string& path, unsigned sample_rate, unsigned channels, unsigned bits_per_sample);
+  bool is_open() const { return fp_ != nullptr; }
+  // One frame of block_align bytes, little-endian, low sample (left) first.
+  void frame(uint32_t f);
+  // Patches the sizes and closes. False if any write failed, or the data does
+  // not fit the format's 32-bit sizes (error() says which). No-op when closed.
+  bool close();
+  uint64_t frames() const { return frames_; }
+  const std::string& path() const { return path_; }
+  const std::string& error() const { return error_; }
+  static void close_all();
+
+private:
+  FILE* fp_ = nullptr;
+  std::string path_, error_;
+  uint32_t block_align_ = 0;
+  uint64_t frames_ = 0;
+  bool failed_ = false;
+};
 
 struct AudioPortConfig {
   unsigned sample_rate = 48000;
@@ -100,13 +138,31 @@ public:
 
   // Observation.
   unsigned fifo_level() const { return unsigned(fifo_.size()); }
-  const std::vector<uint32_t>& played_frames() const { return played_; }
-  const std::vector<size_t>& underrun_frames() const { return underrun_idx_; }  // indices into played_frames()
+  // Frames played since construction, underrun silence included (FRAMES_PLAYED
+  // is the 32-bit register view of the same count).
+  uint64_t frames_out() const { return frames_out_; }
+  // Called at every played frame, in order: its index (frames_out() before
+  // it), the frame, and whether it is underrun silence.
+  using FrameSink = std::function<void(uint64_t index, uint32_t frame, bool underrun)>;
+  void add_frame_sink(FrameSink sink) { sinks_.push_back(std::move(sink)); }
+  // Capture of every played frame (played_frames(), underrun_frames(),
+  // write_wav()): on by default; set_capture(false) forgets what was captured
+  // and stops, and reading the capture afterwards is an error (SystemC error
+  // report: a caller that needs it must leave capture on).
+  void set_capture(bool on);
+  bool capturing() const { return capture_; }
+  const std::vector<uint32_t>& played_frames() const;
+  const std::vector<size_t>& underrun_frames() const;  // indices into played_frames()
   uint32_t underrun_count() const { return underruns_; }
   uint32_t overflow_count() const { return overflows_; }
   bool enabled() const { return ctrl_ & CTRL_ENABLE; }
-  // Canonical 44-byte RIFF/WAVE PCM header + every played frame. False on I/O error.
+  // Canonical 44-byte RIFF/WAVE PCM header + every captured frame. False on I/O error.
   bool write_wav(const std::string& path) const;
+  // Streams every frame played from now on to a WAV file (close_wav(), the
+  // destructor or WavWriter::close_all() patch its header). False on I/O
+  // error, logged as an error like write_wav().
+  bool open_wav(const std::string& path);
+  bool close_wav();
 
   tlm::tlm_response_status reg_read(uint32_t off, uint32_t& v, bool debug = false);
   tlm::tlm_response_status reg_write(uint32_t off, uint32_t v, const sc_core::sc_time& delay = sc_core::SC_ZERO_TIME);
@@ -123,8 +179,12 @@ private:
   uint32_t ctrl_ = 0, watermark_, irq_status_ = 0;
   uint32_t underruns_ = 0, overflows_ = 0, frames_played_ = 0;
   std::deque<uint32_t> fifo_;
+  uint64_t frames_out_ = 0;
+  bool capture_ = true;
   std::vector<uint32_t> played_;
   std::vector<size_t> underrun_idx_;
+  std::vector<FrameSink> sinks_;
+  WavWriter wav_;
   Wire* dclr_ = nullptr;
   Wire irq_out_, dreq_burst_, dreq_single_;
   sc_core::sc_event tick_ev_;

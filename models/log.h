@@ -65,9 +65,9 @@ public:
   // Keep at most this many records in memory (oldest dropped); default 100000.
   void set_capacity(size_t n) { capacity_ = n; }
   // Keep in memory only records at `level` or above (default Debug: all,
-  // for tests that count them). The dmacosim command keeps Info and above:
-  // its debug records (every claim, every descriptor) go only to the file,
-  // so memory does not grow with simulated time.
+  // for tests that count them). The dmacosim command keeps Warn and above
+  // (what the strict oracle reads) with a capacity of 10000: its other
+  // records go only to the file, so memory does not grow with simulated time.
   void set_keep_level(LogLevel level) { keep_level_ = level; }
 
   // One line, dmesg-like: "[    0.012345] source: text" (simulated seconds),

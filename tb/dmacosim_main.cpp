@@ -292,7 +292,11 @@ static int run_main(int argc, char** argv) {
     return kExitUsage;
   }
   Log::instance().set_file_level(log_level_from(opt.log_level));
-  Log::instance().set_keep_level(LogLevel::Info);
+  // Memory must not grow with simulated time: the log streams to the file, and
+  // only what the strict oracle reads at the end stays in memory (warnings and
+  // errors; beyond the cap the oldest go, their unexpected ones still counted).
+  Log::instance().set_keep_level(LogLevel::Warn);
+  Log::instance().set_capacity(10000);
   install_interrupt_handlers();
   try {
     return sc->run(opt);

@@ -99,7 +99,7 @@ void Platform::sample_probes(Vdmac_top& m) {
   m.probe_irq_lines = uint8_t((dmac.irq.read() << kIrqDma) | (audio.irq_out().read() << kIrqAudio));
   m.probe_audio_fifo_level = uint8_t(audio.fifo_level());
   m.probe_audio_dreq = audio.dreq_burst().read();
-  m.probe_audio_frames = uint32_t(audio.played_frames().size());
+  m.probe_audio_frames = uint32_t(audio.frames_out());
   m.probe_audio_underruns = audio.underrun_count();
   m.probe_validator_reports = uint16_t(probe_validator_reports ? probe_validator_reports() : 0);
   m.probe_marker = marker_;

@@ -18,6 +18,7 @@
 #include <sstream>
 #include <vector>
 
+#include "models/audio_port.h"
 #include "models/log.h"
 #include "driver/kernel/trace_event.h"
 #include "tb/platform.h"
@@ -356,6 +357,7 @@ std::string internal_error_message(std::exception_ptr e) {
 
 void exit_internal_error(const ScenarioOptions& opt, const std::string& message) {
   kernel::trace_event_close();  // the timeline so far stays a valid JSON file
+  WavWriter::close_all();        // and the WAV so far a valid WAV (its header's sizes patched)
   fprintf(stderr, "dmacosim: internal error: %s\n", message.c_str());
   write_abnormal_summary(opt, "internal error: " + message, kExitInternal);
   Log::instance().set_file("");

@@ -22,7 +22,9 @@
 // so every frame of a run is unique for 2^20 frames and a gap, repeat or
 // corruption changes the value. The codec (the audio port) records every
 // frame it plays while its transmitter is enabled; it plays nothing while the
-// transmitter is disabled (stopped, paused, suspended). The run is bit-exact
+// transmitter is disabled (stopped, paused, suspended); each frame is checked
+// as it plays (the port's frame sink, Run::check: memory does not grow with
+// the run) and streamed to the WAV. The run is bit-exact
 // when the codec output is exactly the concatenation, over the runs in order,
 // of a prefix f(r, 0..len_r-1) of each run's signal (pause and suspend are
 // seamless: the frames continue with no gap or repeat), with len_r >= 1, no
@@ -74,7 +76,6 @@
 #include <cstdio>
 #include <deque>
 #include <random>
-#include <set>
 #include <vector>
 
 #include <unistd.h>
@@ -146,7 +147,7 @@ struct Stats {
 
 struct Run {
   unsigned index = 0;
-  size_t codec_start = 0, codec_end = 0;  // indices into played_frames()
+  uint64_t codec_start = 0, codec_end = 0;  // codec frame counts (AudioPort::frames_out()) at the DAI's START, STOP
   bool started = false, stopped = false, xrun = false;
   sc_core::sc_time t_trigger, t_enable, t_stop;
   snd_pcm_uframes_t hw_ptr_at_stop = 0;
@@ -157,6 +158,26 @@ struct Run {
   int start_err = 0;
   bool ram_stall = false;  // injected memory stall in this run
   bool quick = false;      // stopped right after its START (--quick-stop)
+
+  // Bit-exactness, checked as the codec plays: the frames played while this
+  // run's transmitter was on (DAI START to STOP), how many were the expected
+  // ones, the first that was not, and the underrun silence at the end not yet
+  // judged (a later frame makes it a gap; the injected stall's is expected).
+  bool playing = false;
+  uint64_t frames = 0, matched = 0, silent_tail = 0;
+  std::string mismatch;
+  void check(uint32_t got) {  // the run's next frame
+    const uint32_t want = audio_frame(index, frames);
+    if (got == want) ++matched;
+    else if (mismatch.empty())
+      mismatch = strfmt("run %u frame %llu (codec frame %llu): got 0x%08x, expected 0x%08x", index,
+                        (unsigned long long)frames, (unsigned long long)(codec_start + frames), got, want);
+    ++frames;
+  }
+  void judge_silence() {  // the silent tail is compared like any other frame
+    frames -= silent_tail;
+    for (; silent_tail; --silent_tail) check(0);
+  }
 };
 
 struct Ctl {
@@ -387,7 +408,7 @@ int run_audio(const ScenarioOptions& opt) {
         break;
       }
       run.t_trigger = sc_core::sc_time_stamp();
-      run.codec_start = port.played_frames().size();  // the DAI's START moves it (not when cancelled)
+      run.codec_start = port.frames_out();  // the DAI's START moves it (not when cancelled)
       run.quick = quick_stop && r % quick_stop == quick_stop - 1;
       err = snd_pcm_start(ss);
       if (err < 0) {
@@ -535,12 +556,14 @@ int run_audio(const ScenarioOptions& opt) {
       Run& run = runs.back();
       const sc_core::sc_time now = sc_core::sc_time_stamp();
       if (cmd == SNDRV_PCM_TRIGGER_START) {
-        run.codec_start = port.played_frames().size();
+        run.codec_start = port.frames_out();
+        run.playing = true;
         run.t_enable = now;
         sys.hw.mark_first("first sample", uint64_t((now + sample_period).value()));
         trig_lat.add((now + sample_period - run.t_trigger).to_seconds() * 1e9);
       } else if (cmd == SNDRV_PCM_TRIGGER_STOP) {
-        run.codec_end = port.played_frames().size();
+        run.codec_end = port.frames_out();
+        run.playing = false;
       } else if ((cmd == SNDRV_PCM_TRIGGER_PAUSE_RELEASE || cmd == SNDRV_PCM_TRIGGER_RESUME) && resume_pending) {
         resume_lat.add((now + sample_period - t_resume_trigger).to_seconds() * 1e9);
         resume_pending = false;
@@ -630,52 +653,70 @@ int run_audio(const ScenarioOptions& opt) {
   // Upper bound of the simulated time: every run plus pauses, with margin.
   const sc_core::sc_time limit = (period_time * double(run_periods + opt.periods + 2) + sc_core::sc_time(5, sc_core::SC_MS)) *
                                      double(cycles) + sc_core::sc_time(1, sc_core::SC_SEC);
-  simulate(opt, limit, [&] { return strfmt("cycle %zu/%u, codec frames %zu", runs.size(), cycles, port.played_frames().size()); });
+  // The codec's frames: checked and written as they play, not kept.
+  port.set_capture(false);
+  port.add_frame_sink([&](uint64_t, uint32_t frame, bool underrun) {
+    if (runs.empty() || !runs.back().playing) return;  // outside any run: the window check below finds it
+    Run& run = runs.back();
+    if (underrun) {
+      ++run.silent_tail;
+      ++run.frames;
+      return;
+    }
+    run.judge_silence();
+    run.check(frame);
+  });
+  // The WAV the codec plays goes into --out (nothing is written without it).
+  const std::string wav = report.out_path("audio.wav");
+  bool wav_ok = opt.out_dir.empty() || port.open_wav(wav);
+  simulate(opt, limit, [&] {
+    return strfmt("cycle %zu/%u, codec frames %llu", runs.size(), cycles, (unsigned long long)port.frames_out());
+  });
   const double sim_s = sc_core::sc_time_stamp().to_seconds();
   const double wall = report.wall_seconds();
   const uint64_t cycles_sim = sys.hw.dmac.cycles();
 
   // ---- checks ----
-  const auto& played = port.played_frames();
+  const uint64_t played = port.frames_out();
   bool data_ok = true;
   std::string first_mismatch;
-  size_t covered = 0, matched = 0;
+  uint64_t matched = 0;
   uint64_t periods_elapsed = 0, callbacks = 0, periods_by_position = 0;
   std::string first_bad_count;
   unsigned xruns_seen = 0;
-  size_t cursor = 0;
+  uint64_t cursor = 0;
   uint64_t injected_underruns = 0, all_callbacks = 0;
-  const std::set<size_t> underrun_idx(port.underrun_frames().begin(), port.underrun_frames().end());
-  for (const Run& run : runs) {
+  for (Run& run : runs) {
     all_callbacks += run.callbacks;
     if (!run.started) continue;
     if (!run.xrun) {
       callbacks += run.callbacks;
       periods_by_position += run.periods_by_position;
     }
-    size_t end = run.stopped ? run.codec_end : played.size();
+    const uint64_t end = run.stopped ? run.codec_end : played;
     if (run.xrun) ++xruns_seen;
     if (run.codec_start != cursor && data_ok) {
       data_ok = false;
-      first_mismatch = strfmt("run %u: the codec played %zu frames outside any run before it", run.index,
-                              run.codec_start - cursor);
+      first_mismatch = strfmt("run %u: the codec played %llu frames outside any run before it", run.index,
+                              (unsigned long long)(run.codec_start - cursor));
     }
-    size_t len = end - run.codec_start;
+    const uint64_t window = run.frames;  // played while its transmitter was on
     if (run.ram_stall) {  // trailing underrun silence of the injected stall is expected
-      while (len > 0 && underrun_idx.count(run.codec_start + len - 1)) {
-        --len;
-        ++injected_underruns;
-      }
+      injected_underruns += run.silent_tail;
+      run.frames -= run.silent_tail;
+      run.silent_tail = 0;
     }
-    covered += len;
-    for (size_t j = 0; j < len; ++j) {
-      if (played[run.codec_start + j] == audio_frame(run.index, j)) {
-        ++matched;
-      } else if (data_ok) {
-        data_ok = false;
-        first_mismatch = strfmt("run %u frame %zu (codec frame %zu): got 0x%08x, expected 0x%08x", run.index, j,
-                                run.codec_start + j, played[run.codec_start + j], audio_frame(run.index, j));
-      }
+    run.judge_silence();
+    const uint64_t len = run.frames;
+    matched += run.matched;
+    if (data_ok && !run.mismatch.empty()) {
+      data_ok = false;
+      first_mismatch = run.mismatch;
+    }
+    if (data_ok && end - run.codec_start != window) {
+      data_ok = false;
+      first_mismatch = strfmt("run %u: %llu codec frames between its START and STOP, %llu checked", run.index,
+                              (unsigned long long)(end - run.codec_start), (unsigned long long)window);
     }
     if (len == 0 && data_ok && !run.quick) {
       data_ok = false;
@@ -684,7 +725,8 @@ int run_audio(const ScenarioOptions& opt) {
     const snd_pcm_uframes_t hw = run.hw_ptr_at_stop;
     if (run.stopped && !run.xrun && data_ok && (len > hw + 2 || hw > len + fifo_depth + fifo_depth / 2)) {
       data_ok = false;
-      first_mismatch = strfmt("run %u: codec played %zu frames but the DMA pointer says %lu", run.index, len, hw);
+      first_mismatch = strfmt("run %u: codec played %llu frames but the DMA pointer says %lu", run.index,
+                              (unsigned long long)len, hw);
     }
     if (!run.xrun) {
       periods_elapsed += hw / period_frames;
@@ -696,12 +738,11 @@ int run_audio(const ScenarioOptions& opt) {
     }
     cursor = end;
   }
-  if (cursor != played.size() && data_ok) {
+  if (cursor != played && data_ok) {
     data_ok = false;
-    first_mismatch = strfmt("the codec played %zu frames after the last stop", played.size() - cursor);
+    first_mismatch = strfmt("the codec played %llu frames after the last stop", (unsigned long long)(played - cursor));
   }
-  const bool underrun_free = port.underrun_count() == injected_underruns &&
-                             port.underrun_frames().size() == injected_underruns;
+  const bool underrun_free = port.underrun_count() == injected_underruns;
   const bool bit_exact = data_ok && underrun_free && !runs.empty();
 
   auto& ld = sys.kernel.lockdep();
@@ -745,10 +786,8 @@ int run_audio(const ScenarioOptions& opt) {
   }
 
   // ---- outputs ----
-  // The WAV the codec played goes into --out (nothing is written without it).
-  const std::string wav = report.out_path("audio.wav");
-  const bool wav_ok = opt.out_dir.empty() || port.write_wav(wav);
-  if (!wav_ok) report.fail("could not write " + wav);
+  wav_ok = port.close_wav() && wav_ok;
+  if (!wav_ok) report.io_fail("could not write " + wav);
 
   const double cyc_per_s = wall > 0 ? double(cycles_sim) / wall : 0;
   report.row("driver / ALSA lock model", opt.driver + " / " + pcm_lock_model_name(lock_model));
@@ -757,7 +796,7 @@ int run_audio(const ScenarioOptions& opt) {
   report.row("start/stop cycles", strfmt("%zu of %u (pauses %llu, suspends %llu, xruns %u)", runs.size(), cycles,
                                          (unsigned long long)total_pauses, (unsigned long long)total_suspends,
                                          xruns_seen));
-  report.row("frames played / expected", strfmt("%zu / %zu (%s)", matched, played.size(),
+  report.row("frames played / expected", strfmt("%llu / %llu (%s)", (unsigned long long)matched, (unsigned long long)played,
                                                  bit_exact ? "bit-exact" : "NOT bit-exact"));
   report.row("periods elapsed / by position / callbacks",
              strfmt("%llu / %llu / %llu", (unsigned long long)periods_elapsed,
@@ -789,7 +828,7 @@ int run_audio(const ScenarioOptions& opt) {
   report.add("pauses", total_pauses);
   report.add("suspends", total_suspends);
   report.add("frames_played", uint64_t(matched));
-  report.add("frames_expected", uint64_t(played.size()));
+  report.add("frames_expected", played);
   report.add("underruns", uint64_t(port.underrun_count()));
   report.add("overflows", uint64_t(port.overflow_count()));
   report.add("xruns", uint64_t(xruns));

@@ -13,6 +13,18 @@ run() { "$exe" "$@" > "$out/stdout" 2> "$out/stderr"; rc=$?; }
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 expect_rc() { [ "$rc" = "$1" ] || { cat "$out/stdout" "$out/stderr"; fail "exit code $rc, expected $1"; }; }
 has() { grep -qF -- "$2" "$1" || { cat "$1"; fail "'$2' not in $(basename "$1")"; }; }
+# wav_valid FILE: a RIFF/WAVE file whose header sizes match its length (the
+# WAV is streamed and its header patched when it closes).
+wav_valid() {
+  python3 - "$1" <<'PY' || fail "$1: not a valid WAV"
+import os, struct, sys
+b = open(sys.argv[1], 'rb').read(44)
+n = os.path.getsize(sys.argv[1])
+assert b[:4] == b'RIFF' and b[8:16] == b'WAVEfmt ' and b[36:40] == b'data', 'header'
+riff, = struct.unpack('<I', b[4:8]); data, = struct.unpack('<I', b[40:44])
+assert riff == n - 8 and data == n - 44, f'sizes {riff} {data} for {n} bytes'
+PY
+}
 
 case "$case" in
 exit_0_clean_summary)
@@ -57,6 +69,10 @@ exit_4_internal_error)
     [ "$(json "$out/$kind/summary.json" "d['exit_code'], d['clean']")" = "(4, False)" ] || fail "summary"
     json "$out/$kind/summary.json" "d['exit_reason']" | grep -c "^internal error: .*injected internal error" > /dev/null || fail "exit_reason"
   done
+  # The WAV streamed so far is closed too: a valid file.
+  DMACOSIM_INJECT_INTERNAL_ERROR=exception run run audio --quiet --out="$out/audio"
+  expect_rc 4
+  wav_valid "$out/audio/audio.wav"
   # With --trace, the software timeline written so far is closed: valid JSON.
   DMACOSIM_INJECT_INTERNAL_ERROR=exception run run demo --quiet --trace --out="$out/traced"
   expect_rc 4
@@ -76,6 +92,8 @@ exit_130_interrupted)
     [ "$(json "$s" "d['exit_code'], d['interrupted'], d['clean']")" = "(130, True, False)" ] || fail "summary: $(head -c 600 "$s")"
     json "$s" "d['exit_reason']" | grep -c "^interrupted by SIG$sig at" > /dev/null || fail "exit_reason"
     [ -s "$out/$sig/audio.wav" ] && [ -f "$out/$sig/dmacosim.log" ] || fail "WAV/log not written"
+    wav_valid "$out/$sig/audio.wav"
+    [ "$(stat -c %s "$out/$sig/audio.wav")" -gt 44 ] || fail "the WAV holds no frame"
     has "$out/stdout" "RESULT: INTERRUPTED: interrupted by SIG$sig"
     json "$s" "d['failures']" | grep -c "simulation hang" > /dev/null && fail "an interrupted run reported as a hang"
   done
