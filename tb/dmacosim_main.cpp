@@ -31,7 +31,8 @@ static const char* const kExitCodes =
     "  1    findings: validator reports, data mismatch, hang report, unexpected warning/error\n"
     "  2    usage error (nothing ran)\n"
     "  3    environment / I/O: --out not writable, an output not written\n"
-    "  4    internal error: an exception or SystemC error inside the model (its message is printed)\n"
+    "  4    internal error: an exception or SystemC error inside the model (its message is printed;\n"
+    "       the log and the WAV so far written)\n"
     "  130  interrupted (SIGINT/SIGTERM): stopped at a safe point, summary.json (\"interrupted\": true),\n"
     "       the log, save file and WAV so far written\n";
 
