@@ -40,4 +40,12 @@ run list
 grep -q "^ *hello" "$work/stdout" && grep -q "^ *audio" "$work/stdout" || { cat "$work/stdout"; fail "list"; }
 run run memcpy --driver=c-virt-dma --quiet
 [ "$rc" = 0 ] || { cat "$work/stdout" "$work/stderr"; fail "run memcpy: exit $rc"; }
+# Bad input to the helper: a clear configure error, not a broken build.
+mkdir -p "$work/nosrc"
+printf 'cmake_minimum_required(VERSION 3.25)\nproject(p LANGUAGES C CXX)\nfind_package(dmacosim REQUIRED)\ndmacosim_add_scenario(x)\n' \
+  > "$work/nosrc/CMakeLists.txt"
+if "$cmake" -S "$work/nosrc" -B "$work/nosrc/b" -DCMAKE_PREFIX_PATH="$prefix" > "$work/nosrc.log" 2>&1; then
+  fail "dmacosim_add_scenario without SOURCES configured"
+fi
+grep -q "dmacosim_add_scenario(x): no SOURCES" "$work/nosrc.log" || { cat "$work/nosrc.log"; fail "no clear error"; }
 echo "package.out_of_tree: installed, built out of tree and ran"
