@@ -6,7 +6,7 @@
 # (default 5): nothing may grow with simulated time. The codec's frames are
 # checked and written to the WAV as they play, the log streams to its file
 # and only its warnings and errors stay in memory (capped). Not a test (it
-# takes ~15 s of wall time).
+# takes ~40 s of wall time: 36 s for the 30 s run on a loaded machine).
 # usage: bench/rss_vs_sim_time.sh [DMACOSIM] [OUT_DIR] [MAX_GROWTH_MB]
 set -euo pipefail
 exe="${1:-build/tb/dmacosim}"; out="${2:-/tmp/dmacosim-rss}"; max_growth="${3:-5}"
