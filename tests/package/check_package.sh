@@ -42,7 +42,7 @@ run run demo --quiet
 [ "$rc" = 0 ] || { cat "$work/stdout" "$work/stderr"; fail "run demo: exit $rc"; }
 # Bad input to the helper: a clear configure error, not a broken build.
 mkdir -p "$work/nosrc"
-printf 'cmake_minimum_required(VERSION 3.25)\nproject(p LANGUAGES NONE)\nfind_package(dmacosim REQUIRED)\ndmacosim_add_scenario(x)\n' \
+printf 'cmake_minimum_required(VERSION 3.25)\nproject(p LANGUAGES CXX)\nfind_package(dmacosim REQUIRED)\ndmacosim_add_scenario(x)\n' \
   > "$work/nosrc/CMakeLists.txt"
 if "$cmake" -S "$work/nosrc" -B "$work/nosrc/b" -DCMAKE_PREFIX_PATH="$prefix" > "$work/nosrc.log" 2>&1; then
   fail "dmacosim_add_scenario without SOURCES configured"
