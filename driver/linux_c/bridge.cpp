@@ -89,6 +89,10 @@ struct Registry {
     std::vector<uint8_t> seen;
   };
   std::map<uintptr_t, Block> blocks;
+  // At exit the twins still registered (static objects, and on-stack
+  // completions whose frame is gone) are freed without the kernel-model
+  // checks: the kernel model may already be destroyed.
+  ~Registry();
 };
 Registry& reg() {
   static Registry r;  // constructed on first use: module_param() runs before main()
@@ -125,6 +129,30 @@ void destroy_twin(const Twin& t) {
   }
 }
 
+Registry::~Registry() {
+  for (auto& [key, t] : twins) {
+    switch (t.kind) {
+      case Kind::Lock: delete static_cast<k::spinlock_t*>(t.impl); break;
+      case Kind::Tasklet: delete static_cast<k::tasklet_struct*>(t.impl); break;
+      case Kind::Completion: delete static_cast<k::completion*>(t.impl); break;
+      case Kind::Tx: delete static_cast<cproxy_tx*>(t.impl); break;
+    }
+  }
+}
+
+// A C object (re)initialised at `key`: a twin already there belonged to the
+// object that used this memory before (the same one initialised again, or
+// an earlier stack frame's), so it goes first.
+void set_twin(uintptr_t key, Twin t) {
+  auto it = reg().twins.find(key);
+  if (it != reg().twins.end()) {
+    Twin old = it->second;
+    reg().twins.erase(it);
+    destroy_twin(old);
+  }
+  reg().twins[key] = t;
+}
+
 void drop_twins(const void* p, size_t size) {
   auto& tw = reg().twins;
   const auto lo = reinterpret_cast<uintptr_t>(p);
@@ -148,7 +176,7 @@ k::spinlock_t* lock_of(dmacosim_c_spinlock* l) {
     auto* impl = new k::spinlock_t;
     k::spin_lock_init(impl, l->name ? l->name : "(uninitialized spinlock)");
     l->impl = impl;
-    reg().twins[reinterpret_cast<uintptr_t>(l)] = {Kind::Lock, impl};
+    set_twin(reinterpret_cast<uintptr_t>(l), {Kind::Lock, impl});
   }
   return static_cast<k::spinlock_t*>(l->impl);
 }
@@ -298,24 +326,35 @@ de::dma_cookie_t p_tx_submit(de::dma_async_tx_descriptor* tx) {
 }
 int p_desc_free(de::dma_async_tx_descriptor* tx) { return dmacosim_c_tx_desc_free(to_ptx(tx)->c, tx->flags); }
 
+// The twin of the completion at `impl`. A completion whose impl does not
+// point at its twin is a new object in memory an earlier one used (an
+// on-stack completion in a later frame, DECLARE_COMPLETION_ONSTACK's NULL
+// impl) or one used before init_completion(): it starts initialised.
+k::completion* completion_of(void** impl) {
+  const uintptr_t key = reinterpret_cast<uintptr_t>(impl);
+  auto* c = twin<k::completion>(key, Kind::Completion);
+  if (!c) {
+    c = new k::completion;
+    set_twin(key, {Kind::Completion, c});
+  } else if (*impl == c) {
+    return c;
+  }
+  k::init_completion(c);
+  *impl = c;
+  return c;
+}
+
 }  // namespace
 
 // ================================================================ C ABI
 extern "C" {
 
 void dmacosim_spin_lock_init(dmacosim_c_spinlock* l, const char* name, const char* file, int line) {
-  const uintptr_t key = reinterpret_cast<uintptr_t>(l);
-  auto it = reg().twins.find(key);
-  if (it != reg().twins.end()) {  // re-initialised in place
-    Twin t = it->second;
-    reg().twins.erase(it);
-    destroy_twin(t);
-  }
   auto* impl = new k::spinlock_t;
   k::spin_lock_init(impl, name, file, line);
   l->impl = impl;
   l->name = name;
-  reg().twins[key] = {Kind::Lock, impl};
+  set_twin(reinterpret_cast<uintptr_t>(l), {Kind::Lock, impl});
 }
 
 int dmacosim_spin_op(dmacosim_c_spinlock* l, int op, unsigned long* flagsp, unsigned long flags, const char* func) {
@@ -360,17 +399,10 @@ int dmacosim_irq_op(int op, unsigned long* flagsp, unsigned long flags) {
 }
 
 void dmacosim_tasklet_init(struct tasklet_struct* t, void** impl, const char* name) {
-  const uintptr_t key = reinterpret_cast<uintptr_t>(t);
-  auto it = reg().twins.find(key);
-  if (it != reg().twins.end()) {
-    Twin old = it->second;
-    reg().twins.erase(it);
-    destroy_twin(old);
-  }
   auto* tk = new k::tasklet_struct;
   k::tasklet_setup(tk, [t](k::tasklet_struct*) { dmacosim_c_tasklet_run(t); }, name);
   *impl = tk;
-  reg().twins[key] = {Kind::Tasklet, tk};
+  set_twin(reinterpret_cast<uintptr_t>(t), {Kind::Tasklet, tk});
 }
 
 void dmacosim_tasklet_op(void** impl, int op, const char* file, int line) {
@@ -504,30 +536,20 @@ unsigned long dmacosim_msecs_to_jiffies(unsigned int ms) { return k::msecs_to_ji
 unsigned long dmacosim_usecs_to_jiffies(unsigned int us) { return k::usecs_to_jiffies(us); }
 
 int dmacosim_completion_op(void** impl, int op) {
-  const uintptr_t key = reinterpret_cast<uintptr_t>(impl);
-  auto* c = twin<k::completion>(key, Kind::Completion);
-  if (!c) {  // first init_completion() of this memory (or a use without one: initialised now)
-    c = new k::completion;
-    reg().twins[key] = {Kind::Completion, c};
-    k::init_completion(c);
-  }
-  *impl = c;
-  if (op == DMACOSIM_COMPLETION_INIT) {
-    k::init_completion(c);
-    return 0;
-  }
+  k::completion* c = completion_of(impl);
   switch (op) {
+    case DMACOSIM_COMPLETION_INIT: k::init_completion(c); return 0;
     case DMACOSIM_COMPLETION_REINIT: k::reinit_completion(c); return 0;
     case DMACOSIM_COMPLETE: k::complete(c); return 0;
     case DMACOSIM_COMPLETE_ALL: k::complete_all(c); return 0;
     case DMACOSIM_COMPLETION_DONE: return k::completion_done(c);
   }
+  log_error("linux-c", "bad completion operation " + std::to_string(op));
   return 0;
 }
 
 unsigned long dmacosim_wait_for_completion(void** impl, long timeout, const char* file, int line) {
-  if (!*impl) dmacosim_completion_op(impl, DMACOSIM_COMPLETION_INIT);
-  auto* c = static_cast<k::completion*>(*impl);
+  k::completion* c = completion_of(impl);
   if (timeout < 0) {
     k::wait_for_completion(c, file, line);
     return 1;
@@ -624,19 +646,12 @@ void* dmacosim_tx_proxy_new(void* chan_proxy, struct dma_async_tx_descriptor* tx
     log_error("linux-c", "dma_async_tx_descriptor_init() on a channel of an unregistered dma_device");
     return nullptr;
   }
-  const uintptr_t key = reinterpret_cast<uintptr_t>(tx);
-  auto it = reg().twins.find(key);
-  if (it != reg().twins.end()) {  // the same descriptor prepared again
-    Twin old = it->second;
-    reg().twins.erase(it);
-    destroy_twin(old);
-  }
   auto* p = new cproxy_tx;
   p->c = tx;
   de::dma_async_tx_descriptor_init(&p->tx, &static_cast<cproxy_chan*>(chan_proxy)->chan);
   p->tx.tx_submit = p_tx_submit;
   p->tx.desc_free = p_desc_free;
-  reg().twins[key] = {Kind::Tx, p};
+  set_twin(reinterpret_cast<uintptr_t>(tx), {Kind::Tx, p});  // a descriptor prepared again replaces its proxy
   return p;
 }
 
@@ -747,6 +762,7 @@ bridge_stats stats() {
   s.tasklet_runs_in_ksoftirqd = reg().retired_tasklet_runs_ksoftirqd;
   for (auto& [key, t] : reg().twins) {
     if (t.kind == Kind::Tx) s.live_descriptors++;
+    if (t.kind == Kind::Completion) s.live_completions++;
     if (t.kind == Kind::Tasklet) {
       auto* tk = static_cast<k::tasklet_struct*>(t.impl);
       s.live_tasklets++;

@@ -37,11 +37,13 @@ bool set_module_param(const std::string& modname, const std::string& param, cons
 bool module_loaded(const std::string& modname);
 
 // What the bridge keeps for the C side (leak and quiescence checks):
-// descriptors with a proxy still alive, tasklets and their runs, and bytes
+// descriptors with a proxy still alive, tasklets and their runs, completion
+// twins (one per address a completion was used at), and bytes
 // of kmalloc() not freed by C code.
 struct bridge_stats {
   size_t live_descriptors = 0;
   size_t live_tasklets = 0;
+  size_t live_completions = 0;
   uint64_t tasklet_runs = 0, tasklet_runs_in_ksoftirqd = 0;
   size_t kmalloc_bytes_live = 0;
   size_t coherent_blocks_live = 0;

@@ -9,10 +9,6 @@
 
 #include "hello_client.h"
 
-/* Static, not on the stack: the model keeps a twin per completion address,
- * which a stack completion would leak (LeakSanitizer reports it). */
-static struct completion done;
-
 static void hello_done(void *param)
 {
 	complete(param);
@@ -20,6 +16,7 @@ static void hello_done(void *param)
 
 int hello_memcpy(struct platform_device *pdev, unsigned int len)
 {
+	DECLARE_COMPLETION_ONSTACK(done);
 	struct dma_async_tx_descriptor *tx;
 	dma_addr_t src, dst;
 	struct dma_chan *chan;
@@ -36,7 +33,6 @@ int hello_memcpy(struct platform_device *pdev, unsigned int len)
 		s[i] = (u8)(i * 13 + 1);
 		d[i] = 0;
 	}
-	init_completion(&done);
 	tx = s && d ? dmaengine_prep_dma_memcpy(chan, dst, src, len, DMA_PREP_INTERRUPT | DMA_CTRL_ACK) : NULL;
 	if (!tx) {
 		ret = 2;

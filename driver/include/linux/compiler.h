@@ -8,4 +8,5 @@
 #define barrier() __asm__ __volatile__("" : : : "memory")
 #define __maybe_unused __attribute__((__unused__))
 #define __always_unused __attribute__((__unused__))
+#define noinline __attribute__((__noinline__))
 #endif

@@ -10,6 +10,12 @@ struct completion {
 	void *impl; /* dmacosim: the kernel model's completion */
 };
 
+/* impl NULL: the first use initialises it (bridge.cpp: completion_of()). */
+#define COMPLETION_INITIALIZER(work) { NULL }
+#define COMPLETION_INITIALIZER_ONSTACK(work) { NULL }
+#define DECLARE_COMPLETION(work) struct completion work = COMPLETION_INITIALIZER(work)
+#define DECLARE_COMPLETION_ONSTACK(work) struct completion work = COMPLETION_INITIALIZER_ONSTACK(work)
+
 static inline void init_completion(struct completion *x) { dmacosim_completion_op(&x->impl, DMACOSIM_COMPLETION_INIT); }
 static inline void reinit_completion(struct completion *x)
 {

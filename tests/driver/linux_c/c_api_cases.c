@@ -5,6 +5,7 @@
  * number of the first expectation that failed. The C++ test checks what the
  * kernel model and validator saw.
  */
+#include <linux/compiler.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
@@ -175,6 +176,37 @@ int c_tasklet_and_completion(void)
 		return 4;
 	if (completion_done(&o->done) != true)
 		return 5;
+	return 0;
+}
+
+/* One stack frame with an on-stack completion: `fresh` says whether it was
+ * still not done when declared (DECLARE_COMPLETION_ONSTACK), then it is
+ * completed twice and waited once, leaving one completion behind. */
+static noinline int c_onstack_completion_frame(uintptr_t *where, int *fresh)
+{
+	DECLARE_COMPLETION_ONSTACK(done);
+
+	*where = (uintptr_t)&done;
+	*fresh = !completion_done(&done);
+	complete(&done);
+	complete(&done);
+	return wait_for_completion_timeout(&done, msecs_to_jiffies(1)) != 0 && completion_done(&done);
+}
+
+/* Two frames at the same depth put their completion at the same address:
+ * the second must start fresh, not inherit the first one's count. */
+int c_onstack_completions(uintptr_t *first, uintptr_t *second)
+{
+	int fresh1 = 0, fresh2 = 0;
+
+	if (!c_onstack_completion_frame(first, &fresh1))
+		return 1;
+	if (!c_onstack_completion_frame(second, &fresh2))
+		return 2;
+	if (!fresh1)
+		return 3;
+	if (!fresh2)
+		return 4;
 	return 0;
 }
 

@@ -10,6 +10,7 @@ void c_spin_lock_bh_under_irqsave(int irqs_off);
 void c_assert_held(int held);
 void c_kfree_held_lock(int held);
 int c_tasklet_and_completion(void);
+int c_onstack_completions(uintptr_t *first, uintptr_t *second);
 int c_request_irq(unsigned int irq);
 int c_irq_calls(void);
 void c_free_irq(unsigned int irq);

@@ -137,6 +137,21 @@ TEST(LinuxC, TaskletRunsInSoftirqAndCompletesTheWaiter) {
   expect_no_unexpected_reports();
 }
 
+// An on-stack completion (DECLARE_COMPLETION_ONSTACK), legal in Linux:
+// the next frame's completion at the same address starts fresh, and its
+// twin replaces the old one instead of piling up (or leaking at exit).
+TEST(LinuxC, OnStackCompletionStartsFreshInEveryFrame) {
+  platform();
+  int ret = -1;
+  uintptr_t first = 0, second = 0;
+  const size_t before = dmacosim::linux_c::stats().live_completions;
+  run_app([&] { ret = c_onstack_completions(&first, &second); });
+  EXPECT_EQ(ret, 0) << "first failed expectation in c_onstack_completions()";
+  ASSERT_EQ(first, second) << "the two frames' completions are not at one address: the test proves nothing";
+  EXPECT_EQ(dmacosim::linux_c::stats().live_completions, before + 1);
+  expect_no_unexpected_reports();
+}
+
 TEST(LinuxC, RequestIrqHandlerRunsInHardirqUntilFreeIrq) {
   Platform& p = platform();
   p.src.at(sc_time(100, SC_US), 3);
