@@ -19,6 +19,8 @@ narrower than their label are left unlabelled. Bottom, when the window is
 shorter than the trace: the whole run, the rows flagged analog in the save
 file (e.g. the audio FIFO level, min..max per pixel) and, from --events (the
 run's trace.json), ALSA's hw_ptr and appl_ptr, with the window shaded.
+With --events, the first validator report inside the window is also quoted
+above the picture (its sentence and context chain).
 
 The FST is read through GTKWave's fst2vcd. A row whose signal is not in the
 trace, a save file without rows, or a window outside the trace is an error
@@ -29,6 +31,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 
 import matplotlib
 
@@ -355,6 +358,25 @@ def main():
     print(f"render_waves: {a.png}: {n} signal rows, {lo}..{hi} ps")
 
 
+def first_report(path):
+    """The first validator report of a trace.json, in words: (ts_ps, text)."""
+    with open(path) as f:
+        doc = json.load(f)
+    for e in doc["traceEvents"]:
+        if e.get("ph") == "i" and e.get("cat") == "validator":
+            args = e.get("args", {})
+            lines = args.get("report", "").split("\n")
+            # The splat's own sentence ("dmacosim: spin_unlock_bh() of ... with
+            # IRQs disabled: in_hardirq() ...") without the counters, else its headline.
+            said = next((x[len("dmacosim: "):].split(": in_hardirq()")[0] for x in lines
+                         if x.startswith("dmacosim: ")), args.get("headline", ""))
+            chain = next((x[len("dmacosim context chain: "):] for x in lines
+                          if x.startswith("dmacosim context chain: ")), args.get("context", ""))
+            text = f"{e['name']}: {said}" + (f" in {chain}" if chain else "")
+            return round(e["ts"] * 1e6), textwrap.fill(text, 150, subsequent_indent="    ")
+    return None
+
+
 def pointer_counters(path):
     with open(path) as f:
         doc = json.load(f)
@@ -382,7 +404,11 @@ def render(a):
         hi = min(hi, max(t_end, lo + 1))
     zoomed = (hi - lo) < 0.9 * t_end
     analog = [r for r in rows if r["kind"] == "signal" and r["flags"] & (TR_ANALOG_STEP | TR_ANALOG_INTERP)]
-    pointers = pointer_counters(a.events) if a.events and os.path.exists(a.events) else {}
+    have_events = a.events and os.path.exists(a.events)
+    pointers = pointer_counters(a.events) if have_events else {}
+    report = first_report(a.events) if have_events else None
+    if report and not lo <= report[0] <= hi:
+        report = None
     overview = zoomed and (analog or pointers)
 
     n_rows = sum(1 for r in rows if r["kind"] == "signal") + sum(HEAD_PX / ROW_PX for r in rows
@@ -394,7 +420,7 @@ def render(a):
         shown.append((a.marker, a.marker_label))
     placed, levels = place_labels(shown, lo, hi, px)
     wave_h = n_rows * ROW_PX
-    top_h = 40 + levels * 16 + (28 if a.title else 0) + (22 if a.caption else 0)
+    top_h = 40 + levels * 16 + (28 if a.title else 0) + (22 if a.caption else 0) + (16 * (report[1].count("\n") + 1) + 8 if report else 0)
     axis_h = 50
     over_h = 300 if overview else 0
     height = top_h + wave_h + axis_h + over_h + 20
@@ -408,6 +434,10 @@ def render(a):
         fig.text(0.01, 1 - 10 / H, a.title, fontsize=13, fontweight="bold", va="top")
     if a.caption:
         fig.text(0.01, 1 - (12 + (28 if a.title else 0)) / H, a.caption, fontsize=11, va="top")
+    if report:
+        # What the report says, so the picture tells its story on its own.
+        fig.text(0.01, 1 - (14 + (28 if a.title else 0) + (22 if a.caption else 0)) / H, report[1], fontsize=10,
+                 va="top", color=REPORT_COLOUR, linespacing=1.4)
     ax = fig.add_axes([label_w, 1 - (top_h + wave_h) / H, 1 - label_w - 0.07, wave_h / H])
     y_total, ylabels = draw_rows(ax, rows, data, width, lo, hi, px)
     ax.set_xlim(lo, hi)
