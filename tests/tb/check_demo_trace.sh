@@ -10,9 +10,7 @@ rm -rf "$out"
 [ -s "$out/platform.gtkw" ] || { echo "no save file written"; exit 1; }
 grep -q '^\[dumpfile\] ".*/demo.fst"$' "$out/platform.gtkw" || { echo "save file does not name the trace"; exit 1; }
 # GTKWave opens it (headless): it names the window it shows.
-printf 'puts "WINDOW [gtkwave::getWindowStartTime] [gtkwave::getWindowEndTime]"\ngtkwave::/File/Quit\n' > "$out/window.tcl"
-timeout 120 xvfb-run -a gtkwave -S "$out/window.tcl" "$out/platform.gtkw" 2>&1 | grep '^WINDOW ' \
-  || { echo "gtkwave did not open the save file"; exit 1; }
+"$src/tests/tb/gtkwave_window.sh" "$out/platform.gtkw"
 rows=$(grep -c -v -e '^[][@*^#-]' -e '^$' "$out/platform.gtkw")  # the signal rows
 said=$("$src/scripts/render_trace.sh" "$out/demo.fst" "$out/platform.gtkw" "$out/demo.png")
 echo "$said"
