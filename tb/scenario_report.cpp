@@ -206,7 +206,8 @@ ScenarioReport::ScenarioReport(std::string scenario, const ScenarioOptions& opt)
   png_title_ = "dmacosim run " + scenario_;
   for (size_t i = 3; i < opt.command_line.size(); ++i) {
     const std::string& a = opt.command_line[i];
-    if (a != "--trace" && a != "--png" && a != "--quiet" && a != "--progress" && a.compare(0, 6, "--out=") != 0)
+    if (a == "--out") ++i;  // "--out DIR"
+    else if (a != "--trace" && a != "--png" && a != "--quiet" && a != "--progress" && a.compare(0, 6, "--out=") != 0)
       png_title_ += " " + a;
   }
   if (!out_dir_.empty()) {
@@ -422,16 +423,17 @@ static TraceWindow interesting_window(const Platform* hw) {
   return w;
 }
 
-// A save file's [size] and [signals_width] (GTKWave's defaults if absent).
+// A number field of a save file ([size] width, [signals_width]); `def` if absent.
 static unsigned save_file_number(const std::string& text, const std::string& key, unsigned def) {
   const size_t p = text.find("\n[" + key + "] ");
   return p == std::string::npos ? def : unsigned(std::strtoul(text.c_str() + p + key.size() + 4, nullptr, 10));
 }
 
 // GTKWave shows 2^-zoom * W / 200 time units across a wave pane W pixels
-// wide (measured with GTKWave 3.3 under xvfb: each zoom step halves the
-// window, the pane is what [size] leaves beside the signal names and the tree).
-// The zoom that shows `window_ps` in a pane at least `pane_px` wide.
+// wide (measured with Debian bookworm's GTKWave under xvfb: each zoom step
+// halves the window; W is what [size] leaves beside the signal names and the
+// tree). The zoom that shows `window_ps` in a pane at least `pane_px` wide;
+// tests/tb/check_png.sh asks GTKWave what it then shows.
 static double gtkwave_zoom_for(uint64_t window_ps, unsigned pane_px) {
   return -std::log2(double(window_ps) * 200.0 / pane_px);
 }
@@ -440,7 +442,7 @@ static double gtkwave_zoom_for(uint64_t window_ps, unsigned pane_px) {
 // markers A..Z. The primary marker goes on the first validator report; the
 // named markers on the run's first events (Platform::mark_first), in time
 // order, each with a [markername] line. GTKWave wants distinct times, so ties
-// move 1 ps later. With `zoom`, the view opens on interesting_window(): its
+// move 1 ps later. With `zoom_in`, the view opens on interesting_window(): its
 // start as [timestart], the zoom that fits it in the window [size] gives.
 static std::string with_trace_marks(std::string text, const Platform* hw, bool zoom_in = false) {
   if (!hw) return text;
