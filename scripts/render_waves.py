@@ -135,7 +135,7 @@ def read_vcd(fst, wanted):
         raise RenderError("fst2vcd not found (Debian package gtkwave)")
     scope, ids, width, unit_ps = [], {}, {}, 1
     data = {}
-    t = 0
+    t, t_first = 0, None
     header = True
     timescale, in_timescale = [], False
     want = {vcd_key(w): w for w in wanted}
@@ -175,6 +175,7 @@ def read_vcd(fst, wanted):
         c = line[0]
         if c == "#":
             t = int(line[1:]) * unit_ps
+            t_first = t if t_first is None else t_first
             continue
         if c in "bBrR":
             val, code = line[1:].split()
@@ -195,7 +196,7 @@ def read_vcd(fst, wanted):
     missing = [w for w in wanted if w not in data]
     if missing:
         raise RenderError(f"{fst}: not in the trace: {', '.join(missing)}")
-    return data, width, t
+    return data, width, t_first or 0, t
 
 
 def to_int(v):
@@ -355,6 +356,9 @@ def main():
     except RenderError as e:
         print(f"render_waves: {e}", file=sys.stderr)
         sys.exit(1)
+    except OSError as e:
+        print(f"render_waves: {e.filename}: {e.strerror}", file=sys.stderr)
+        sys.exit(1)
     print(f"render_waves: {a.png}: {n} signal rows, {lo}..{hi} ps")
 
 
@@ -391,18 +395,19 @@ def pointer_counters(path):
 def render(a):
     rows, marks = parse_save(a.save)
     wanted = sorted({r["name"] for r in rows if r["kind"] == "signal"})
-    data, width, t_end = read_vcd(a.fst, wanted)
+    data, width, t_first, t_end = read_vcd(a.fst, wanted)
     t_end = max([t_end] + [ts[-1] for ts, _ in data.values() if ts])
-    lo, hi = 0, max(t_end, 1)
+    # The whole trace: from its first dump (later than 0 with --trace-window).
+    lo, hi = t_first, max(t_end, t_first + 1)
     if a.window:
         try:
             lo, hi = (int(x) for x in a.window.split(":"))
         except ValueError:
             raise RenderError(f"--window={a.window}: expected START_PS:END_PS (whole numbers)")
-        if not (0 <= lo < hi) or lo > t_end:
-            raise RenderError(f"--window={a.window}: not a window inside the trace (0..{t_end} ps)")
-        hi = min(hi, max(t_end, lo + 1))
-    zoomed = (hi - lo) < 0.9 * t_end
+        if not (0 <= lo < hi) or lo > t_end or hi < t_first:
+            raise RenderError(f"--window={a.window}: not a window inside the trace ({t_first}..{t_end} ps)")
+        lo, hi = max(lo, t_first), min(hi, max(t_end, lo + 1))
+    zoomed = (hi - lo) < 0.9 * (t_end - t_first)
     analog = [r for r in rows if r["kind"] == "signal" and r["flags"] & (TR_ANALOG_STEP | TR_ANALOG_INTERP)]
     have_events = a.events and os.path.exists(a.events)
     pointers = pointer_counters(a.events) if have_events else {}
@@ -449,7 +454,8 @@ def render(a):
         ax.axhline(yy - 0.5, color="#eeeeee", lw=0.5, zorder=0)
     unit, scale = time_unit(hi - lo)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x / scale:g}"))
-    ax.set_xlabel(f"simulated time ({unit})" + ("" if zoomed else ", whole run"), fontsize=10)
+    ax.set_xlabel(f"simulated time ({unit})" + ("" if zoomed else ", whole run" if t_first < 0.01 * t_end else ", whole trace"),
+                  fontsize=10)
     ax.tick_params(axis="x", labelsize=9)
     ax.grid(axis="x", color="#dddddd", lw=0.5)
     for t, label, level in placed:
@@ -461,14 +467,15 @@ def render(a):
                     va="bottom", ha="left")
     if overview:
         ov = fig.add_axes([label_w, 40 / H, 1 - label_w - 0.07, (over_h - 70) / H])
-        draw_overview(ov, analog, data, pointers, t_end, lo, hi, marks)
+        draw_overview(ov, analog, data, pointers, t_first, t_end, lo, hi, marks)
     fig.savefig(a.png, dpi=DPI)
     plt.close(fig)
     return sum(1 for r in rows if r["kind"] == "signal"), lo, hi
 
 
-def draw_overview(ax, analog, data, pointers, t_end, lo, hi, marks):
-    unit, scale = time_unit(t_end)
+def draw_overview(ax, analog, data, pointers, t_first, t_end, lo, hi, marks):
+    unit, scale = time_unit(t_end - t_first)
+    whole = "whole run" if t_first < 0.01 * t_end else "whole trace"  # --trace-window starts it later
     n = 1000
     handles = []
     for k, colour in (("hw_ptr", "#1f5fa0"), ("appl_ptr", "#c08a1a")):
@@ -485,37 +492,41 @@ def draw_overview(ax, analog, data, pointers, t_end, lo, hi, marks):
         t = np.asarray(ts, dtype=float)
         v = np.array([to_int(x) or 0 for x in vs], dtype=float)
         # min..max per bin, so a level that moves every sample reads as a band.
-        edges = np.linspace(0, t_end, n + 1)
+        edges = np.linspace(t_first, t_end, n + 1)
         b = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, n - 1)
         vmin = np.full(n, np.nan)
         vmax = np.full(n, np.nan)
         np.fmin.at(vmin, b, v)
         np.fmax.at(vmax, b, v)
-        # A bin without a change holds the last value.
+        # A bin without a change holds the last value; one with changes also
+        # held the value it began with.
         last = v[0]
         for j in range(n):
             if np.isnan(vmin[j]):
                 vmin[j] = vmax[j] = last
             else:
-                last = v[np.searchsorted(t, edges[j + 1], side="right") - 1]
-                vmin[j], vmax[j] = min(vmin[j], last), max(vmax[j], last)
+                start, last = last, v[np.searchsorted(t, edges[j + 1], side="right") - 1]
+                vmin[j], vmax[j] = min(vmin[j], start, last), max(vmax[j], start, last)
         colour = ["#2e9e5b", "#7b68a6", "#d0453a"][i % 3]
         handles.append(ax2.fill_between(edges[:-1] / scale, vmin, vmax, step="post", color=colour, alpha=0.35,
                                         lw=0, label=f"{r['label']} (min..max)"))
+        # Where the level holds for a whole pixel the band has no height: a line.
+        ax2.step(edges[:-1] / scale, np.where(vmax - vmin < 0.5, vmax, np.nan), where="post", color=colour, lw=1.0)
         ax2.set_ylabel(r["label"] if len(analog) == 1 else "level", fontsize=9, color=colour)
     # The zoomed window, at least 0.6 % of the axis wide so a short one shows.
-    w = max(hi - lo, 0.006 * t_end)
+    w = max(hi - lo, 0.006 * (t_end - t_first))
     mid = (lo + hi) / 2
-    ax.axvspan(max(0, mid - w / 2) / scale, (max(0, mid - w / 2) + w) / scale, color="#f2c14e", alpha=0.6, lw=0)
+    left = max(t_first, mid - w / 2)
+    ax.axvspan(left / scale, (left + w) / scale, color="#f2c14e", alpha=0.6, lw=0)
     reports = [t for t, label in marks if label.startswith("validator")]
     for t in reports:
         ax.axvline(t / scale, color=REPORT_COLOUR, lw=0.8)
     handles.append(matplotlib.patches.Patch(color="#f2c14e", alpha=0.6, label="zoomed above"))
     if reports:
         handles.append(matplotlib.lines.Line2D([], [], color=REPORT_COLOUR, lw=0.8, label="first report of a rule"))
-    ax.set_xlim(0, t_end / scale)
-    ax.set_xlabel(f"simulated time ({unit}), whole run", fontsize=10)
-    ax.text(-0.08, 0.5, "the whole run", transform=ax.transAxes, ha="right", va="center", fontsize=11,
+    ax.set_xlim(t_first / scale, t_end / scale)
+    ax.set_xlabel(f"simulated time ({unit}), {whole}", fontsize=10)
+    ax.text(-0.08, 0.5, f"the {whole}", transform=ax.transAxes, ha="right", va="center", fontsize=11,
             fontweight="bold", color="#333333")
     if pointers:
         ax.set_ylabel("frames", fontsize=9)
