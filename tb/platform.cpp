@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "driver/kernel/trace_event.h"
 #include "models/log.h"
 #include "tb/trace_options.h"
 
@@ -82,7 +83,10 @@ Platform::Platform(sc_core::sc_module_name name, PlatformConfig cfg)
     fst_ = std::make_unique<VerilatedFstC>();
     dmac.model().trace(fst_.get(), 99);
     fst_->open(cfg_.fst_path.c_str());
-    dmac.on_eval = [this](Vdmac_top&, uint64_t time_ps) { trace_dump(time_ps); };
+    dmac.on_eval = [this](Vdmac_top& m, uint64_t time_ps) {
+      trace_dump(time_ps);
+      trace_axi_outstanding(m, time_ps);
+    };
     // Platform signals changed by other processes are recorded when they change.
     for (Wire* w : {&intc.irq_out(), &audio.irq_out(), &audio.dreq_burst(), &dmac.irq})
       w->on_change([this](bool) { trace_now(); });
@@ -90,6 +94,25 @@ Platform::Platform(sc_core::sc_module_name name, PlatformConfig cfg)
     tracing_platforms().push_back(this);
     log_info(basename(), "tracing the DMA RTL and platform probes to " + cfg_.fst_path);
   }
+}
+
+// The DMA's AXI bursts in flight, per direction, as trace-event counters: a
+// read from its address handshake to its last data beat, a write from its
+// address handshake to its response. The pins read here are the ones the
+// edge after this cycle samples, so a handshake seen now counts one clock
+// later, at the edge that takes it.
+void Platform::trace_axi_outstanding(Vdmac_top& m, uint64_t time_ps) {
+  using kernel::trace_counter_at;
+  reads_outstanding_ += axi_pending_.ar;
+  reads_outstanding_ -= axi_pending_.r_last && reads_outstanding_ > 0;
+  writes_outstanding_ += axi_pending_.aw;
+  writes_outstanding_ -= axi_pending_.b && writes_outstanding_ > 0;
+  axi_pending_ = {m.m_axi_arvalid && m.m_axi_arready, m.m_axi_rvalid && m.m_axi_rready && m.m_axi_rlast,
+                  m.m_axi_awvalid && m.m_axi_awready, m.m_axi_bvalid && m.m_axi_bready};
+  // Counted from the start, recorded while the trace events are on (--trace-window).
+  if (!kernel::trace_events_on()) return;
+  trace_counter_at(kernel::TRACE_PID_PLATFORM, "AXI reads outstanding (bursts)", reads_outstanding_, time_ps);
+  trace_counter_at(kernel::TRACE_PID_PLATFORM, "AXI writes outstanding (bursts)", writes_outstanding_, time_ps);
 }
 
 void Platform::sample_probes(Vdmac_top& m) {

@@ -88,6 +88,7 @@ private:
   void sample_probes(Vdmac_top& m);
   void trace_dump(uint64_t time_ps);
   void trace_sampler();  // one sample per audio frame while tracing
+  void trace_axi_outstanding(Vdmac_top& m, uint64_t time_ps);  // trace-event counters
 
   std::unique_ptr<VerilatedFstC> fst_;
   uint64_t last_dump_ps_ = 0;
@@ -96,6 +97,12 @@ private:
   uint64_t validator_rule_ = 0;  // ASCII, first character in the top byte
   std::vector<TraceMark> marks_;
   std::vector<TraceMark> named_marks_;
+  // AXI handshakes the next edge takes (seen after the last cycle) and the
+  // bursts in flight (trace_axi_outstanding()).
+  struct {
+    bool ar = false, r_last = false, aw = false, b = false;
+  } axi_pending_;
+  unsigned reads_outstanding_ = 0, writes_outstanding_ = 0;
 };
 
 }  // namespace dmacosim

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include <algorithm>
+#include <cmath>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +23,7 @@
 #include "models/log.h"
 #include "driver/kernel/trace_event.h"
 #include "tb/platform.h"
+#include "tb/trace_options.h"
 
 #ifndef DMACOSIM_SOURCE_DIR
 #define DMACOSIM_SOURCE_DIR "."
@@ -200,6 +202,15 @@ static void make_dirs(const std::string& path) {
 ScenarioReport::ScenarioReport(std::string scenario, const ScenarioOptions& opt)
     : scenario_(std::move(scenario)), out_dir_(opt.out_dir), start_time_(utc_now()),
       start_(std::chrono::steady_clock::now()) {
+  // The PNG's title: the command as a person would retype it, without the
+  // options that only say where and how the outputs go.
+  png_title_ = "dmacosim run " + scenario_;
+  for (size_t i = 3; i < opt.command_line.size(); ++i) {
+    const std::string& a = opt.command_line[i];
+    if (a == "--out") ++i;  // "--out DIR"
+    else if (a != "--trace" && a != "--png" && a != "--quiet" && a != "--progress" && a.compare(0, 6, "--out=") != 0)
+      png_title_ += " " + a;
+  }
   if (!out_dir_.empty()) {
     make_dirs(out_dir_);
     // Find out now, not after the simulation, that the outputs cannot be
@@ -376,12 +387,66 @@ void write_abnormal_summary(const ScenarioOptions& opt, const std::string& reaso
      << "\n}\n";
 }
 
+// The part of a run a person looks at first, in ps: around the first
+// validator report (10 us before it, what led there, to 60 us after, what the
+// hardware did next), else from the first START trigger to the first
+// period_elapsed (the stream starting), clipped to what the trace recorded
+// (--trace-window). None (hi == 0): the whole trace.
+struct TraceWindow {
+  uint64_t lo = 0, hi = 0;
+  std::string what;  // what the window shows, for the PNG's caption
+};
+static TraceWindow interesting_window(const Platform* hw) {
+  TraceWindow w;
+  if (!hw) return w;
+  const auto first = [hw](const std::string& label) -> const Platform::TraceMark* {
+    for (const Platform::TraceMark& m : hw->named_marks())
+      if (m.label == label) return &m;
+    return nullptr;
+  };
+  const Platform::TraceMark *start = first("trigger START"), *period = first("period_elapsed");
+  if (!hw->trace_marks().empty()) {
+    const Platform::TraceMark& m = hw->trace_marks().front();
+    const uint64_t t = m.time_ps, before = 10000000ull, after = 60000000ull;
+    w = {t > before ? t - before : 0, t + after,
+         strfmt("zoomed on the first validator report, %s at %.3f us: 10 us before it, 60 us after", m.label.c_str(),
+                double(t) / 1e6)};
+  } else if (start && period && period->time_ps > start->time_ps) {
+    const uint64_t margin = (period->time_ps - start->time_ps) / 20;
+    w = {start->time_ps - std::min(start->time_ps, margin), period->time_ps + margin,
+         strfmt("zoomed on the stream starting: the first START trigger (%.3f ms) to the first period_elapsed "
+                "(%.3f ms)", double(start->time_ps) / 1e9, double(period->time_ps) / 1e9)};
+  } else {
+    return w;
+  }
+  w.lo = std::max(w.lo, trace_options().start_ps);
+  w.hi = std::min(w.hi, hw->trace_end_ps());
+  if (w.hi <= w.lo) w = {};
+  return w;
+}
+
+// A number field of a save file ([size] width, [signals_width]); `def` if absent.
+static unsigned save_file_number(const std::string& text, const std::string& key, unsigned def) {
+  const size_t p = text.find("\n[" + key + "] ");
+  return p == std::string::npos ? def : unsigned(std::strtoul(text.c_str() + p + key.size() + 4, nullptr, 10));
+}
+
+// GTKWave shows 2^-zoom * W / 200 time units across a wave pane W pixels
+// wide (measured with Debian bookworm's GTKWave under xvfb: each zoom step
+// halves the window; W is what [size] leaves beside the signal names and the
+// tree). The zoom that shows `window_ps` in a pane at least `pane_px` wide;
+// tests/tb/check_png.sh asks GTKWave what it then shows.
+static double gtkwave_zoom_for(uint64_t window_ps, unsigned pane_px) {
+  return -std::log2(double(window_ps) * 200.0 / pane_px);
+}
+
 // The '*' line of a save file: zoom, primary marker, then the 26 named
 // markers A..Z. The primary marker goes on the first validator report; the
 // named markers on the run's first events (Platform::mark_first), in time
 // order, each with a [markername] line. GTKWave wants distinct times, so ties
-// move 1 ps later.
-static std::string with_trace_marks(std::string text, const Platform* hw) {
+// move 1 ps later. With `zoom_in`, the view opens on interesting_window(): its
+// start as [timestart], the zoom that fits it in the window [size] gives.
+static std::string with_trace_marks(std::string text, const Platform* hw, bool zoom_in = false) {
   if (!hw) return text;
   size_t z = text.compare(0, 1, "*") == 0 ? 0 : text.find("\n*");
   if (z == std::string::npos) return text;
@@ -390,6 +455,24 @@ static std::string with_trace_marks(std::string text, const Platform* hw) {
   std::istringstream fields(text.substr(z + 1, e - z - 1));
   std::string zoom = "-22", primary = "-1";
   fields >> zoom >> primary;
+  const TraceWindow w = interesting_window(hw);
+  if (zoom_in && w.hi) {
+    // The pane is narrower than [size] by the signal names (GTKWave widens
+    // them to fit the aliases) and the tree: 700 px more are taken off, so
+    // the window fits and fills at least half the pane.
+    const unsigned size = save_file_number(text, "size", 1000), names = save_file_number(text, "signals_width", 300);
+    const unsigned pane = size > names + 700 + 100 ? size - names - 700 : 100;
+    zoom = strfmt("%.6f", gtkwave_zoom_for(w.hi - w.lo, pane));
+    const size_t ts = text.find("\n[timestart] ");
+    const std::string line = "[timestart] " + std::to_string(w.lo);
+    if (ts != std::string::npos) {
+      text.replace(ts + 1, text.find('\n', ts + 1) - ts - 1, line);
+    } else {
+      text = line + "\n" + text;
+    }
+    z = text.compare(0, 1, "*") == 0 ? 0 : text.find("\n*") + 1;
+  }
+  const size_t e2 = std::min(text.find('\n', z), text.size());
   if (!hw->trace_marks().empty()) primary = std::to_string(hw->trace_marks().front().time_ps);
   std::vector<Platform::TraceMark> named = hw->named_marks();
   std::stable_sort(named.begin(), named.end(), [](const auto& a, const auto& b) { return a.time_ps < b.time_ps; });
@@ -401,7 +484,7 @@ static std::string with_trace_marks(std::string text, const Platform* hw) {
     if (i < named.size()) names += "\n[markername] " + std::string(1, char('A' + i)) + named[i].label;
   }
   // Named markers of the template are replaced, not kept.
-  std::string rest = text.substr(e);
+  std::string rest = text.substr(e2);
   for (size_t m; (m = rest.find("\n[markername] ")) != std::string::npos;) {
     const size_t next = rest.find('\n', m + 1);
     rest.erase(m, next == std::string::npos ? std::string::npos : next - m);
@@ -424,7 +507,7 @@ void ScenarioReport::write_save_file(const std::string& save_name, const std::st
     char cwd[4096];
     if (getcwd(cwd, sizeof cwd)) abs = std::string(cwd) + "/" + abs;
   }
-  text = with_trace_marks(text, Platform::tracing_to(fst_path));
+  text = with_trace_marks(text, Platform::tracing_to(fst_path), true);
   // Translate filter files (waves/filters/, named from the repository root in
   // waves/*.gtkw) get absolute paths, so the copy works from anywhere.
   for (size_t f = text.find("\n^1 waves/"); f != std::string::npos; f = text.find("\n^1 waves/", f + 1))
@@ -447,23 +530,24 @@ static std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-void ScenarioReport::render_png(const std::string& save_name, const std::string& fst_path) {
+void ScenarioReport::render_png(const std::string& save_name, const std::string& fst_path,
+                                const std::string& events_path) {
   const std::string src = DMACOSIM_SOURCE_DIR;
   std::string save = src + "/waves/png/" + save_name + ".gtkw";
   if (!std::ifstream(save)) save = src + "/waves/" + save_name + ".gtkw";
   const std::string png = out_path(scenario_ + ".png");
-  std::string window;
+  std::string args;
   if (Platform* hw = Platform::tracing_to(fst_path)) {
     hw->close_trace();  // the FST is only readable once finished
-    if (!hw->trace_marks().empty()) {
-      // Zoom on the first validator report: 10 us before it (what led
-      // there) and 60 us after (what the hardware did next), clipped to the trace.
-      const uint64_t t = hw->trace_marks().front().time_ps, end = hw->trace_end_ps();
-      const uint64_t before = 10000000ull, after = 60000000ull;
-      window = strfmt(" %llu %llu %llu", (unsigned long long)(t > before ? t - before : 0),
-                      (unsigned long long)std::min(end, t + after), (unsigned long long)t);
-    }
+    const TraceWindow w = interesting_window(hw);
+    if (w.hi)
+      args += strfmt(" --window=%llu:%llu --caption=", (unsigned long long)w.lo, (unsigned long long)w.hi) +
+              shell_quote(w.what);
+    if (!hw->trace_marks().empty())
+      args += strfmt(" --marker=%llu --marker-label=", (unsigned long long)hw->trace_marks().front().time_ps) +
+              shell_quote("first report: " + hw->trace_marks().front().label);
   }
+  if (!events_path.empty()) args += " --events=" + shell_quote(events_path);
   // The PNG view with this run's markers: a temporary copy next to the PNG.
   const std::string marked = out_path(scenario_ + ".png.gtkw");
   {
@@ -471,12 +555,15 @@ void ScenarioReport::render_png(const std::string& save_name, const std::string&
     ss << std::ifstream(save).rdbuf();
     std::ofstream(marked) << with_trace_marks(ss.str(), Platform::tracing_to(fst_path));
   }
-  const std::string cmd = shell_quote(src + "/scripts/render_trace.sh") + " " + shell_quote(fst_path) + " " +
-                          shell_quote(marked) + " " + shell_quote(png) + window + " >/dev/null";
+  // Debian's interpreter first: python3-matplotlib installs for it.
+  const char* python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+  const std::string cmd = std::string(python) + " " + shell_quote(src + "/scripts/render_waves.py") + " " +
+                          shell_quote(fst_path) + " " + shell_quote(marked) + " " + shell_quote(png) + args +
+                          " --title=" + shell_quote(png_title_) + " >/dev/null";
   const int rc = std::system(cmd.c_str());
   std::remove(marked.c_str());
   if (rc != 0) {
-    fail("--png: rendering the trace failed (scripts/render_trace.sh; needs gtkwave, xvfb-run, ghostscript)");
+    fail("--png: rendering the trace failed (scripts/render_waves.py; needs python3-matplotlib and gtkwave's fst2vcd)");
     return;
   }
   add("png", png);

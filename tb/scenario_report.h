@@ -99,14 +99,18 @@ public:
   int finish();
 
   // Copies waves/<name>.gtkw next to the trace with the dump file path filled in.
-  // The copy's primary marker is set to the first validator report, if any.
+  // The copy's primary marker is set to the first validator report, if any,
+  // and it opens zoomed on the run's interesting part: around the first
+  // report, else from the first START trigger to the first period_elapsed.
   void write_save_file(const std::string& save_name, const std::string& fst_path) const;
   // --png: renders the trace to <scenario>.png (in --out) with
-  // scripts/render_trace.sh and waves/png/<save_name>.gtkw (the key signals;
+  // scripts/render_waves.py and waves/png/<save_name>.gtkw (the key signals;
   // waves/<save_name>.gtkw if there is none). Finishes the FST first (call it
-  // after the simulation). With a validator report the picture is zoomed
-  // around the first one and the marker sits on it. A failure fails the run.
-  void render_png(const std::string& save_name, const std::string& fst_path);
+  // after the simulation). The picture shows the same interesting part, with
+  // the named markers; for a longer run an overview of the whole run below it
+  // (the save file's analog rows, and hw_ptr/appl_ptr from `events_path`,
+  // the run's closed trace.json, if given). A failure fails the run.
+  void render_png(const std::string& save_name, const std::string& fst_path, const std::string& events_path = "");
 
   static std::string json_escape(const std::string& s);
   // The validator's reports as a JSON array (rule, headline, message, locks,
@@ -120,6 +124,7 @@ private:
   std::vector<std::pair<std::string, std::string>> rows_;
   std::vector<std::string> failures_;
   std::string hang_state_;
+  std::string png_title_;
   bool io_failed_ = false;
   std::string start_time_;  // UTC, ISO 8601
   std::chrono::steady_clock::time_point start_;

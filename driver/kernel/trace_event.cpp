@@ -223,6 +223,10 @@ void trace_instant(const std::string& name, const char* cat, const trace_args& a
 }
 
 void trace_counter(trace_pid pid, const std::string& name, double value) {
+  if (g_trace_events) trace_counter_at(pid, name, value, now_ps());
+}
+
+void trace_counter_at(trace_pid pid, const std::string& name, double value, uint64_t time_ps) {
   TraceEventWriter* w = g_trace_events;
   if (!w) return;
   auto key = std::make_pair(int(pid), name);
@@ -231,7 +235,7 @@ void trace_counter(trace_pid pid, const std::string& name, double value) {
   w->counters[key] = value;
   char v[32];
   snprintf(v, sizeof v, "%.17g", value);
-  w->emit("C", now_ps(),
+  w->emit("C", time_ps,
           TraceEventWriter::ids(int(pid), 0) + ",\"name\":" + json_str(name) + ",\"args\":{\"value\":" + v + "}");
 }
 

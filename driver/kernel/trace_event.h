@@ -13,7 +13,9 @@
 //  - pid 3 "DMA descriptors": one async span per descriptor, from prep to its
 //    release, with nested phases (prepared, submitted, issued, on hardware,
 //    completed) and a nested "callback" span per callback; cookie in args.
-//  - counters (ph "C": the residue each client was told, per channel) and instants (ph "i": validator reports with their
+//  - counters (ph "C": the residue each client was told, per channel; pid 4
+//    "platform": IRQ lines, the audio FIFO, AXI bursts outstanding per
+//    direction) and instants (ph "i": validator reports with their
 //    text, PCM triggers) from the hooks in tb/ and driver/sound/.
 // Events are streamed to the file as they happen (nothing kept but the open
 // slices); trace_event_close() ends what is still open at the close time.
@@ -63,6 +65,10 @@ void trace_instant(const std::string& name, const char* cat, const trace_args& a
 // A counter sample (a track per `name` in group `pid`); written only when
 // the value changed.
 void trace_counter(trace_pid pid, const std::string& name, double value);
+// The same at `time_ps`, for a process that runs ahead of SystemC time (the
+// DMA host computes clock cycles before SystemC reaches them): times must not
+// go back per counter.
+void trace_counter_at(trace_pid pid, const std::string& name, double value, uint64_t time_ps);
 
 // Async spans (descriptors): begin returns the span id (0 when off); a step
 // ends the current phase (anything nested in it too) and begins `phase`

@@ -888,9 +888,9 @@ int run_audio(const ScenarioOptions& opt) {
     report.add("trace_events", events);  // the software timeline (Perfetto)
     report.write_save_file("audio", cfg.fst_path);
     if (opt.png) {
-      report.render_png("audio", cfg.fst_path);
+      sys.close_trace_events();  // the PNG's overview reads hw_ptr/appl_ptr from it
+      report.render_png("audio", cfg.fst_path, events);
       // The software timeline as a picture (scripts/render_timeline.py).
-      sys.close_trace_events();
       const std::string png = report.out_path("audio.timeline.png");
       // Debian's interpreter first: python3-matplotlib installs for it.
       const char* python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";

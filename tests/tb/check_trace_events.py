@@ -167,8 +167,30 @@ def check_story(events, seed_bug):
                  "hardirqs off"):
         if not any(want in c for c in counters):
             problems.append(f"no counter {want!r}")
+    problems += axi_counter_problems(events)
     if problems:
         raise TraceError("; ".join(problems))
+
+
+AXI_COUNTERS = ("AXI reads outstanding (bursts)", "AXI writes outstanding (bursts)")
+
+
+def axi_counter_problems(events):
+    """The AXI bursts in flight per direction: present, whole numbers from 0
+    to the controller's limit (CAPS1.MAX_OUTSTANDING fits 8 bits), and the
+    bus goes busy and back to idle at least once."""
+    problems = []
+    for name in AXI_COUNTERS:
+        values = [e["args"]["value"] for e in events if e["ph"] == "C" and e["name"] == name]
+        if not values:
+            problems.append(f"no counter {name!r}")
+            continue
+        bad = [v for v in values if v != int(v) or not 0 <= v <= 255]
+        if bad:
+            problems.append(f"{name}: impossible values {bad[:3]}")
+        elif max(values) < 1 or 0 not in values[values.index(max(values)):]:
+            problems.append(f"{name}: never busy and back to 0 ({values[:6]}...)")
+    return problems
 
 
 def selftest():
@@ -209,6 +231,17 @@ def selftest():
         print(f"selftest: a trace without the seed-bug story: rejected ({err})")
     else:
         raise SystemExit("selftest: a trace without the seed-bug story was accepted")
+    # The AXI counters: a burst in flight and back is accepted; a count below
+    # zero and a bus that never drains are not.
+    def axi(values):
+        return [ev("C", i, name=n, args={"value": v}) for n in AXI_COUNTERS for i, v in enumerate(values)]
+    if axi_counter_problems(axi([0, 1, 2, 0])):
+        raise SystemExit(f"selftest: good AXI counters rejected: {axi_counter_problems(axi([0, 1, 2, 0]))}")
+    for what, values in (("an AXI count below zero", [0, 1, -1, 0]), ("an AXI bus that never drains", [0, 1, 2])):
+        problems = axi_counter_problems(axi(values))
+        if not problems:
+            raise SystemExit(f"selftest: {what}: accepted")
+        print(f"selftest: {what}: rejected ({problems[0]})")
     print("check_trace_events selftest: ok")
 
 

@@ -12,6 +12,9 @@ rc=0; "$dmacosim" run audio --driver=legacy-bh --trace --start-stop=2 --quiet --
   > "$out/seed-bug.stdout" 2> "$out/seed-bug.stderr" || rc=$?
 [ "$rc" = 1 ] || { echo "legacy-bh run: exit $rc, expected 1"; cat "$out/seed-bug.stdout"; exit 1; }
 python3 "$checker" "$out/seed-bug/audio.trace.json" --expect-seed-bug
+# The ftrace-text export of the same run (scripts/trace_to_ftrace.py).
+python3 "$src/scripts/trace_to_ftrace.py" "$out/seed-bug/audio.trace.json" "$out/seed-bug/audio.ftrace.txt"
+python3 "$src/tests/tb/check_ftrace_text.py" "$out/seed-bug/audio.ftrace.txt" --expect-seed-bug
 grep -q '"trace_events": ".*/audio.trace.json"' "$out/seed-bug/summary.json" || { echo "summary.json does not name the trace events"; exit 1; }
 # The save file's translate filters (PCM trigger names, CPU contexts, DMA
 # channel states) are absolute in the copy next to the trace and exist.

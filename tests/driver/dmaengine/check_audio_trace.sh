@@ -15,6 +15,9 @@ fi
 grep -q '^\[dumpfile\] ".*/audio.fst"$' "$out/audio.gtkw" || { echo "save file does not name the trace"; exit 1; }
 python3 "$src/tests/driver/dmaengine/check_trace_markers.py" "$out/audio.gtkw" "$out/audio.fst" \
   "trigger START" "trigger STOP" "first sample" "DMA IRQ" "period_elapsed"
+# GTKWave opens the save file headless (it names the window it shows), and
+# scripts/render_trace.sh draws every row of it.
+"$src/tests/tb/gtkwave_window.sh" "$out/audio.gtkw"
 "$src/scripts/render_trace.sh" "$out/audio.fst" "$out/audio.gtkw" "$out/audio.png"
 python3 - "$out/audio.png" <<'PY'
 import struct, sys
