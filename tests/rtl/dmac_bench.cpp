@@ -95,7 +95,7 @@ DmacBench::DmacBench(const BenchOptions& o) : opt_(o), mem_(o.fill), initial_(o.
   AxiSlaveTiming t;
   t.seed = o.seed;
   t.ar_ready = t.aw_ready = t.w_ready = t.r_valid = t.b_valid = o.ready_prob;
-  dut_ = std::make_unique<Vdmac_top>();
+  dut_ = make_dmac_model();
   core_ = std::make_unique<DmacCore<Vdmac_top>>(*dut_, mem_, t);
   mem_.now = [this] { return core_->cycle(); };
   core_->on_cycle = [this](uint64_t cycle) {

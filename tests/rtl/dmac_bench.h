@@ -142,7 +142,7 @@ class DmacBench {
   BenchOptions opt_;
   AxiPinMonitor pins_;
   SparseMemory mem_;
-  std::unique_ptr<Vdmac_top> dut_;
+  DmacModelPtr dut_;  // dmac_model.h
   std::unique_ptr<DmacCore<Vdmac_top>> core_;
   GoldenModel golden_;
   PagedBytes initial_;

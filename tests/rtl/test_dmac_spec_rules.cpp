@@ -219,17 +219,14 @@ AbortOutcome abort_run(Kind flow, unsigned offset) {
   return out;
 }
 
-// Every landing cycle; on the coverage-instrumented model (several times
-// slower; the test command's build) every 2nd. At every cycle a flow aborts
-// with a write burst open 72-344 times (measured), so about half of that at
-// every 2nd, well above the floor of 10 checked below.
+// Every landing cycle, in every build (the coverage build once tried every
+// 2nd: constructing its instrumented model per run cost more than the run;
+// benches now recycle it, tests/rtl/coverage_shim.h). A flow aborts with a
+// write burst open 72-344 times (measured), well above the floor of 10
+// checked below.
 void abort_sweep(Kind flow, unsigned from, unsigned to) {
   unsigned open = 0, aborted = 0;
-#ifdef DMACOSIM_COVERAGE
-  const unsigned stride = 2;
-#else
   const unsigned stride = 1;
-#endif
   for (unsigned off = from; off < to; off += stride) {
     SCOPED_TRACE("abort " + std::to_string(off) + " cycles after the doorbell");
     AbortOutcome o = abort_run(flow, off);
