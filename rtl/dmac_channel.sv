@@ -225,11 +225,12 @@ module dmac_channel
 
   // Descriptor fields.
   logic [31:0] d_src, d_dst, d_next, d_len, d_ctrl;
-  assign d_src  = raw_q[0];
-  assign d_dst  = raw_q[1];
-  assign d_next = raw_q[2];
-  assign d_len  = raw_q[3];
-  assign d_ctrl = raw_q[4];
+  // Word k of raw_q is descriptor byte offset 4 k (offsets from the package).
+  assign d_src  = raw_q[3'(DMAC_DESC_SRC >> 2)];
+  assign d_dst  = raw_q[3'(DMAC_DESC_DST >> 2)];
+  assign d_next = raw_q[3'(DMAC_DESC_NEXT >> 2)];
+  assign d_len  = raw_q[3'(DMAC_DESC_LEN >> 2)];
+  assign d_ctrl = raw_q[3'(DMAC_DESC_CTRL >> 2)];
 
   logic        c_irq, c_src_inc, c_dst_inc;
   logic [1:0]  c_flow;
