@@ -283,10 +283,10 @@ module dmac_axi_read #(
     if (ri_valid) begin
       for (int i = 0; i < NUM_SLOTS; i++) begin
         idx = slot_after(head_q, i);
-        if (!r_hit && s_valid[idx] && !s_rdone[idx] && s_kind[idx] != JOB_WB && s_ch[idx] == ri_id) begin
-          r_hit  = 1'b1;
-          r_slot = idx;
-        end
+        // The first match wins (expressions: Verilator's coverage does not
+        // count an if inside this loop).
+        r_slot = (!r_hit && s_valid[idx] && !s_rdone[idx] && s_kind[idx] != JOB_WB && s_ch[idx] == ri_id) ? idx : r_slot;
+        r_hit  = r_hit || (s_valid[idx] && !s_rdone[idx] && s_kind[idx] != JOB_WB && s_ch[idx] == ri_id);
       end
     end
   end
