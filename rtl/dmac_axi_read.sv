@@ -97,6 +97,13 @@ module dmac_axi_read #(
   function automatic logic [SIW-1:0] next_slot(input logic [SIW-1:0] i);
     return (int'(i) == NUM_SLOTS - 1) ? '0 : i + SIW'(1);
   endfunction
+  // Slot n places after slot i in the circular order (n < NUM_SLOTS): a
+  // compare instead of a modulo, which a simulator would evaluate as a division.
+  function automatic logic [SIW-1:0] slot_after(input logic [SIW-1:0] i, input int n);
+    int s;
+    s = int'(i) + n;
+    return SIW'((s >= NUM_SLOTS) ? s - NUM_SLOTS : s);
+  endfunction
 
   logic [SIW-1:0] tail_q, head_q;              // allocate at tail, retire at head
   logic [8:0] rbeat_q [NUM_SLOTS];          // R beats received per slot
@@ -264,18 +271,22 @@ module dmac_axi_read #(
   // -------------------------------------------------------------- R channel
   assign m_axi_rready = 1'b1;   // space is reserved at allocation
 
-  // Oldest reading slot with this ID.
+  // Oldest reading slot with this ID, searched only in a cycle with an R
+  // beat (everything that uses it is qualified by ri_valid).
   logic           r_hit;
   logic [SIW-1:0] r_slot;
   always_comb begin
+    logic [SIW-1:0] idx;
     r_hit  = 1'b0;
     r_slot = '0;
-    for (int i = 0; i < NUM_SLOTS; i++) begin
-      logic [SIW-1:0] idx;
-      idx = SIW'((int'(head_q) + i) % NUM_SLOTS);
-      if (!r_hit && s_valid[idx] && !s_rdone[idx] && s_kind[idx] != JOB_WB && s_ch[idx] == ri_id) begin
-        r_hit  = 1'b1;
-        r_slot = idx;
+    idx    = '0;
+    if (ri_valid) begin
+      for (int i = 0; i < NUM_SLOTS; i++) begin
+        idx = slot_after(head_q, i);
+        // The first match wins (expressions: Verilator's coverage does not
+        // count an if inside this loop).
+        r_slot = (!r_hit && s_valid[idx] && !s_rdone[idx] && s_kind[idx] != JOB_WB && s_ch[idx] == ri_id) ? idx : r_slot;
+        r_hit  = r_hit || (s_valid[idx] && !s_rdone[idx] && s_kind[idx] != JOB_WB && s_ch[idx] == ri_id);
       end
     end
   end
@@ -303,18 +314,20 @@ module dmac_axi_read #(
     end
   end
 
+  // Incrementing source: the beat as it is. Fixed (narrow) source: its
+  // 1 << WIDTH bytes rotated from their bus lanes to the stream position,
+  // lane l <- bus lane (l - r_rot) mod W (whole-word shifts, no per-lane loop).
   always_comb begin
     buf_we    = r_fire && s_kind[r_slot] == JOB_DATA;
     buf_slot  = r_slot;
     buf_beat  = s_src_inc[r_slot] ? 8'(r_b) : 8'(r_pos >> WB);
-    buf_be    = '0;
-    buf_wdata = '0;
-    for (int l = 0; l < W; l++) begin
-      buf_wdata[l*8 +: 8] = ri_data[(((l + W) - int'(r_rot)) % W)*8 +: 8];
-      if (s_src_inc[r_slot]) buf_be[l] = 1'b1;
-      else buf_be[l] = (l >= int'(r_pos[WB-1:0])) && (l < int'(r_pos[WB-1:0]) + (1 << s_width[r_slot]));
+    if (s_src_inc[r_slot]) begin
+      buf_wdata = ri_data;
+      buf_be    = '1;
+    end else begin
+      buf_wdata = (ri_data << (32'(r_rot) * 8)) | (ri_data >> ((W - 32'(r_rot)) * 8));
+      buf_be    = W'(((32'd1 << (32'd1 << s_width[r_slot])) - 32'd1) << r_pos[WB-1:0]);
     end
-    if (s_src_inc[r_slot]) buf_wdata = ri_data;
   end
 
   assign rd_head      = head_q;

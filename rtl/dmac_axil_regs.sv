@@ -84,6 +84,12 @@ module dmac_axil_regs
     return d;
   endfunction
 
+  // A register field from the package: value placed at its SHIFT, cut to its
+  // MASK (the JSON register map is the one place a field's position is set).
+  function automatic logic [31:0] fld(input logic [31:0] value, input int unsigned shift, input logic [31:0] mask);
+    return (value << shift) & mask;
+  endfunction
+
   logic [2:0] irq_status [NUM_CH];
   logic [NUM_CH-1:0]      irq_summary;
   always_comb begin
@@ -209,8 +215,12 @@ module dmac_axil_regs
             unique case (s_axil_araddr)
               DMAC_ID:          rd_val = DMAC_ID_VALUE;
               DMAC_VERSION:     rd_val = DMAC_VERSION_VALUE;
-              DMAC_CAPS0:       rd_val = {8'd0, 8'(DATA_W / 8), 8'(NUM_REQ), 8'(NUM_CH)};
-              DMAC_CAPS1:       rd_val = {8'd0, 8'(MAX_OUTSTANDING), 16'(MAX_BURST)};
+              DMAC_CAPS0:       rd_val = fld(NUM_CH, DMAC_CAPS0_NUM_CH_SHIFT, DMAC_CAPS0_NUM_CH_MASK) |
+                                         fld(NUM_REQ, DMAC_CAPS0_NUM_REQ_SHIFT, DMAC_CAPS0_NUM_REQ_MASK) |
+                                         fld(DATA_W / 8, DMAC_CAPS0_DATA_BYTES_SHIFT, DMAC_CAPS0_DATA_BYTES_MASK);
+              DMAC_CAPS1:       rd_val = fld(MAX_BURST, DMAC_CAPS1_MAX_BURST_SHIFT, DMAC_CAPS1_MAX_BURST_MASK) |
+                                         fld(MAX_OUTSTANDING, DMAC_CAPS1_MAX_OUTSTANDING_SHIFT,
+                                             DMAC_CAPS1_MAX_OUTSTANDING_MASK);
               DMAC_IRQ_SUMMARY: rd_val = 32'(irq_summary);
               default:          rd_ok  = 1'b0;
             endcase
@@ -218,10 +228,21 @@ module dmac_axil_regs
             rd_ok = 1'b1;
             unique case (rdd.off)
               DMAC_CH_DOORBELL:   rd_val = head_q[rdd.ch];
-              DMAC_CH_CTRL:       rd_val = {28'd0, wb_en_q[rdd.ch], prio_q[rdd.ch], 1'b0, pause_q[rdd.ch]};
-              DMAC_CH_STATUS:     rd_val = {18'd0, ch_err_resp[rdd.ch], ch_err_code[rdd.ch], 3'd0,
-                                            ch_busy_err[rdd.ch], ch_wait_req[rdd.ch], ch_aborted[rdd.ch],
-                                            ch_state[rdd.ch]};
+              // CTRL.ABORT reads as 0 (a write-only pulse).
+              DMAC_CH_CTRL:       rd_val = fld(32'(pause_q[rdd.ch]), DMAC_CH_CTRL_PAUSE_SHIFT, DMAC_CH_CTRL_PAUSE_MASK) |
+                                           fld(32'(prio_q[rdd.ch]), DMAC_CH_CTRL_PRIO_SHIFT, DMAC_CH_CTRL_PRIO_MASK) |
+                                           fld(32'(wb_en_q[rdd.ch]), DMAC_CH_CTRL_WB_EN_SHIFT, DMAC_CH_CTRL_WB_EN_MASK);
+              DMAC_CH_STATUS:     rd_val = fld(32'(ch_state[rdd.ch]), DMAC_CH_STATUS_STATE_SHIFT, DMAC_CH_STATUS_STATE_MASK) |
+                                           fld(32'(ch_aborted[rdd.ch]), DMAC_CH_STATUS_ABORTED_SHIFT,
+                                               DMAC_CH_STATUS_ABORTED_MASK) |
+                                           fld(32'(ch_wait_req[rdd.ch]), DMAC_CH_STATUS_WAIT_REQ_SHIFT,
+                                               DMAC_CH_STATUS_WAIT_REQ_MASK) |
+                                           fld(32'(ch_busy_err[rdd.ch]), DMAC_CH_STATUS_BUSY_ERR_SHIFT,
+                                               DMAC_CH_STATUS_BUSY_ERR_MASK) |
+                                           fld(32'(ch_err_code[rdd.ch]), DMAC_CH_STATUS_ERR_CODE_SHIFT,
+                                               DMAC_CH_STATUS_ERR_CODE_MASK) |
+                                           fld(32'(ch_err_resp[rdd.ch]), DMAC_CH_STATUS_ERR_RESP_SHIFT,
+                                               DMAC_CH_STATUS_ERR_RESP_MASK);
               DMAC_CH_ERR_ADDR:   rd_val = ch_err_addr[rdd.ch];
               DMAC_CH_CUR_DESC:   rd_val = ch_cur_desc[rdd.ch];
               DMAC_CH_REMAINING:  rd_val = rem_snap_q[rdd.ch];

@@ -85,6 +85,12 @@ module dmac_channel
   localparam int RQ_N  = 7;
   localparam int RQW   = $clog2(RQ_N + 1);
   localparam int DIW   = (DESC_BEATS > 1) ? $clog2(DESC_BEATS) : 1;
+  // Entry n places after entry i of the retire queue (i, n < RQ_N).
+  function automatic logic [RQW-1:0] rq_index(input logic [RQW-1:0] i, input logic [RQW-1:0] n);
+    int s;
+    s = int'(i) + int'(n);
+    return RQW'((s >= RQ_N) ? s - RQ_N : s);
+  endfunction
 
   // Job kinds (shared with the engines).
   localparam logic [1:0] JOB_DESC = 2'd0;
@@ -149,11 +155,13 @@ module dmac_channel
   logic        cur_pend_tc_q;
   // Later retiring descriptors, oldest first, behind ret_*: address, bytes
   // (none of their responses has arrived yet: responses go to the oldest
-  // retiring descriptor first) and whether they raise TC.
+  // retiring descriptor first) and whether they raise TC. A circular buffer:
+  // rq_cnt_q entries from rq_head_q on; entries are written once (at a
+  // hand-over) and never moved.
   logic [31:0]    rq_addr_q  [RQ_N];
   logic [23:0]    rq_bytes_q [RQ_N];
   logic [RQ_N-1:0] rq_tc_q;
-  logic [RQW-1:0] rq_cnt_q;
+  logic [RQW-1:0] rq_cnt_q, rq_head_q;
   // CUR_DESC / REMAINING after a write error on a retiring descriptor: that
   // descriptor (the channel stops there) while responses keep being routed to
   // the later ones. show_live_q: it is still the oldest retiring descriptor
@@ -191,7 +199,8 @@ module dmac_channel
   logic [PIW-1:0] pf_lo_slot, pf_beat_slot;
   logic           pf_arrive, pf_hit, pf_take, pf_miss, pf_keep, pf_drop, pf_refetch;
   logic           ret_pop;           // the oldest retiring descriptor's last response
-  logic [RQW-1:0] rq_push;           // queue index a hand-over writes
+  logic [RQW-1:0] rq_push;           // queue position (from the oldest) a hand-over writes
+  logic [RQW-1:0] rq_wr;             // its entry in the buffer
   logic [23:0] req_left_q;         // bytes left of the current peripheral request
   logic        wb_done_q;
   logic        drain_err_q;        // S_DRAIN ends in ERROR (else IDLE + ABORTED)
@@ -216,11 +225,12 @@ module dmac_channel
 
   // Descriptor fields.
   logic [31:0] d_src, d_dst, d_next, d_len, d_ctrl;
-  assign d_src  = raw_q[0];
-  assign d_dst  = raw_q[1];
-  assign d_next = raw_q[2];
-  assign d_len  = raw_q[3];
-  assign d_ctrl = raw_q[4];
+  // Word k of raw_q is descriptor byte offset 4 k (offsets from the package).
+  assign d_src  = raw_q[3'(DMAC_DESC_SRC >> 2)];
+  assign d_dst  = raw_q[3'(DMAC_DESC_DST >> 2)];
+  assign d_next = raw_q[3'(DMAC_DESC_NEXT >> 2)];
+  assign d_len  = raw_q[3'(DMAC_DESC_LEN >> 2)];
+  assign d_ctrl = raw_q[3'(DMAC_DESC_CTRL >> 2)];
 
   logic        c_irq, c_src_inc, c_dst_inc;
   logic [1:0]  c_flow;
@@ -241,23 +251,24 @@ module dmac_channel
   assign periph = (c_flow == DMAC_FLOW_MEM2PER) || (c_flow == DMAC_FLOW_PER2MEM);
 
   // ---------------------------------------------------------------- decode
-  // Validation order = error-code order (first failing check wins).
-  logic [23:0] width_mask;   // (1 << WIDTH) - 1
-  assign width_mask = 24'((32'd1 << c_width) - 32'd1);
-  logic fixed_bad;   // a fixed side must be WIDTH aligned and LEN a whole number of beats
-  assign fixed_bad = (!c_src_inc && (d_src[23:0] & width_mask) != '0) ||
-                     (!c_dst_inc && (d_dst[23:0] & width_mask) != '0) ||
-                     ((!c_src_inc || !c_dst_inc) && (d_len[23:0] & width_mask) != '0);
-
-  logic [3:0] decode_err;
-  always_comb begin
-    decode_err = DMAC_ERR_NONE;
-    if (d_len[23:0] == '0 || d_len[31:24] != '0)                  decode_err = DMAC_ERR_DESC_LEN;
-    else if (c_rsvd != '0 || c_flow == 2'd3 || int'(c_width) > WB) decode_err = DMAC_ERR_DESC_RSVD;
-    else if (d_next[4:0] != '0)                                    decode_err = DMAC_ERR_DESC_ALIGN;
-    else if (periph && int'(c_req) >= NUM_REQ)                     decode_err = DMAC_ERR_DESC_REQ;
-    else if (fixed_bad)                                            decode_err = DMAC_ERR_DESC_FIXED;
-  end
+  // Validation order = error-code order (first failing check wins). A
+  // function called in S_DECODE only, so a simulator evaluates it there and
+  // not in every cycle of every channel.
+  function automatic logic [3:0] decode_error();
+    logic [23:0] width_mask;   // (1 << WIDTH) - 1
+    logic        fixed_bad;    // a fixed side must be WIDTH aligned and LEN a whole number of beats
+    width_mask = 24'((32'd1 << c_width) - 32'd1);
+    fixed_bad  = (!c_src_inc && (d_src[23:0] & width_mask) != '0) ||
+                 (!c_dst_inc && (d_dst[23:0] & width_mask) != '0) ||
+                 ((!c_src_inc || !c_dst_inc) && (d_len[23:0] & width_mask) != '0);
+    // One expression (Verilator's coverage counts no branch of an early
+    // return in a function; the error kinds have their own cover points).
+    return (d_len[23:0] == '0 || d_len[31:24] != '0)                  ? DMAC_ERR_DESC_LEN   :
+           (c_rsvd != '0 || c_flow == 2'd3 || int'(c_width) > WB)      ? DMAC_ERR_DESC_RSVD  :
+           (d_next[4:0] != '0)                                         ? DMAC_ERR_DESC_ALIGN :
+           (periph && int'(c_req) >= NUM_REQ)                          ? DMAC_ERR_DESC_REQ   :
+           fixed_bad                                                   ? DMAC_ERR_DESC_FIXED : DMAC_ERR_NONE;
+  endfunction
 
   // ------------------------------------------------------------ chunk size
   // The channel offers what is left (of the descriptor, or of the current
@@ -267,12 +278,13 @@ module dmac_channel
   logic [23:0] avail;
   assign avail = periph ? req_left_q : rem_issue_q;
 
-  // Peripheral request size in bytes, capped by what is left of the descriptor.
-  logic [23:0] burst_bytes, single_bytes, req_burst_len, req_single_len;
-  assign burst_bytes    = 24'((32'(c_burst) + 32'd1) << c_width);
-  assign single_bytes   = 24'(32'd1 << c_width);
-  assign req_burst_len  = (burst_bytes  < rem_issue_q) ? burst_bytes  : rem_issue_q;
-  assign req_single_len = (single_bytes < rem_issue_q) ? single_bytes : rem_issue_q;
+  // Peripheral request size in bytes (a burst or a single), capped by what is
+  // left of the descriptor; evaluated in S_WAIT_REQ only.
+  function automatic logic [23:0] req_bytes(input logic burst);
+    logic [23:0] b;
+    b = burst ? 24'((32'(c_burst) + 32'd1) << c_width) : 24'(32'd1 << c_width);
+    return (b < rem_issue_q) ? b : rem_issue_q;
+  endfunction
 
   localparam int RW = (NUM_REQ > 1) ? $clog2(NUM_REQ) : 1;
   logic [RW-1:0] req_idx;   // request line (validated < NUM_REQ before use)
@@ -337,10 +349,17 @@ module dmac_channel
   logic [31:0] pf_room;             // descriptors up to the 4 KiB boundary
   assign pf_empty  = pf_cnt_q == '0 && pf_fly_q == '0;
   assign pf_contig = d_next == desc_addr_q + 32'd32;
-  assign pf_fa     = pf_empty ? d_next : pf_lo_q + ((32'(pf_cnt_q) + 32'(pf_fly_q)) << 5);
-  assign pf_room   = (32'd4096 - 32'(pf_fa[11:0])) >> 5;
+  // Address and size of the burst, only when a prefetch is requested (every
+  // use is qualified by pf_req, so a simulator skips it in other cycles).
   always_comb begin
-    pf_n = (pf_contig && pf_room >= 32'(PF_G)) ? (PIW+1)'(PF_G) : pf_contig ? (PIW+1)'(pf_room) : (PIW+1)'(1);
+    pf_fa   = '0;
+    pf_room = '0;
+    pf_n    = '0;
+    if (pf_req) begin
+      pf_fa   = pf_empty ? d_next : pf_lo_q + ((32'(pf_cnt_q) + 32'(pf_fly_q)) << 5);
+      pf_room = (32'd4096 - 32'(pf_fa[11:0])) >> 5;
+      pf_n    = (pf_contig && pf_room >= 32'(PF_G)) ? (PIW+1)'(PF_G) : pf_contig ? (PIW+1)'(pf_room) : (PIW+1)'(1);
+    end
   end
   // Only in S_XFER, where it has priority over the data job: a request
   // refused there stays refused until the next descriptor (arrivals keep
@@ -414,6 +433,7 @@ module dmac_channel
       rq_bytes_q    <= '{default: '0};
       rq_tc_q       <= '0;
       rq_cnt_q      <= '0;
+      rq_head_q     <= '0;
       show_addr_q   <= '0;
       show_rem_q    <= '0;
       show_live_q   <= 1'b0;
@@ -472,27 +492,27 @@ module dmac_channel
           show_live_q <= 1'b0;
           // The next retiring descriptor (if any) becomes the oldest.
           ret_valid_q <= rq_cnt_q != '0;
-          ret_addr_q  <= rq_addr_q[0];
-          ret_rem_q   <= rq_bytes_q[0];
-          ret_out_q   <= rq_bytes_q[0];
-          ret_tc_q    <= rq_tc_q[0];
+          ret_addr_q  <= rq_addr_q[rq_head_q];
+          ret_rem_q   <= rq_bytes_q[rq_head_q];
+          ret_out_q   <= rq_bytes_q[rq_head_q];
+          ret_tc_q    <= rq_tc_q[rq_head_q];
           ret_lost_q  <= 1'b0;
-          for (int i = 0; i + 1 < RQ_N; i++) begin
-            rq_addr_q[i]  <= rq_addr_q[i+1];
-            rq_bytes_q[i] <= rq_bytes_q[i+1];
+          if (rq_cnt_q != '0) begin
+            rq_head_q <= rq_index(rq_head_q, RQW'(1));
+            rq_cnt_q  <= rq_cnt_q - 1'b1;
           end
-          rq_tc_q  <= rq_tc_q >> 1;
-          rq_cnt_q <= (rq_cnt_q != '0) ? rq_cnt_q - 1'b1 : '0;
         end
       end
       if (b_lost && !ret_valid_q) cur_lost_q <= 1'b1;
 
       // Descriptor beats land in the raw image (bytes 0x00..0x13 are used),
       // or, for a prefetch burst, in the ring.
+      // A beat carries words idx * WPB .. idx * WPB + WPB - 1 (one write per
+      // word lane, not one per descriptor word).
       if (desc_beat_i && pf_fly_q != '0) begin
-        for (int k = 0; k < 5; k++) begin
-          if (int'(desc_beat_idx_i[DIW-1:0]) == k / WPB)
-            pf_raw_q[int'(pf_beat_slot) * 5 + k] <= desc_beat_data_i[(k % WPB)*32 +: 32];
+        for (int j = 0; j < WPB; j++) begin
+          if (int'(desc_beat_idx_i[DIW-1:0]) * WPB + j < 5)
+            pf_raw_q[int'(pf_beat_slot) * 5 + int'(desc_beat_idx_i[DIW-1:0]) * WPB + j] <= desc_beat_data_i[j*32 +: 32];
         end
         if (desc_beat_idx_i[DIW-1:0] == '0) begin
           pf_err_q[pf_beat_slot]      <= rd_err_i && rd_err_desc_i;
@@ -502,8 +522,8 @@ module dmac_channel
           pf_err_resp_q[pf_beat_slot] <= rd_err_resp_i;
         end
       end else if (desc_beat_i) begin
-        for (int k = 0; k < 5; k++) begin
-          if (int'(desc_beat_idx_i) == k / WPB) raw_q[k] <= desc_beat_data_i[(k % WPB)*32 +: 32];
+        for (int j = 0; j < WPB; j++) begin
+          if (int'(desc_beat_idx_i) * WPB + j < 5) raw_q[int'(desc_beat_idx_i) * WPB + j] <= desc_beat_data_i[j*32 +: 32];
         end
       end
 
@@ -572,8 +592,8 @@ module dmac_channel
           S_FETCH_WAIT:
             if (desc_beat_i && int'(desc_beat_idx_i) == DESC_BEATS - 1) state_q <= S_DECODE;
           S_DECODE: begin
-            if (decode_err != DMAC_ERR_NONE) begin
-              err_code_q  <= decode_err;
+            if (decode_error() != DMAC_ERR_NONE) begin
+              err_code_q  <= decode_error();
               err_resp_q  <= 2'b00;
               err_addr_q  <= desc_addr_q;
               drain_err_q <= 1'b1;
@@ -611,10 +631,10 @@ module dmac_channel
               resume_q <= S_WAIT_REQ;
               state_q  <= S_PAUSING;
             end else if (dreq_b) begin
-              req_left_q <= req_burst_len;
+              req_left_q <= req_bytes(1'b1);
               state_q    <= S_XFER;
             end else if (dreq_s) begin
-              req_left_q <= req_single_len;
+              req_left_q <= req_bytes(1'b0);
               state_q    <= S_XFER;
             end
           end
@@ -635,9 +655,9 @@ module dmac_channel
               ret_lost_q  <= 1'b0;
             end else begin
               // Behind the ones already retiring (after this cycle's pop).
-              rq_addr_q[rq_push]  <= desc_addr_q;
-              rq_bytes_q[rq_push] <= rem_done_next;
-              rq_tc_q[rq_push]    <= c_irq;
+              rq_addr_q[rq_wr]    <= desc_addr_q;
+              rq_bytes_q[rq_wr]   <= rem_done_next;
+              rq_tc_q[rq_wr]      <= c_irq;
               rq_cnt_q            <= RQW'(rq_push) + 1'b1;
             end
             desc_addr_q   <= d_next;
@@ -704,6 +724,9 @@ module dmac_channel
   // a hand-over pushes behind the ones that remain.
   assign ret_pop = b_data && ret_valid_q && ret_out_q == 24'(bresp_len_i);
   assign rq_push = (ret_pop && rq_cnt_q != '0) ? rq_cnt_q - 1'b1 : rq_cnt_q;
+  // Behind the rq_cnt_q entries there now (a same-cycle pop moves the head on
+  // by one and shortens the queue by one: the same entry).
+  assign rq_wr   = rq_index(rq_head_q, rq_cnt_q);
 
   // Prefetch ring, next state (once, here). A descriptor of the burst in
   // flight arrives with its last beat; S_PF_WAIT takes the descriptor at
@@ -954,7 +977,7 @@ module dmac_channel
   cov_dclr_held:            cover property (@(posedge clk) rst_n && state_q == S_DCLR && cov_prev_q == S_DCLR && dreq_any);
   cov_req_single:           cover property (@(posedge clk) rst_n && state_q == S_WAIT_REQ && !pause_i && !dreq_b && dreq_s);
   cov_req_burst_capped:     cover property (@(posedge clk) rst_n && state_q == S_WAIT_REQ && !pause_i && dreq_b &&
-                                           burst_bytes > rem_issue_q);
+                                           24'((32'(c_burst) + 32'd1) << c_width) > rem_issue_q);
 
   // Error kinds (the cycle after the ERR event: ERR_CODE / ERR_RESP are valid).
   cov_err_desc_read_slverr:  cover property (@(posedge clk) rst_n && cov_err_q && err_code_q == DMAC_ERR_DESC_READ && err_resp_q == 2'b10);
