@@ -12,7 +12,7 @@
 
 namespace dmacosim {
 
-using namespace platform;
+using namespace board;
 
 TraceOptions& trace_options() {
   static TraceOptions o;

@@ -5,7 +5,7 @@
 #include "intc.h"
 #include "ram.h"
 #include "router.h"
-#include "tb/address_map.h"
+#include "tb/board.h"
 #include "test_initiator.h"
 
 using namespace dmacosim;
@@ -171,12 +171,12 @@ TEST(Router, OverlappingMapIsElaborationError) {
   EXPECT_EQ(router.regions().size(), 1u);
 }
 
-// The platform address map from tb/address_map.h with the real peripherals:
+// The platform address map from tb/board.h with the real peripherals:
 // CPU programs the audio port through the router, the underrun irq reaches the
 // interrupt controller and is claimed/completed through the router too.
 
 TEST(Router, PlatformMapWithIntcAndAudioPort) {
-  namespace P = dmacosim::platform;
+  namespace P = dmacosim::board;
   Router router("router");
   Ram ram("ram", 0x10000, {}, P::kRamBase);
   Intc intc("intc");

@@ -1,4 +1,4 @@
-// Platform-level fault-injection campaign (issue #7): the real platform (RTL
+// Platform-level fault-injection campaign: the real platform (RTL
 // DMA, interrupt controller, RAM) with the real driver (dmacosim-dmac on
 // virt-dma) under the kernel model.
 //
@@ -47,12 +47,8 @@ constexpr unsigned kIrqInj = 3;  // a free interrupt controller input for the in
 uint8_t guard_byte(uint64_t addr) { return uint8_t(0xA5 ^ (addr * 29)); }
 
 dmac_device* probe(Rig& rig, unsigned irq) {
-  dmac_platform_data pd;
-  pd.name = "dmac";
-  pd.regs = kDmaRegsBase;
-  pd.irq = irq;
-  pd.coherent_base = kRamBase + rig.sys.hw.config().ram_size - kCoherentSize;
-  pd.coherent_size = kCoherentSize;
+  dmac_platform_data pd = board::dmac_pdata(rig.pool());
+  pd.irq = irq;  // the line the test routes through its injector
   return rig.dmac = dmac_probe(pd);  // registers the channel dump of soft-lockup reports
 }
 
