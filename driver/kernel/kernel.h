@@ -6,7 +6,7 @@
 // accessor used by the Linux-named free functions (spin_lock, msleep, ...).
 //
 // Use (platform assembly, during elaboration):
-//   Cpu cpu("cpu");  cpu.bus.bind(router...);  cpu.bind_irq(intc_irq_wire);
+//   Cpu cpu("cpu");  cpu.bus.bind(router...);  cpu.irq_in.bind(intc_irq_wire);
 //   Kernel k(cpu);   k.set_irq_chip(&my_plic_irqchip);   // claim()/complete() via cpu.readl/writel
 //   kthread_run([&] { driver_probe(); ... }, "app");     // software runs in kthreads
 //   sc_start(...);

@@ -187,7 +187,7 @@ TEST(Router, PlatformMapWithIntcAndAudioPort) {
   router.map(P::kRamBase, 0x10000, ram.socket, "ram");
   router.map(P::kIntcBase, P::kIntcSize, intc.socket, "intc");
   router.map(P::kAudioBase, P::kAudioSize, audio.socket, "audio");
-  intc.connect_source(P::kIrqAudio, audio.irq_out());
+  intc.source(P::kIrqAudio).bind(audio.irq_out());
   cpu.script([&](TestInitiator& I) {
     EXPECT_EQ(I.rd32(P::kIntcBase + Intc::ID), Intc::kId);
     EXPECT_EQ(I.rd32(P::kAudioBase + AudioPort::ID), AudioPort::kId);

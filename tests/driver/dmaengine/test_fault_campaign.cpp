@@ -362,8 +362,8 @@ TEST(PlatformFaults, SpuriousInterruptsDuringTraffic) {
   Rig rig;
   IrqInjector inj("inj"), stray("stray");
   inj.interpose(rig.sys.hw.dmac.irq);
-  rig.sys.hw.intc.connect_source(kIrqInj, inj.irq_out());
-  rig.sys.hw.intc.connect_source(kIrqInj + 1, stray.irq_out());
+  rig.sys.hw.intc.source(kIrqInj).bind(inj.irq_out());
+  rig.sys.hw.intc.source(kIrqInj + 1).bind(stray.irq_out());
   std::vector<std::string> problems;
   unsigned rounds = 0, transfers = 0;
   rig.run([&] {
@@ -431,7 +431,7 @@ irqreturn_t stuck_dev_irq(int, void*) { return IRQ_NONE; }  // "not mine": its s
 TEST(PlatformFaults, StuckLineNobodyCaredIsDisabled) {
   Rig rig;
   IrqInjector inj("inj");
-  rig.sys.hw.intc.connect_source(kIrqInj, inj.irq_out());
+  rig.sys.hw.intc.source(kIrqInj).bind(inj.irq_out());
   std::vector<std::string> problems;
   sc_time storm_start, storm_end;
   uint64_t kstat_at_disable = 0, handled_after_enable = 0;
@@ -704,7 +704,7 @@ static void softlockup_storm_body_never_returns(Rig& rig, IrqInjector& inj, bool
 TEST(SoftLockup, FiresOnAnInterruptStorm) {
   Rig rig;
   IrqInjector inj("inj");
-  rig.sys.hw.intc.connect_source(kIrqInj, inj.irq_out());
+  rig.sys.hw.intc.source(kIrqInj).bind(inj.irq_out());
   bool storm_started = false;
   rig.run([&] { softlockup_storm_body_never_returns(rig, inj, storm_started); }, sc_time(50, SC_MS));
   EXPECT_TRUE(storm_started);
