@@ -52,7 +52,7 @@
 #include "tb/system.h"
 
 using namespace dmacosim;
-using namespace dmacosim::platform;
+using namespace dmacosim::board;
 
 namespace {
 

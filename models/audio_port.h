@@ -1,7 +1,8 @@
 // Audio serial port: I2S-like transmitter with a frame FIFO, a sample clock,
 // an underrun interrupt and a PL080-style DMA request interface.
 //
-// Register map (32-bit registers; window 4 KiB)
+// Register map (32-bit registers; window 4 KiB; declared once in
+// AudioPort::declare_registers())
 // -----------------------------------------------------------------------------
 // Off   Name            Access  Reset       Description
 // 0x00  ID              RO      0x41554430  "AUD0"
@@ -35,14 +36,9 @@
 //   Both are recomputed synchronously (Wire::write) whenever the FIFO level,
 //   ENABLE, WATERMARK or dclr changes (inside b_transport / the sample tick).
 //
-// Bus rules: all registers take 32-bit aligned 4-byte accesses; FIFO_DATA also
-// takes N*4-byte writes with streaming width 4. A write word whose byte
-// enables are all clear (an AXI beat with WSTRB = 0, which AXI allows) writes
-// nothing and is answered OK: such a FIFO beat pushes no frame. Other sizes,
-// partial byte enables within a word, or a read with byte enables ->
-// TLM_BURST_ERROR_RESPONSE / TLM_BYTE_ENABLE_ERROR_RESPONSE;
-// unmapped/misaligned -> TLM_ADDRESS_ERROR_RESPONSE; write to RO or read of
-// FIFO_DATA -> TLM_COMMAND_ERROR_RESPONSE. Every error is logged.
+// Bus rules: models/reg_bank.h (32-bit aligned 4-byte accesses; FIFO_DATA also
+// takes N*4-byte writes with streaming width 4; a write word with no byte
+// enabled writes nothing, OK; errors are logged and answered with a TLM error).
 // b_transport never waits; register side effects take place when the
 // transaction is processed (LT: the annotated delay is not waited out), except
 // that ENABLE starts the sample clock at sc_time_stamp() + annotated delay.
@@ -66,6 +62,7 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "reg_bank.h"
 #include "wire.h"
 
 namespace dmacosim {
@@ -131,7 +128,8 @@ public:
   Wire& irq_out() { return irq_out_; }
   Wire& dreq_burst() { return dreq_burst_; }
   Wire& dreq_single() { return dreq_single_; }
-  void bind_dclr(Wire& clr);
+  // The DMA's request clear for our line: dclr_in.bind(wire).
+  WireIn dclr_in;
 
   const AudioPortConfig& config() const { return cfg_; }
   sc_core::sc_time sample_period() const { return sc_core::sc_time(1.0 / cfg_.sample_rate, sc_core::SC_SEC); }
@@ -164,19 +162,22 @@ public:
   bool open_wav(const std::string& path);
   bool close_wav();
 
-  tlm::tlm_response_status reg_read(uint32_t off, uint32_t& v, bool debug = false);
-  tlm::tlm_response_status reg_write(uint32_t off, uint32_t v, const sc_core::sc_time& delay = sc_core::SC_ZERO_TIME);
+  // Register access without the bus (debug: no side effects, nothing logged).
+  tlm::tlm_response_status reg_read(uint32_t off, uint32_t& v, bool debug = false) { return regs_.read(off, v, debug); }
+  tlm::tlm_response_status reg_write(uint32_t off, uint32_t v) { return regs_.write(off, v); }
 
 private:
+  void declare_registers();
+  void write_ctrl(uint32_t v);
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans) { return regs_.transport_dbg(trans); }
   void push_frames(const uint32_t* frames, size_t n);
   void tick();
   void schedule_next();
   void update_wires();
 
   AudioPortConfig cfg_;
-  uint32_t ctrl_ = 0, watermark_, irq_status_ = 0;
+  uint32_t ctrl_ = 0, watermark_ = 0, irq_status_ = 0;
   uint32_t underruns_ = 0, overflows_ = 0, frames_played_ = 0;
   std::deque<uint32_t> fifo_;
   uint64_t frames_out_ = 0;
@@ -185,11 +186,11 @@ private:
   std::vector<size_t> underrun_idx_;
   std::vector<FrameSink> sinks_;
   WavWriter wav_;
-  Wire* dclr_ = nullptr;
   Wire irq_out_, dreq_burst_, dreq_single_;
   sc_core::sc_event tick_ev_;
   sc_core::sc_time t_enable_;
   uint64_t tick_index_ = 0;  // ticks since enable
+  RegBank regs_;
 };
 
 }  // namespace dmacosim

@@ -4,31 +4,16 @@
 #include <vector>
 
 #include "log.h"
+#include "tlm_status.h"
 
 namespace dmacosim {
 
 using namespace sc_core;
 
-Cpu::Cpu(sc_module_name name) : sc_module(name), bus("bus") {}
-
-void Cpu::bind_irq(Wire& irq) {
-  irq_ = &irq;
-  irq.on_change([this](bool level) {
-    if (level) irq_event_.notify(SC_ZERO_TIME);
-  });
-}
-
-static const char* status_text(tlm::tlm_response_status s) {
-  switch (s) {
-    case tlm::TLM_ADDRESS_ERROR_RESPONSE: return "address error";
-    case tlm::TLM_COMMAND_ERROR_RESPONSE: return "command error";
-    case tlm::TLM_BURST_ERROR_RESPONSE: return "burst error";
-    case tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE: return "byte enable error";
-    case tlm::TLM_GENERIC_ERROR_RESPONSE: return "generic error";
-    case tlm::TLM_INCOMPLETE_RESPONSE: return "incomplete (no target answered)";
-    default: return "error";
-  }
-}
+Cpu::Cpu(sc_module_name name)
+    : sc_module(name), bus("bus"), irq_in(std::string(this->name()) + ".irq_in", [this](bool level) {
+        if (level) irq_event_.notify(SC_ZERO_TIME);
+      }) {}
 
 bool Cpu::access(tlm::tlm_command cmd, uint64_t addr, void* data, size_t len) {
   if (gp_free_.empty()) {
@@ -59,7 +44,7 @@ bool Cpu::access(tlm::tlm_command cmd, uint64_t addr, void* data, size_t len) {
     std::string ctx = context_name ? " [" + context_name() + "]" : std::string();
     log_error(name(), strfmt("cpu: bus error %s 0x%llx (%u bytes) (%s)%s", is_read ? "reading" : "writing",
                              static_cast<unsigned long long>(addr), static_cast<unsigned>(len),
-                             status_text(status), ctx.c_str()));
+                             tlm_status_text(status), ctx.c_str()));
     if (is_read) std::memset(data, 0xff, len);
   }
   wait(delay + access_cost_);
@@ -121,7 +106,7 @@ void Cpu::take_interrupt() {
 }
 
 void Cpu::preemption_point() {
-  while (irq_ && irq_->read() && !irq_disabled_ && interrupt_entry_) take_interrupt();
+  while (irq_in.read() && !irq_disabled_ && interrupt_entry_) take_interrupt();
 }
 
 void Cpu::delay(const sc_time& t) {
@@ -139,7 +124,7 @@ void Cpu::delay(const sc_time& t) {
 void Cpu::cpu_relax() { delay(relax_cost_); }
 
 void Cpu::wait_for_interrupt(const sc_event* also) {
-  if (irq_ && irq_->read() && !irq_disabled_) {
+  if (irq_in.read() && !irq_disabled_) {
     preemption_point();
     return;
   }

@@ -40,8 +40,8 @@ public:
 
   explicit Cpu(sc_core::sc_module_name name);
 
-  // Level interrupt input (from the interrupt controller). Call once.
-  void bind_irq(Wire& irq);
+  // Level interrupt input (from the interrupt controller): irq_in.bind(wire).
+  WireIn irq_in;
 
   // ---- MMIO accessors (Linux argument order for writes) ----
   uint8_t readb(uint64_t addr);
@@ -81,7 +81,7 @@ public:
   void set_access_cost(const sc_core::sc_time& t) { access_cost_ = t; }
   const sc_core::sc_time& access_cost() const { return access_cost_; }
   void set_relax_cost(const sc_core::sc_time& t) { relax_cost_ = t; }
-  bool irq_line() const { return irq_ && irq_->read(); }
+  bool irq_line() const { return irq_in.read(); }
   const sc_core::sc_event& irq_event() const { return irq_event_; }
 
   // ---- statistics / diagnostics ----
@@ -97,7 +97,6 @@ private:
   bool access(tlm::tlm_command cmd, uint64_t addr, void* data, size_t len);
   void take_interrupt();
 
-  Wire* irq_ = nullptr;
   bool irq_disabled_ = false;
   unsigned nesting_ = 0;
   std::function<void()> interrupt_entry_;

@@ -1,6 +1,7 @@
 // Interrupt controller: PLIC-like claim/complete with level-sensitive gateways.
 //
-// Register map (32-bit registers, 32-bit aligned accesses only; window 4 KiB)
+// Register map (32-bit registers, 32-bit aligned accesses only; window 4 KiB;
+// declared once in Intc::declare_registers())
 // -----------------------------------------------------------------------------
 // Offset        Name            Access  Reset       Description
 // 0x000         ID              RO      0x494E5443  "INTC"
@@ -35,21 +36,20 @@
 // as soon as it is unmasked. irq_out is updated synchronously (Wire::write)
 // on every input change, register write and claim.
 //
-// Bus errors (no state change, error log line):
-//   - data length != 4, address not 4-aligned, streaming width < 4, or byte
-//     enables not all enabled          -> TLM_BURST_ERROR_RESPONSE
-//     (misaligned: TLM_ADDRESS_ERROR_RESPONSE)
-//   - unmapped offset                  -> TLM_ADDRESS_ERROR_RESPONSE
-//   - write to a RO register / read of COMPLETE -> TLM_COMMAND_ERROR_RESPONSE
+// Bus rules: models/reg_bank.h (32-bit aligned 4-byte accesses; errors are
+// logged and answered with a TLM error, the registers unchanged).
 // b_transport never waits; `access_latency` (default 0) is added to the delay.
 #pragma once
 #include <array>
+#include <memory>
+#include <vector>
 #include <cstdint>
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "reg_bank.h"
 #include "wire.h"
 
 namespace dmacosim {
@@ -68,8 +68,9 @@ public:
   explicit Intc(sc_core::sc_module_name name, unsigned num_sources = kMaxSources,
                 sc_core::sc_time access_latency = sc_core::SC_ZERO_TIME);
 
-  // Connect a level-sensitive input (1 .. num_sources-1). Its current level is sampled at once.
-  void connect_source(unsigned n, Wire& w);
+  // Level-sensitive input n (1 .. num_sources-1): source(n).bind(wire). Its
+  // level is sampled when bound.
+  WireIn& source(unsigned n);
   Wire& irq_out() { return irq_out_; }
 
   // Observation for tests (no side effects).
@@ -79,26 +80,31 @@ public:
   uint32_t spurious_count() const { return spurious_; }
   uint32_t peek_claim() const;  // what CLAIM would return now
 
-  // Register access without the bus (no side effects for reads of CLAIM when debug).
-  tlm::tlm_response_status reg_read(uint32_t off, uint32_t& value, bool debug = false);
-  tlm::tlm_response_status reg_write(uint32_t off, uint32_t value);
+  // Register access without the bus (debug: no side effects, e.g. of a CLAIM read).
+  tlm::tlm_response_status reg_read(uint32_t off, uint32_t& value, bool debug = false) {
+    return regs_.read(off, value, debug);
+  }
+  tlm::tlm_response_status reg_write(uint32_t off, uint32_t value) { return regs_.write(off, value); }
 
 private:
+  void declare_registers();
+  uint32_t claim(bool debug);   // a CLAIM read
+  void complete(uint32_t id);   // a COMPLETE write
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
-  tlm::tlm_response_status check_access(const tlm::tlm_generic_payload& trans, bool log);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans) { return regs_.transport_dbg(trans); }
   void update();
   uint32_t eligible() const;  // pending & enabled & priority > threshold
   uint32_t valid_mask() const { return (num_sources_ >= 32 ? 0xFFFFFFFFu : ((1u << num_sources_) - 1)) & ~1u; }
 
   unsigned num_sources_;
   sc_core::sc_time latency_;
-  std::array<Wire*, kMaxSources> inputs_{};
+  std::vector<std::unique_ptr<WireIn>> inputs_;  // by source id; [0] reserved
   uint32_t levels_ = 0;  // sampled input levels
   uint32_t enable_ = 0, in_service_ = 0, threshold_ = 0, spurious_ = 0;
   bool claimed_since_zero_ = false;  // a claim returned a source since the last claim of 0
   std::array<uint32_t, kMaxSources> priority_{};
   Wire irq_out_;
+  RegBank regs_;
 };
 
 }  // namespace dmacosim

@@ -5,24 +5,12 @@
 
 #include "burst_timing.h"
 #include "log.h"
+#include "tlm_status.h"
 
 namespace dmacosim {
 
 using namespace sc_core;
 using namespace tlm;
-
-static const char* status_name(tlm_response_status s) {
-  switch (s) {
-    case TLM_OK_RESPONSE: return "TLM_OK_RESPONSE";
-    case TLM_INCOMPLETE_RESPONSE: return "TLM_INCOMPLETE_RESPONSE";
-    case TLM_GENERIC_ERROR_RESPONSE: return "TLM_GENERIC_ERROR_RESPONSE";
-    case TLM_ADDRESS_ERROR_RESPONSE: return "TLM_ADDRESS_ERROR_RESPONSE";
-    case TLM_COMMAND_ERROR_RESPONSE: return "TLM_COMMAND_ERROR_RESPONSE";
-    case TLM_BURST_ERROR_RESPONSE: return "TLM_BURST_ERROR_RESPONSE";
-    case TLM_BYTE_ENABLE_ERROR_RESPONSE: return "TLM_BYTE_ENABLE_ERROR_RESPONSE";
-  }
-  return "?";
-}
 
 Ram::Ram(sc_module_name name, uint64_t size, RamTiming timing, uint64_t base)
     : sc_module(name), socket("socket"), mem_(size, 0), base_(base), timing_(timing), written_(size, false) {
@@ -181,7 +169,7 @@ void Ram::b_transport(tlm_generic_payload& trans, sc_time& delay) {
   }
   if (fault != TLM_OK_RESPONSE) {
     ++injected_errors_;
-    log_info(name(), strfmt("injected %s on %s of %u byte(s) at 0x%llx", status_name(fault),
+    log_info(name(), strfmt("injected %s on %s of %u byte(s) at 0x%llx", tlm_status_name(fault),
                             is_write ? "write" : "read", len, (unsigned long long)(base_ + addr)));
     trans.set_response_status(fault);
     return;

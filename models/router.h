@@ -15,7 +15,7 @@
 //     initiator;
 //   - debug transport is forwarded with the same decode (unmapped -> 0 bytes);
 //   - no timing of its own unless `set_latency()` is used (added to delay).
-// The address map is not defined here (see tb/address_map.h); the testbench
+// The address map is not defined here (see tb/board.h); the testbench
 // calls map() during elaboration.
 #pragma once
 #include <cstdint>

@@ -63,6 +63,8 @@ public:
 
   Wire irq{"dmac.irq"};
   std::vector<std::unique_ptr<Wire>> dclr, dtc;
+  // Peripheral request inputs of line n (PL080 burst/single): dreq_burst_in[n]->bind(wire).
+  std::vector<std::unique_ptr<WireIn>> dreq_burst_in, dreq_single_in;
 
   SC_HAS_PROCESS(DmacHost);
   DmacHost(sc_core::sc_module_name name, sc_core::sc_time period = sc_core::sc_time(10, sc_core::SC_NS))
@@ -77,22 +79,19 @@ public:
     for (unsigned i = 0; i < kReqLines; ++i) {
       dclr.push_back(std::make_unique<Wire>(std::string(basename()) + ".dclr" + std::to_string(i)));
       dtc.push_back(std::make_unique<Wire>(std::string(basename()) + ".dtc" + std::to_string(i)));
+      for (const bool burst : {true, false}) {
+        auto change = [this, i, burst](bool v) {
+          set_req_bit(i, burst, v);
+          input_changed_.notify();
+        };
+        auto bound = [this, i, burst](bool v) { set_req_bit(i, burst, v); };
+        (burst ? dreq_burst_in : dreq_single_in)
+            .push_back(std::make_unique<WireIn>(std::string(basename()) + (burst ? ".dreq_burst" : ".dreq_single") +
+                                                    std::to_string(i),
+                                                change, bound));
+      }
     }
     SC_THREAD(run);
-  }
-
-  // Peripheral request inputs (PL080 burst/single requests of line n).
-  void bind_dreq(unsigned line, Wire* burst, Wire* single = nullptr) {
-    auto watch = [this, line](Wire* w, bool burst_kind) {
-      if (!w) return;
-      set_req_bit(line, burst_kind, w->read());
-      w->on_change([this, line, burst_kind](bool v) {
-        set_req_bit(line, burst_kind, v);
-        input_changed_.notify();
-      });
-    };
-    watch(burst, true);
-    watch(single, false);
   }
 
   void set_idle_skipping(bool on) { idle_skipping_ = on; }

@@ -1,5 +1,6 @@
 // Template implementation of DmacHost (included by dmac_host.h).
 #pragma once
+#include "dmac_regs.h"  // DMAC_WINDOW_BYTES
 
 namespace dmacosim {
 
@@ -21,8 +22,9 @@ void DmacHost<Model>::reg_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_
     tx.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
     return;
   }
-  if (addr > 0xFFFF) {
-    log_error(name(), strfmt("register offset 0x%llx outside the 64 KiB window", (unsigned long long)addr));
+  if (addr >= DMAC_WINDOW_BYTES) {
+    log_error(name(), strfmt("register offset 0x%llx outside the %u KiB window", (unsigned long long)addr,
+                             DMAC_WINDOW_BYTES / 1024));
     tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }

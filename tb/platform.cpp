@@ -13,7 +13,7 @@
 
 namespace dmacosim {
 
-using namespace platform;
+using namespace board;
 
 TraceOptions& trace_options() {
   static TraceOptions o;
@@ -72,11 +72,12 @@ Platform::Platform(sc_core::sc_module_name name, PlatformConfig cfg)
   router.map(kRamBase, cfg_.ram_size, ram.socket, "ram");
 
   // Interrupts and the audio DMA handshake.
-  intc.connect_source(kIrqDma, dmac.irq);
-  intc.connect_source(kIrqAudio, audio.irq_out());
-  cpu.bind_irq(intc.irq_out());
-  dmac.bind_dreq(kDreqAudioTx, &audio.dreq_burst(), &audio.dreq_single());
-  audio.bind_dclr(*dmac.dclr[kDreqAudioTx]);
+  intc.source(kIrqDma).bind(dmac.irq);
+  intc.source(kIrqAudio).bind(audio.irq_out());
+  cpu.irq_in.bind(intc.irq_out());
+  dmac.dreq_burst_in[kDreqAudioTx]->bind(audio.dreq_burst());
+  dmac.dreq_single_in[kDreqAudioTx]->bind(audio.dreq_single());
+  audio.dclr_in.bind(*dmac.dclr[kDreqAudioTx]);
 
   dmac.set_idle_skipping(cfg_.idle_skipping);
   if (tracing_) {

@@ -1,6 +1,6 @@
 // The dmacosim hardware platform: CPU, router, RAM, interrupt controller,
 // audio serial port and the Verilated DMA controller behind its pin bridges,
-// wired per tb/address_map.h. Hardware only: software (the kernel model and
+// wired per tb/board.h. Hardware only: software (the kernel model and
 // drivers) runs on `cpu` (see tb/system.h).
 #pragma once
 #include <functional>
@@ -16,7 +16,7 @@
 #include "models/intc.h"
 #include "models/ram.h"
 #include "models/router.h"
-#include "tb/address_map.h"
+#include "tb/board.h"
 #include "tb/dmac_host.h"
 
 class VerilatedFstC;
@@ -24,7 +24,7 @@ class VerilatedFstC;
 namespace dmacosim {
 
 struct PlatformConfig {
-  uint64_t ram_size = platform::kRamDefaultSize;
+  uint64_t ram_size = board::kRamDefaultSize;
   RamTiming ram_timing{sc_core::sc_time(40, sc_core::SC_NS), sc_core::sc_time(10, sc_core::SC_NS), 8};
   AudioPortConfig audio;
   bool idle_skipping = true;

@@ -10,7 +10,7 @@
 namespace dmacosim {
 
 System::System(sc_core::sc_module_name name, PlatformConfig cfg)
-    : sc_module(name), hw("hw", std::move(cfg)), kernel(hw.cpu), irqchip(hw.cpu, platform::kIntcBase) {
+    : sc_module(name), hw("hw", std::move(cfg)), kernel(hw.cpu), irqchip(hw.cpu, board::kIntcBase) {
   kernel.set_irq_chip(&irqchip);
   hw.probe_cpu_context = [this]() -> unsigned {
     if (!kernel.current() || kernel.current() == kernel.this_cpu().idle) return 3;
@@ -98,8 +98,8 @@ void System::trace_platform_counters() {
 kernel::task_struct* System::start_init(std::function<int()> fn, const std::string& name) {
   return kernel::kthread_run(
       std::function<int()>([this, fn]() {
-        irqchip.enable_source(platform::kIrqDma);
-        irqchip.enable_source(platform::kIrqAudio);
+        irqchip.enable_source(board::kIrqDma);
+        irqchip.enable_source(board::kIrqAudio);
         return fn();
       }),
       name);

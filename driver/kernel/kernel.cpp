@@ -50,6 +50,7 @@ Kernel::Kernel(Cpu& cpu) {
   c.curr = idle.get();
   tasks_.push_back(std::move(idle));
   sc_spawn_options opt;
+  opt.set_stack_size(int(kTaskStackBytes));
   sc_spawn([this] { idle_loop(); }, "kernel_swapper_0", &opt);
 
   cpu.set_interrupt_entry([this] { handle_interrupt(); });

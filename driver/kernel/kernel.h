@@ -6,7 +6,7 @@
 // accessor used by the Linux-named free functions (spin_lock, msleep, ...).
 //
 // Use (platform assembly, during elaboration):
-//   Cpu cpu("cpu");  cpu.bus.bind(router...);  cpu.bind_irq(intc_irq_wire);
+//   Cpu cpu("cpu");  cpu.bus.bind(router...);  cpu.irq_in.bind(intc_irq_wire);
 //   Kernel k(cpu);   k.set_irq_chip(&my_plic_irqchip);   // claim()/complete() via cpu.readl/writel
 //   kthread_run([&] { driver_probe(); ... }, "app");     // software runs in kthreads
 //   sc_start(...);
@@ -41,6 +41,15 @@ enum { TASK_RUNNING = 0, TASK_INTERRUPTIBLE = 1, TASK_UNINTERRUPTIBLE = 2, TASK_
 
 struct completion;  // sched.h
 struct kthread;     // kthread.cpp
+
+// The coroutine stack of every task (swapper/0 and each kthread). An
+// interrupt, the softirqs at its exit and a validator report with its
+// symbolized call trace (libdwfl, deep on its first use) all run on the stack
+// of whatever task is current. With SystemC's default stack the test
+// DmaengineSynchronize.FromTheChannelsOwnCallbackIsAFatalDeadlock read corrupted
+// memory after its report. The allocation is large enough to be mapped
+// lazily: only the pages a task uses cost memory.
+constexpr std::size_t kTaskStackBytes = 1u << 20;
 
 struct task_struct {
   int pid = 0;

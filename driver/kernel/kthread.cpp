@@ -36,6 +36,7 @@ task_struct* Kernel::create_task(std::function<int()> fn, const std::string& nam
   task_struct* raw = t.get();
   tasks_.push_back(std::move(t));
   sc_spawn_options opt;
+  opt.set_stack_size(int(kTaskStackBytes));
   sc_spawn([this, raw] { task_entry(raw); }, strfmt("kthread_%d", raw->pid).c_str(), &opt);
   sc_spawn_options topt;
   topt.spawn_method();

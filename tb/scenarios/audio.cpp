@@ -89,6 +89,7 @@
 #include "driver/sound/dmacosim_i2s.h"
 #include "driver/sound/pcm.h"
 #include "models/log.h"
+#include "tb/board_linux.h"
 #include "tb/scenario.h"
 #include "tb/scenario_report.h"
 #include "tb/system.h"
@@ -97,7 +98,7 @@ namespace dmacosim {
 namespace {
 
 using namespace kernel;
-using namespace platform;
+using namespace board;
 using namespace sound;
 namespace de = dmaengine;
 
@@ -499,25 +500,12 @@ int run_audio(const ScenarioOptions& opt) {
 
   sys.start_init([&]() -> int {
     KFUNC("audio_init");
-    de::dmac_platform_data pd;
-    pd.name = "dmac";
-    pd.regs = kDmaRegsBase;
-    pd.irq = kIrqDma;
-    pd.coherent_base = kRamBase + (8u << 20);
-    pd.coherent_size = 2u << 20;
-    if (!dmac.probe(opt.driver, pd, &setup_error)) {
+    if (!dmac.probe(opt.driver, board::dmac_pdata(board::dmac_pool(2u << 20)), &setup_error)) {
       sc_core::sc_stop();
       return 1;
     }
-    de::of_phandle_args spec;
-    spec.controller = "dmac";
-    spec.chan_index = -1;
-    spec.request_line = kDreqAudioTx;
-    de::dma_platform_add_slave_map("i2s", "tx", spec);
-    dmacosim_i2s_platform_data ip;
-    ip.name = "i2s";
-    ip.regs = kAudioBase;
-    ip.irq = kIrqAudio;
+    board::add_dma_slave_map();
+    dmacosim_i2s_platform_data ip = board::i2s_pdata();
     ip.fifo_depth = fifo_depth;
     ip.watermark = unsigned(cfg.audio.watermark);
     ip.maxburst = maxburst;

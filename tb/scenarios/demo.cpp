@@ -20,7 +20,7 @@ namespace dmacosim {
 namespace {
 
 using namespace kernel;
-using namespace platform;
+using namespace board;
 
 int run_demo(const ScenarioOptions& opt) {
   ScenarioReport report("demo", opt);

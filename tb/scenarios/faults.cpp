@@ -37,6 +37,7 @@
 #include "driver/kernel/sched.h"
 #include "models/audio_port.h"
 #include "models/log.h"
+#include "tb/board_linux.h"
 #include "tb/scenario.h"
 #include "tb/scenario_report.h"
 #include "tb/system.h"
@@ -45,7 +46,7 @@ namespace dmacosim {
 namespace {
 
 using namespace kernel;
-using namespace platform;
+using namespace board;
 namespace de = dmaengine;
 
 constexpr uint64_t kUnmapped = 0x5000'0000;  // no target on the bus
@@ -111,7 +112,7 @@ int run_faults(const ScenarioOptions& opt) {
   Cpu& cpu = sys.hw.cpu;
   Ram& ram = sys.hw.ram;
 
-  const uint64_t coherent_base = kRamBase + (12u << 20), coherent_size = 1u << 20;
+  const board::Region pool = board::dmac_pool();
   const uint64_t src = kRamBase + 0x100000 + 3, dst = kRamBase + 0x300000 + 5, dst2 = kRamBase + 0x500000 + 1;
   std::vector<FaultCase> faults;
   std::vector<BadCall> bad;
@@ -122,14 +123,8 @@ int run_faults(const ScenarioOptions& opt) {
 
   sys.start_init([&]() -> int {
     KFUNC("faults_init");
-    de::dmac_platform_data pd;
-    pd.name = "dmac";
-    pd.regs = kDmaRegsBase;
-    pd.irq = kIrqDma;
-    pd.coherent_base = coherent_base;
-    pd.coherent_size = coherent_size;
     linux_c::DmacProvider dmac;  // the provider --driver names
-    if (!dmac.probe(opt.driver, pd, &setup_error)) {
+    if (!dmac.probe(opt.driver, board::dmac_pdata(pool), &setup_error)) {
       sc_core::sc_stop();
       return 1;
     }
@@ -213,7 +208,7 @@ int run_faults(const ScenarioOptions& opt) {
     const Plan plans[] = {
         {"source read error (RAM, mid-buffer)", de::DMA_TRANS_READ_FAILED, dst, src, src + len / 2, src + len / 2 + 8, false, false},
         {"destination write error (RAM)", de::DMA_TRANS_WRITE_FAILED, dst, src, dst + len / 3, dst + len / 3 + 4, false, false},
-        {"descriptor read error (RAM, coherent pool)", de::DMA_TRANS_READ_FAILED, dst, src, coherent_base, coherent_base + coherent_size, true, false},
+        {"descriptor read error (RAM, coherent pool)", de::DMA_TRANS_READ_FAILED, dst, src, pool.base, pool.end(), true, false},
         {"source at unmapped address", de::DMA_TRANS_READ_FAILED, dst, kUnmapped, 0, 0, false, false},
         {"destination at unmapped address", de::DMA_TRANS_WRITE_FAILED, kUnmapped, src, 0, 0, false, false},
         {"source error with a transfer queued behind", de::DMA_TRANS_READ_FAILED, dst, src, src + 16, src + 24, false, true},

@@ -34,6 +34,7 @@
 #include "driver/dmaengine/dmatest.h"
 #include "driver/kernel/sched.h"
 #include "models/log.h"
+#include "tb/board_linux.h"
 #include "tb/scenario.h"
 #include "tb/scenario_report.h"
 #include "tb/system.h"
@@ -42,7 +43,7 @@ namespace dmacosim {
 namespace {
 
 using namespace kernel;
-using namespace platform;
+using namespace board;
 namespace de = dmaengine;
 
 
@@ -198,14 +199,8 @@ int run_memcpy(const ScenarioOptions& opt) {
 
   sys.start_init([&]() -> int {
     KFUNC("memcpy_init");
-    de::dmac_platform_data pd;
-    pd.name = "dmac";
-    pd.regs = kDmaRegsBase;
-    pd.irq = kIrqDma;
-    pd.coherent_base = kRamBase + (4u << 20);
-    pd.coherent_size = 8u << 20;
-    linux_c::DmacProvider d;  // the provider --driver names
-    if (!d.probe(opt.driver, pd, &setup_error)) {
+    linux_c::DmacProvider d;  // the provider --driver names; dmatest's buffers come from its pool
+    if (!d.probe(opt.driver, board::dmac_pdata(board::dmac_pool(8u << 20)), &setup_error)) {
       sc_core::sc_stop();
       return 1;
     }

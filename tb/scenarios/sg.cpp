@@ -35,6 +35,7 @@
 #include "driver/kernel/sched.h"
 #include "models/audio_port.h"
 #include "models/log.h"
+#include "tb/board_linux.h"
 #include "tb/scenario.h"
 #include "tb/scenario_report.h"
 #include "tb/system.h"
@@ -43,7 +44,7 @@ namespace dmacosim {
 namespace {
 
 using namespace kernel;
-using namespace platform;
+using namespace board;
 namespace de = dmaengine;
 
 
@@ -114,24 +115,14 @@ int run_sg(const ScenarioOptions& opt) {
 
   sys.start_init([&]() -> int {
     KFUNC("sg_init");
-    de::dmac_platform_data pd;
-    pd.name = "dmac";
-    pd.regs = kDmaRegsBase;
-    pd.irq = kIrqDma;
-    pd.coherent_base = kRamBase + (12u << 20);
-    pd.coherent_size = 1u << 20;
     linux_c::DmacProvider dmac;  // the provider --driver names
-    if (!dmac.probe(opt.driver, pd, &setup_error)) {
+    if (!dmac.probe(opt.driver, board::dmac_pdata(), &setup_error)) {
       sc_core::sc_stop();
       return 1;
     }
-    de::of_phandle_args spec;
-    spec.controller = "dmac";
-    spec.chan_index = -1;
-    spec.request_line = kDreqAudioTx;
-    de::dma_platform_add_slave_map("i2s", "tx", spec);
-    de::device i2s_dev{"i2s"};
-    de::dma_chan* chan = de::dma_request_chan(&i2s_dev, "tx");
+    board::add_dma_slave_map();
+    de::device i2s_dev{board::kI2sName};
+    de::dma_chan* chan = de::dma_request_chan(&i2s_dev, board::kI2sDmaName);
     if (de::IS_ERR_OR_NULL(chan)) {
       setup_error = strfmt("dma_request_chan(i2s, tx) failed (%ld)", chan ? de::PTR_ERR(chan) : 0L);
       sc_core::sc_stop();

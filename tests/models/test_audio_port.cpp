@@ -24,7 +24,7 @@ struct Bench {
   Wire dclr{"dclr"};
   explicit Bench(AudioPortConfig cfg = {}) : audio("audio", cfg) {
     init.socket.bind(audio.socket);
-    audio.bind_dclr(dclr);
+    audio.dclr_in.bind(dclr);
   }
   void run(std::function<void(TestInitiator&)> fn, sc_time limit) {
     init.script(std::move(fn));

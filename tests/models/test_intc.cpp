@@ -15,7 +15,7 @@ struct Bench {
   Wire src[32];
   Bench() {
     init.socket.bind(intc.socket);
-    for (unsigned n = 1; n < 32; ++n) intc.connect_source(n, src[n]);
+    for (unsigned n = 1; n < 32; ++n) intc.source(n).bind(src[n]);
   }
   void run(std::function<void(TestInitiator&)> fn) {
     init.script(std::move(fn));
@@ -228,11 +228,11 @@ TEST(Intc, BadAccessSizeAlignmentAndOffsets) {
   b.run([&](TestInitiator& I) {
     uint16_t h = 0;
     EXPECT_EQ(I.read(Intc::ENABLE, &h, 2), TLM_BURST_ERROR_RESPONSE);
-    EXPECT_EQ(log_count_all(LogLevel::Error, {"2-byte read at offset 0x8", "32-bit accesses only"}), 1u);
+    EXPECT_EQ(log_count_all(LogLevel::Error, {"2-byte read (streaming width 2) at offset 0x008", "only 32-bit accesses"}), 1u);
     uint64_t d = ~0ull;
     EXPECT_EQ(I.write(Intc::ENABLE, &d, 8), TLM_BURST_ERROR_RESPONSE);
     EXPECT_EQ(b.intc.enable(), 0u);  // unchanged
-    EXPECT_EQ(log_count_all(LogLevel::Error, {"8-byte write at offset 0x8", "32-bit accesses only"}), 1u);
+    EXPECT_EQ(log_count_all(LogLevel::Error, {"8-byte write (streaming width 8) at offset 0x008", "only 32-bit accesses"}), 1u);
     uint32_t v = 0;
     EXPECT_EQ(I.read(Intc::ENABLE + 2, &v, 4), TLM_ADDRESS_ERROR_RESPONSE);
     EXPECT_EQ(log_count_all(LogLevel::Error, {"misaligned"}), 1u);
@@ -248,7 +248,7 @@ TEST(Intc, BadAccessSizeAlignmentAndOffsets) {
     v = 0xFFFF;
     EXPECT_EQ(I.write(Intc::ENABLE, &v, 4, be, 4), TLM_BYTE_ENABLE_ERROR_RESPONSE);
     EXPECT_EQ(b.intc.enable(), 0u);
-    EXPECT_EQ(log_count_all(LogLevel::Error, {"partial byte enables on write at offset 0x8"}), 1u);
+    EXPECT_EQ(log_count_all(LogLevel::Error, {"partial byte enables on write at offset 0x008"}), 1u);
     EXPECT_EQ(sc_time_stamp(), SC_ZERO_TIME);  // never waits, zero latency by default
   });
 }
@@ -258,9 +258,9 @@ TEST(Intc, SmallerControllerLimitsSources) {
   TestInitiator init("init");
   init.socket.bind(intc.socket);
   Wire w3;
-  intc.connect_source(3, w3);
+  intc.source(3).bind(w3);
   Wire w4;
-  EXPECT_THROW(intc.connect_source(4, w4), sc_report);
+  EXPECT_THROW(intc.source(4).bind(w4), sc_report);
   init.script([&](TestInitiator& I) {
     EXPECT_EQ(I.rd32(Intc::NUM_SOURCES), 4u);
     I.wr32(Intc::ENABLE, 0xFF);
@@ -281,7 +281,7 @@ TEST(Intc, InputHighAtConnectIsSampled) {
   TestInitiator init("init");
   init.socket.bind(intc.socket);
   Wire w("dma_irq", true);
-  intc.connect_source(1, w);
+  intc.source(1).bind(w);
   init.script([&](TestInitiator& I) {
     EXPECT_EQ(I.rd32(Intc::PENDING), 1u << 1);
     I.wr32(prio(1), 1);

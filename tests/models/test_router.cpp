@@ -5,7 +5,7 @@
 #include "intc.h"
 #include "ram.h"
 #include "router.h"
-#include "tb/address_map.h"
+#include "tb/board.h"
 #include "test_initiator.h"
 
 using namespace dmacosim;
@@ -171,12 +171,12 @@ TEST(Router, OverlappingMapIsElaborationError) {
   EXPECT_EQ(router.regions().size(), 1u);
 }
 
-// The platform address map from tb/address_map.h with the real peripherals:
+// The platform address map from tb/board.h with the real peripherals:
 // CPU programs the audio port through the router, the underrun irq reaches the
 // interrupt controller and is claimed/completed through the router too.
 
 TEST(Router, PlatformMapWithIntcAndAudioPort) {
-  namespace P = dmacosim::platform;
+  namespace P = dmacosim::board;
   Router router("router");
   Ram ram("ram", 0x10000, {}, P::kRamBase);
   Intc intc("intc");
@@ -187,7 +187,7 @@ TEST(Router, PlatformMapWithIntcAndAudioPort) {
   router.map(P::kRamBase, 0x10000, ram.socket, "ram");
   router.map(P::kIntcBase, P::kIntcSize, intc.socket, "intc");
   router.map(P::kAudioBase, P::kAudioSize, audio.socket, "audio");
-  intc.connect_source(P::kIrqAudio, audio.irq_out());
+  intc.source(P::kIrqAudio).bind(audio.irq_out());
   cpu.script([&](TestInitiator& I) {
     EXPECT_EQ(I.rd32(P::kIntcBase + Intc::ID), Intc::kId);
     EXPECT_EQ(I.rd32(P::kAudioBase + AudioPort::ID), AudioPort::kId);

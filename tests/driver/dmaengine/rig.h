@@ -19,6 +19,7 @@
 #include "driver/kernel/preempt.h"
 #include "driver/kernel/sched.h"
 #include "driver/kernel/spinlock.h"
+#include "tb/board_linux.h"
 #include "tb/system.h"
 
 namespace dt {
@@ -27,9 +28,7 @@ using namespace sc_core;
 using namespace dmacosim;
 using namespace dmacosim::kernel;
 using namespace dmacosim::dmaengine;
-using namespace dmacosim::platform;
-
-constexpr uint64_t kCoherentSize = 1u << 20;
+using namespace dmacosim::board;
 
 inline PlatformConfig fast_config(unsigned sample_rate = 48000) {
   PlatformConfig cfg;
@@ -47,17 +46,12 @@ struct Rig {
 
   explicit Rig(PlatformConfig cfg = fast_config()) : sys("sys", std::move(cfg)) {}
 
+  // The controller's coherent pool on this rig's RAM (the board's, at the top of RAM).
+  board::Region pool() const { return board::dmac_pool(board::kDmacPoolDefaultSize, sys.hw.config().ram_size); }
+
   dmac_device* probe(DmacLockPolicy policy = DmacLockPolicy::VirtDma,
                      dma_residue_granularity granularity = DMA_RESIDUE_GRANULARITY_BURST) {
-    dmac_platform_data pd;
-    pd.name = "dmac";
-    pd.regs = kDmaRegsBase;
-    pd.irq = kIrqDma;
-    pd.coherent_base = kRamBase + sys.hw.config().ram_size - kCoherentSize;
-    pd.coherent_size = kCoherentSize;
-    pd.policy = policy;
-    pd.residue_granularity = granularity;
-    dmac = dmac_probe(pd);
+    dmac = dmac_probe(board::dmac_pdata(pool(), policy, granularity));
     return dmac;
   }
 
@@ -115,12 +109,9 @@ inline dma_chan* request_memcpy_chan() {
 // The audio port's "tx" channel (DT-like slave map), configured for 32-bit
 // FIFO writes in bursts of 8; nullptr if the request or the config fails.
 inline dma_chan* request_audio_chan() {
-  static device audio_dev{"audio-port"};
-  of_phandle_args spec;
-  spec.controller = "dmac";
-  spec.request_line = kDreqAudioTx;
-  dma_platform_add_slave_map("audio-port", "tx", spec);
-  dma_chan* chan = dma_request_chan(&audio_dev, "tx");
+  static device audio_dev{board::kI2sName};
+  board::add_dma_slave_map();
+  dma_chan* chan = dma_request_chan(&audio_dev, board::kI2sDmaName);
   if (IS_ERR_OR_NULL(chan)) return nullptr;
   dma_slave_config cfg;
   cfg.direction = DMA_MEM_TO_DEV;

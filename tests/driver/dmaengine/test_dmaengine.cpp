@@ -272,13 +272,9 @@ void period_cb(void* p) {
 }
 
 dma_chan* setup_audio_cyclic(Rig& rig, CyclicState* s, uint64_t buf) {
-  static device audio_dev{"audio-port"};
-  of_phandle_args spec;
-  spec.controller = "dmac";
-  spec.chan_index = -1;
-  spec.request_line = kDreqAudioTx;
-  dma_platform_add_slave_map("audio-port", "tx", spec);
-  dma_chan* chan = dma_request_chan(&audio_dev, "tx");
+  static device audio_dev{board::kI2sName};
+  board::add_dma_slave_map();
+  dma_chan* chan = dma_request_chan(&audio_dev, board::kI2sDmaName);
   if (IS_ERR_OR_NULL(chan)) return nullptr;
   dma_slave_caps caps;
   EXPECT_EQ(dma_get_slave_caps(chan, &caps), 0);

@@ -1,4 +1,4 @@
-// Platform-level fault-injection campaign (issue #7): the real platform (RTL
+// Platform-level fault-injection campaign: the real platform (RTL
 // DMA, interrupt controller, RAM) with the real driver (dmacosim-dmac on
 // virt-dma) under the kernel model.
 //
@@ -47,12 +47,8 @@ constexpr unsigned kIrqInj = 3;  // a free interrupt controller input for the in
 uint8_t guard_byte(uint64_t addr) { return uint8_t(0xA5 ^ (addr * 29)); }
 
 dmac_device* probe(Rig& rig, unsigned irq) {
-  dmac_platform_data pd;
-  pd.name = "dmac";
-  pd.regs = kDmaRegsBase;
-  pd.irq = irq;
-  pd.coherent_base = kRamBase + rig.sys.hw.config().ram_size - kCoherentSize;
-  pd.coherent_size = kCoherentSize;
+  dmac_platform_data pd = board::dmac_pdata(rig.pool());
+  pd.irq = irq;  // the line the test routes through its injector
   return rig.dmac = dmac_probe(pd);  // registers the channel dump of soft-lockup reports
 }
 
@@ -366,8 +362,8 @@ TEST(PlatformFaults, SpuriousInterruptsDuringTraffic) {
   Rig rig;
   IrqInjector inj("inj"), stray("stray");
   inj.interpose(rig.sys.hw.dmac.irq);
-  rig.sys.hw.intc.connect_source(kIrqInj, inj.irq_out());
-  rig.sys.hw.intc.connect_source(kIrqInj + 1, stray.irq_out());
+  rig.sys.hw.intc.source(kIrqInj).bind(inj.irq_out());
+  rig.sys.hw.intc.source(kIrqInj + 1).bind(stray.irq_out());
   std::vector<std::string> problems;
   unsigned rounds = 0, transfers = 0;
   rig.run([&] {
@@ -435,7 +431,7 @@ irqreturn_t stuck_dev_irq(int, void*) { return IRQ_NONE; }  // "not mine": its s
 TEST(PlatformFaults, StuckLineNobodyCaredIsDisabled) {
   Rig rig;
   IrqInjector inj("inj");
-  rig.sys.hw.intc.connect_source(kIrqInj, inj.irq_out());
+  rig.sys.hw.intc.source(kIrqInj).bind(inj.irq_out());
   std::vector<std::string> problems;
   sc_time storm_start, storm_end;
   uint64_t kstat_at_disable = 0, handled_after_enable = 0;
@@ -708,7 +704,7 @@ static void softlockup_storm_body_never_returns(Rig& rig, IrqInjector& inj, bool
 TEST(SoftLockup, FiresOnAnInterruptStorm) {
   Rig rig;
   IrqInjector inj("inj");
-  rig.sys.hw.intc.connect_source(kIrqInj, inj.irq_out());
+  rig.sys.hw.intc.source(kIrqInj).bind(inj.irq_out());
   bool storm_started = false;
   rig.run([&] { softlockup_storm_body_never_returns(rig, inj, storm_started); }, sc_time(50, SC_MS));
   EXPECT_TRUE(storm_started);

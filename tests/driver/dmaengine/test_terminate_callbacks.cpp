@@ -56,7 +56,7 @@ struct Gate {
   bool ready = false;
   void bind(Rig& rig) {
     dclr = rig.sys.hw.dmac.dclr[kGateLine].get();
-    rig.sys.hw.dmac.bind_dreq(kGateLine, &req);
+    rig.sys.hw.dmac.dreq_burst_in[kGateLine]->bind(req);
     dclr->on_change([this](bool) { update(); });
   }
   void set_ready(bool r) {

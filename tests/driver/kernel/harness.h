@@ -112,7 +112,7 @@ struct Platform {
   Kernel k{cpu};
   Platform() {
     cpu.bus.bind(bus.socket);
-    cpu.bind_irq(irq);
+    cpu.irq_in.bind(irq);
     k.set_irq_chip(&chip);
   }
 };

@@ -34,7 +34,7 @@ struct WdPlatform {
   Kernel k{cpu};
   WdPlatform() {
     cpu.bus.bind(bus.socket);
-    cpu.bind_irq(irq);
+    cpu.irq_in.bind(irq);
     k.set_irq_chip(&chip);
   }
 };

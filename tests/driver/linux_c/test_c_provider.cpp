@@ -12,16 +12,17 @@
 #include "driver/linux_c/c_platform.h"
 #include "driver/linux_c/dmac_provider.h"
 #include "models/log.h"
+#include "tb/board_linux.h"
 #include "tb/system.h"
 
 namespace {
 
 using namespace sc_core;
 using namespace dmacosim;
-using namespace dmacosim::platform;
+using namespace dmacosim::board;
 namespace de = dmacosim::dmaengine;
 
-constexpr uint64_t kCoherentBase = kRamBase + (12u << 20), kCoherentSize = 1u << 20;
+constexpr board::Region kPool = board::dmac_pool();
 
 TEST(LinuxCCoherent, CpuStoresReachTheBusAtWritelOrWmbNotAtWritelRelaxed) {
   System sys("sys");
@@ -31,7 +32,7 @@ TEST(LinuxCCoherent, CpuStoresReachTheBusAtWritelOrWmbNotAtWritelRelaxed) {
   bool done = false;
   int setup = -1;
   sys.start_init([&]() -> int {
-    setup = c_pool_setup(kCoherentBase, kCoherentSize);
+    setup = c_pool_setup(kPool.base, kPool.size);
     if (setup) return 1;
     const uint64_t off = c_pool_dma() - kRamBase;
     c_pool_store(0, 0x1234);
@@ -61,17 +62,6 @@ TEST(LinuxCCoherent, CpuStoresReachTheBusAtWritelOrWmbNotAtWritelRelaxed) {
   EXPECT_TRUE(sys.kernel.lockdep().unexpected().empty()) << sys.kernel.lockdep().dump();
 }
 
-// The board description of the dmac (its registers, IRQ, coherent region).
-de::dmac_platform_data board() {
-  de::dmac_platform_data pd;
-  pd.name = "dmac";
-  pd.regs = kDmaRegsBase;
-  pd.irq = kIrqDma;
-  pd.coherent_base = kCoherentBase;
-  pd.coherent_size = kCoherentSize;
-  return pd;
-}
-
 // Probes `driver` from the init thread, runs `body` (process context), then
 // the end-of-run check and .remove, and stops the simulation.
 struct ProviderRun {
@@ -81,7 +71,7 @@ ProviderRun run_on_provider(System& sys, const char* driver, std::function<void(
   ProviderRun r;
   linux_c::DmacProvider dmac;
   sys.start_init([&]() -> int {
-    if (dmac.probe(driver, board(), &r.error)) {
+    if (dmac.probe(driver, board::dmac_pdata(kPool), &r.error)) {
       body(dmac);
       r.end_state = dmac.check_quiescent();
       r.remove_report = dmac.remove();
@@ -127,12 +117,9 @@ TEST(LinuxCProvider, ACClientRequestsAChannelByNameAndCopies) {
   System sys("sys");
   int ret = -1;
   const ProviderRun r = run_on_provider(sys, "c-virt-dma", [&](linux_c::DmacProvider&) {
-    de::of_phandle_args spec;
-    spec.controller = "dmac";
-    spec.chan_index = -1;
-    spec.request_line = 0;
-    de::dma_platform_add_slave_map("cclient", "rx", spec);
-    ret = c_client_memcpy(kCoherentBase + kCoherentSize, kCoherentSize, 3000);
+    board::add_dma_slave("cclient", "rx", 0);
+    const board::Region buffers = board::client_pool();
+    ret = c_client_memcpy(buffers.base, buffers.size, 3000);
   });
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(ret, 0) << "first failed step of c_client_memcpy()";
@@ -147,7 +134,7 @@ TEST(LinuxCProvider, UnknownDriverAndBadBoardAreRefused) {
   std::string e1, e2;
   bool ok1 = true, ok2 = true;
   sys.start_init([&]() -> int {
-    de::dmac_platform_data pd = board();
+    de::dmac_platform_data pd = board::dmac_pdata(kPool);
     linux_c::DmacProvider a, b;
     ok1 = a.probe("c-nonsense", pd, &e1);
     pd.regs = kRamBase;  // no dmac there: the ID register does not match

@@ -96,13 +96,8 @@ struct PcmRig : Rig {
     dd.device_resume = resume_hook;
     g_orig_sync = dd.device_synchronize;
     dd.device_synchronize = sync_hook;
-    of_phandle_args spec;
-    spec.controller = "dmac";
-    spec.request_line = kDreqAudioTx;
-    dma_platform_add_slave_map("i2s", "tx", spec);
-    dmacosim_i2s_platform_data ip;
-    ip.regs = kAudioBase;
-    ip.irq = kIrqAudio;
+    board::add_dma_slave_map();
+    dmacosim_i2s_platform_data ip = board::i2s_pdata();
     ip.fifo_depth = 16;
     ip.watermark = 4;
     ip.maxburst = 8;

@@ -161,13 +161,8 @@ struct SweepRig : Rig {
     g_ops.terminate_all = dd.device_terminate_all, dd.device_terminate_all = terminate_hook;
     g_ops.issue_pending = dd.device_issue_pending, dd.device_issue_pending = issue_hook;
     g_ops.config = dd.device_config, dd.device_config = config_hook;
-    of_phandle_args spec;
-    spec.controller = "dmac";
-    spec.request_line = kDreqAudioTx;
-    dma_platform_add_slave_map("i2s", "tx", spec);
-    dmacosim_i2s_platform_data ip;
-    ip.regs = kAudioBase;
-    ip.irq = kIrqAudio;
+    board::add_dma_slave_map();
+    dmacosim_i2s_platform_data ip = board::i2s_pdata();
     ip.fifo_depth = kDepth;
     ip.watermark = kDepth / 4;
     ip.maxburst = kBurst;
