@@ -6,13 +6,13 @@
 #include "driver/linux_c/dmac_provider.h"
 #include "hello_client.h"
 #include "models/log.h"
+#include "tb/board_linux.h"
 #include "tb/scenario.h"
 #include "tb/scenario_report.h"
 #include "tb/system.h"
 
 namespace {
 using namespace dmacosim;
-using namespace dmacosim::platform;
 
 int run_hello(const ScenarioOptions& opt) {
   if (!linux_c::dmac_driver_is_c(opt.driver)) {
@@ -26,19 +26,14 @@ int run_hello(const ScenarioOptions& opt) {
   std::string error, end_state;
   int ret = -1;
   sys.start_init([&]() -> int {
-    dmaengine::dmac_platform_data pd;  // the board: the dmac's registers, IRQ, coherent memory
-    pd.name = "dmac";
-    pd.regs = kDmaRegsBase;
-    pd.irq = kIrqDma;
-    pd.coherent_base = kRamBase + (8u << 20);
-    pd.coherent_size = 1u << 20;
-    if (dmac.probe(opt.driver, pd, &error)) {
-      dmaengine::of_phandle_args rx;  // the client's "dmas" entry: any free channel of "dmac"
-      rx.controller = "dmac";
-      dmaengine::dma_platform_add_slave_map("hello", "rx", rx);
-      // Its board entry: no driver binds "dmacosim,hello"; the register window is never mapped.
-      platform_device* client = dmacosim_c_platform_device_add("hello", "dmacosim,hello", 0x7000'0000, 0x1000, 0,
-                                                               kRamBase + (10u << 20), 1u << 20);
+    // The board (tb/board.h): the controller's registers, IRQ and coherent pool.
+    if (dmac.probe(opt.driver, board::dmac_pdata(), &error)) {
+      board::add_dma_slave("hello", "rx", 0);  // the client's "dmas" entry: any free channel of "dmac"
+      // Its board entry: no driver binds "dmacosim,hello"; the register window
+      // is never mapped; its coherent memory lies just below the controller's.
+      const board::Region mem = board::client_pool();
+      platform_device* client =
+          dmacosim_c_platform_device_add("hello", "dmacosim,hello", 0x7000'0000, 0x1000, 0, mem.base, mem.size);
       ret = client ? hello_memcpy(client, len) : -1;
       if (client) dmacosim_c_platform_device_del(client);
       end_state = dmac.check_quiescent() + dmac.remove();
