@@ -145,8 +145,8 @@ public:
   void add_frame_sink(FrameSink sink) { sinks_.push_back(std::move(sink)); }
   // Capture of every played frame (played_frames(), underrun_frames(),
   // write_wav()): on by default; set_capture(false) forgets what was captured
-  // and stops, and reading the capture afterwards is an error (SystemC error
-  // report: a caller that needs it must leave capture on).
+  // and stops, and reading the capture afterwards is an error (logged; the
+  // answer is empty: a caller that needs it must leave capture on).
   void set_capture(bool on);
   bool capturing() const { return capture_; }
   const std::vector<uint32_t>& played_frames() const;
