@@ -208,4 +208,35 @@ unsigned int RegBank::transport_dbg(tlm_generic_payload& t) {
   return 4;
 }
 
+tlm_response_status RegWindow::decode(const tlm_generic_payload& t, Access& a) const {
+  const uint64_t addr = t.get_address();
+  const unsigned len = t.get_data_length();
+  if ((len != 1 && len != 2 && len != 4) || (addr % 4) + len > 4 || t.get_streaming_width() < len) {
+    log_error(owner_, strfmt("register access of %u bytes at offset 0x%llx: registers are 32-bit, "
+                             "an access must stay within one aligned word", len, (unsigned long long)addr));
+    return TLM_BURST_ERROR_RESPONSE;
+  }
+  if (addr >= window_) {
+    log_error(owner_, strfmt("register offset 0x%llx outside the %u KiB window", (unsigned long long)addr,
+                             window_ / 1024));
+    return TLM_ADDRESS_ERROR_RESPONSE;
+  }
+  a = Access();
+  a.write = t.is_write();
+  a.offset = uint32_t(addr & ~3ull);
+  const unsigned lane = addr % 4;
+  const unsigned char* be = t.get_byte_enable_ptr();
+  for (unsigned i = 0; i < len; ++i) {
+    if (be && be[i % t.get_byte_enable_length()] != TLM_BYTE_ENABLED) continue;
+    a.strb |= uint8_t(1u << (lane + i));
+    a.data |= uint32_t(t.get_data_ptr()[i]) << (8 * (lane + i));
+  }
+  return TLM_OK_RESPONSE;
+}
+
+void RegWindow::complete_read(tlm_generic_payload& t, uint32_t rdata) {
+  const unsigned lane = t.get_address() % 4;
+  for (unsigned i = 0; i < t.get_data_length(); ++i) t.get_data_ptr()[i] = uint8_t(rdata >> (8 * (lane + i)));
+}
+
 }  // namespace dmacosim

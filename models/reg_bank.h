@@ -3,7 +3,7 @@
 // handlers), like VCML's reg<T>, and the bus rules are written here once for
 // every peripheral model that uses a bank (interrupt controller, audio port).
 //
-// Bus rules (each violation: no register is touched, one error log line, the
+// Bus rules of a bank (each violation: no register is touched, one error log line, the
 // TLM error response below):
 //   - an offset not 4-aligned                           -> TLM_ADDRESS_ERROR_RESPONSE
 //   - an offset outside the window                      -> TLM_ADDRESS_ERROR_RESPONSE
@@ -109,6 +109,37 @@ private:
   std::deque<Reg> regs_;        // stable addresses: add() hands out references
   std::vector<int32_t> index_;  // offset / 4 -> index into regs_, -1 unmapped
   sc_core::sc_time delay_ = sc_core::SC_ZERO_TIME;
+};
+
+// A register window whose registers live behind a bus interface of their own
+// (the DMAC's AXI4-Lite slave in RTL): the TLM side checks only what that
+// interface cannot express and passes everything else on as one 32-bit word
+// access with byte strobes; the far side answers per register (the DMAC
+// refuses a WSTRB other than 0xF with SLVERR, docs/dmac-spec.md).
+// Bus rules of a window (each violation: one error log line, nothing passed on):
+//   - a length other than 1, 2 or 4, a streaming width below the length, or
+//     an access crossing a 32-bit word                  -> TLM_BURST_ERROR_RESPONSE
+//   - an offset outside the window                      -> TLM_ADDRESS_ERROR_RESPONSE
+class RegWindow {
+public:
+  // One word access as the far side sees it.
+  struct Access {
+    bool write = false;
+    uint32_t offset = 0;  // of the 32-bit word
+    uint32_t data = 0;    // write data, in its byte lanes
+    uint8_t strb = 0;     // enabled byte lanes (from the TLM byte enables)
+  };
+  RegWindow(std::string owner, uint32_t window_bytes) : owner_(std::move(owner)), window_(window_bytes) {}
+
+  // The rules above; on success `a` holds the word access.
+  tlm::tlm_response_status decode(const tlm::tlm_generic_payload& t, Access& a) const;
+  // Hands the word the far side read back to the payload's bytes.
+  static void complete_read(tlm::tlm_generic_payload& t, uint32_t rdata);
+  uint32_t window_bytes() const { return window_; }
+
+private:
+  std::string owner_;
+  uint32_t window_;
 };
 
 }  // namespace dmacosim

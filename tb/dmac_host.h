@@ -21,8 +21,10 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "dmac_regs.h"  // DMAC_WINDOW_BYTES
 #include "models/burst_timing.h"
 #include "models/log.h"
+#include "models/reg_bank.h"
 #include "models/wire.h"
 #include "tb/dmac_core.h"
 
@@ -74,7 +76,8 @@ public:
         period_(period),
         model_(std::make_unique<Model>()),
         backend_(mem, period),
-        core_(*model_, backend_) {
+        core_(*model_, backend_),
+        window_(this->name(), DMAC_WINDOW_BYTES) {
     regs.register_b_transport(this, &DmacHost::reg_b_transport);
     for (unsigned i = 0; i < kReqLines; ++i) {
       dclr.push_back(std::make_unique<Wire>(std::string(basename()) + ".dclr" + std::to_string(i)));
@@ -172,6 +175,7 @@ private:
   std::unique_ptr<Model> model_;
   TlmAxiBackend backend_;
   DmacCore<Model> core_;
+  RegWindow window_;  // the bus rules of the register window (models/reg_bank.h)
   sc_core::sc_process_handle thread_;
   sc_core::sc_event input_changed_, request_posted_;
   std::deque<RegRequest*> requests_;

@@ -1,13 +1,10 @@
 // Template implementation of DmacHost (included by dmac_host.h).
 #pragma once
-#include "dmac_regs.h"  // DMAC_WINDOW_BYTES
-
 namespace dmacosim {
 
 template <class Model>
 void DmacHost<Model>::reg_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   const uint64_t addr = tx.get_address();
-  const unsigned len = tx.get_data_length();
   if (sc_core::sc_get_current_process_handle() == thread_) {
     // The DMA's own master port reached its register window through the router:
     // the access would wait for the thread that issued it.
@@ -16,43 +13,26 @@ void DmacHost<Model>::reg_b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_
     tx.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;
   }
-  if ((len != 1 && len != 2 && len != 4) || (addr % 4) + len > 4 || tx.get_streaming_width() < len) {
-    log_error(name(), strfmt("register access of %u bytes at offset 0x%llx: registers are 32-bit, "
-                             "an access must stay within one aligned word", len, (unsigned long long)addr));
-    tx.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-    return;
-  }
-  if (addr >= DMAC_WINDOW_BYTES) {
-    log_error(name(), strfmt("register offset 0x%llx outside the %u KiB window", (unsigned long long)addr,
-                             DMAC_WINDOW_BYTES / 1024));
-    tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  RegWindow::Access acc;
+  const tlm::tlm_response_status bus = window_.decode(tx, acc);
+  if (bus != tlm::TLM_OK_RESPONSE) {
+    tx.set_response_status(bus);
     return;
   }
   if (delay != sc_core::SC_ZERO_TIME) wait(delay);
   delay = sc_core::SC_ZERO_TIME;
 
   RegRequest req;
-  req.write = tx.is_write();
-  req.offset = uint32_t(addr & ~3ull);
-  const unsigned lane = addr % 4;
-  uint32_t value = 0;
-  uint8_t strb = 0;
-  for (unsigned i = 0; i < len; ++i) {
-    bool enabled = !tx.get_byte_enable_ptr() ||
-                   tx.get_byte_enable_ptr()[i % tx.get_byte_enable_length()] == TLM_BYTE_ENABLED;
-    if (!enabled) continue;
-    strb |= 1u << (lane + i);
-    value |= uint32_t(tx.get_data_ptr()[i]) << (8 * (lane + i));
-  }
-  req.data = value;
-  req.strb = strb;
+  req.write = acc.write;
+  req.offset = acc.offset;
+  req.data = acc.data;
+  req.strb = acc.strb;
   req.posted = sc_core::sc_time_stamp();
   requests_.push_back(&req);
   request_posted_.notify();
   while (!req.done) wait(req.done_event);
 
-  if (!req.write)
-    for (unsigned i = 0; i < len; ++i) tx.get_data_ptr()[i] = uint8_t(req.rdata >> (8 * (lane + i)));
+  if (!req.write) RegWindow::complete_read(tx, req.rdata);
   switch (req.resp) {
     case AXI_OKAY:
     case AXI_EXOKAY: tx.set_response_status(tlm::TLM_OK_RESPONSE); break;

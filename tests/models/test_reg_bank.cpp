@@ -186,3 +186,72 @@ TEST(RegBank, BadDeclarationsAreReported) {
   EXPECT_STREQ(reg_access_name(cbank.find(0x3C)->access), "RO");
   EXPECT_EQ(cbank.find(0x04), nullptr);
 }
+
+// ---- RegWindow: the bus rules of a window whose registers live elsewhere ----
+
+namespace {
+
+tlm_generic_payload& payload(tlm_generic_payload& t, tlm_command cmd, uint64_t addr, uint8_t* data, unsigned len,
+                             const uint8_t* be = nullptr, unsigned be_len = 0, unsigned sw = 0) {
+  t.set_command(cmd);
+  t.set_address(addr);
+  t.set_data_ptr(data);
+  t.set_data_length(len);
+  t.set_streaming_width(sw ? sw : len);
+  t.set_byte_enable_ptr(const_cast<uint8_t*>(be));
+  t.set_byte_enable_length(be_len);
+  return t;
+}
+
+}  // namespace
+
+TEST(RegWindow, BusRulesBrokenAreRefusedAndLogged) {
+  const RegWindow w("win", 0x1000);
+  RegWindow::Access a;
+  uint8_t d[8] = {};
+  tlm_generic_payload t;
+  payload(t, TLM_WRITE_COMMAND, 0x10, d, 8);
+  EXPECT_EQ(w.decode(t, a), TLM_BURST_ERROR_RESPONSE) << "8 bytes";
+  payload(t, TLM_READ_COMMAND, 0x12, d, 4);
+  EXPECT_EQ(w.decode(t, a), TLM_BURST_ERROR_RESPONSE) << "4 bytes across two words";
+  payload(t, TLM_READ_COMMAND, 0x13, d, 2);
+  EXPECT_EQ(w.decode(t, a), TLM_BURST_ERROR_RESPONSE) << "2 bytes across two words";
+  payload(t, TLM_WRITE_COMMAND, 0x10, d, 3);
+  EXPECT_EQ(w.decode(t, a), TLM_BURST_ERROR_RESPONSE) << "3 bytes";
+  payload(t, TLM_WRITE_COMMAND, 0x10, d, 4, nullptr, 0, 2);
+  EXPECT_EQ(w.decode(t, a), TLM_BURST_ERROR_RESPONSE) << "streaming width below the length";
+  EXPECT_EQ(log_count_all(LogLevel::Error, {"an access must stay within one aligned word"}), 5u);
+  payload(t, TLM_READ_COMMAND, 0x1000, d, 4);
+  EXPECT_EQ(w.decode(t, a), TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(log_count_all(LogLevel::Error, {"register offset 0x1000 outside the 4 KiB window"}), 1u);
+  EXPECT_EQ(errors(), 6u);
+}
+
+TEST(RegWindow, SubWordAccessesBecomeOneWordWithStrobes) {
+  const RegWindow w("win", 0x1000);
+  RegWindow::Access a;
+  uint8_t half[2] = {0xCD, 0xAB};
+  tlm_generic_payload t;
+  payload(t, TLM_WRITE_COMMAND, 0x106, half, 2);
+  ASSERT_EQ(w.decode(t, a), TLM_OK_RESPONSE);
+  EXPECT_TRUE(a.write);
+  EXPECT_EQ(a.offset, 0x104u);
+  EXPECT_EQ(a.data, 0xABCD0000u);
+  EXPECT_EQ(a.strb, 0xCu);
+  uint8_t word[4] = {1, 2, 3, 4};
+  const uint8_t be[4] = {TLM_BYTE_ENABLED, TLM_BYTE_DISABLED, TLM_BYTE_ENABLED, TLM_BYTE_DISABLED};
+  payload(t, TLM_WRITE_COMMAND, 0xFFC, word, 4, be, 4);
+  ASSERT_EQ(w.decode(t, a), TLM_OK_RESPONSE) << "the far side decides what partial strobes do";
+  EXPECT_EQ(a.offset, 0xFFCu);
+  EXPECT_EQ(a.data, 0x00030001u);
+  EXPECT_EQ(a.strb, 0x5u);
+  uint8_t byte = 0;
+  payload(t, TLM_READ_COMMAND, 0x23, &byte, 1);
+  ASSERT_EQ(w.decode(t, a), TLM_OK_RESPONSE);
+  EXPECT_FALSE(a.write);
+  EXPECT_EQ(a.offset, 0x20u);
+  EXPECT_EQ(a.strb, 0x8u);
+  RegWindow::complete_read(t, 0x7F000000u);
+  EXPECT_EQ(byte, 0x7Fu) << "the read word's lane 3 goes to the one byte read";
+  EXPECT_EQ(errors(), 0u);
+}
