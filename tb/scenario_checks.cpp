@@ -28,15 +28,17 @@ void start_client(System& sys, const ScenarioOptions& opt, const char* kfunc, co
   sys.start_init([&opt, kfunc, pd, run, body = std::move(body)]() -> int {
     KFUNC(kfunc);
     linux_c::DmacProvider dmac;  // the provider --driver names
-    if (!dmac.probe(opt.driver, pd, &run->setup_error) || !body(dmac)) {
+    if (!dmac.probe(opt.driver, pd, &run->setup_error)) {
       sc_core::sc_stop();
       return 1;
     }
-    run->end_state = dmac.check_quiescent();  // strict oracle: nothing left running or pending
+    if (body(dmac)) {
+      run->end_state = dmac.check_quiescent();  // strict oracle: nothing left running or pending
+      run->finished = true;
+    }
     run->end_state += dmac.remove();  // the provider's .remove: frees what probe allocated (LeakSanitizer)
-    run->finished = true;
     sc_core::sc_stop();
-    return 0;
+    return run->finished ? 0 : 1;
   });
 }
 

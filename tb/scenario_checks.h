@@ -46,11 +46,12 @@ struct ClientRun {
 using ClientBody = std::function<bool(linux_c::DmacProvider&)>;
 
 // Starts the init thread `kfunc` (its name in call traces): probes the
-// provider --driver names with `pd`, runs `body`, and when it ran to its
-// end takes the end oracle (check_quiescent(): nothing running or pending)
-// and the provider's .remove (what probe allocated is freed: LeakSanitizer)
-// into run->end_state and sets run->finished. The simulation stops when the
-// thread is done, either way.
+// provider --driver names with `pd`, runs `body`; when it ran to its end,
+// sets run->finished and takes the end oracle (check_quiescent(): nothing
+// running or pending) into run->end_state. Either way the provider's
+// .remove follows (what probe allocated is freed, for LeakSanitizer; the
+// kernel-C driver's leak report joins run->end_state). The simulation stops
+// when the thread is done.
 void start_client(System& sys, const ScenarioOptions& opt, const char* kfunc,
                   const dmaengine::dmac_platform_data& pd, ClientRun* run, ClientBody body);
 
