@@ -84,7 +84,8 @@ std::vector<uint8_t> read_bus(Cpu& cpu, uint64_t addr, size_t len);
 // ---- check ----
 
 // The common reasons a run is not clean, in this order: a fatal kernel
-// error, DMA still running or pending at the end, a setup error, a hang
+// error, DMA still running or pending at the end (or a leak the provider's
+// .remove found), a setup error, a hang
 // ("simulation hang: <hang_what>" with every channel's state) when the
 // client did not finish and nothing else explains it.
 void fail_client_run(ScenarioReport& report, System& sys, const ClientRun& run, const char* hang_what);
