@@ -32,13 +32,13 @@
 #include <vector>
 
 #include "driver/dmaengine/dmacosim-dmac.h"
-#include "driver/linux_c/dmac_provider.h"
 #include "driver/dmaengine/dmaengine.h"
 #include "driver/kernel/sched.h"
 #include "models/audio_port.h"
 #include "models/log.h"
 #include "tb/board_linux.h"
 #include "tb/scenario.h"
+#include "tb/scenario_checks.h"
 #include "tb/scenario_report.h"
 #include "tb/system.h"
 
@@ -51,18 +51,6 @@ namespace de = dmaengine;
 
 constexpr uint64_t kUnmapped = 0x5000'0000;  // no target on the bus
 constexpr unsigned kGuard = 64;
-
-struct Cb {
-  completion done;
-  int calls = 0;
-  de::dmaengine_result res;
-};
-void cb_result(void* p, const de::dmaengine_result* r) {
-  auto* s = static_cast<Cb*>(p);
-  s->calls++;
-  s->res = *r;
-  complete(&s->done);
-}
 
 struct FaultCase {
   std::string name;
@@ -86,187 +74,186 @@ struct BadCall {
   bool ok;
 };
 
+// One fault of the campaign: the copy it breaks and how.
+struct Plan {
+  const char* name;
+  de::dmaengine_tx_result expected;
+  uint64_t d, s;
+  uint64_t lo, hi;  // absolute range to inject (0 = none)
+  bool inject_after_submit;  // descriptor memory: armed after prep wrote it
+  bool queued;
+};
+
 std::vector<uint8_t> pattern(size_t n, uint32_t seed) {
   std::vector<uint8_t> v(n);
   for (size_t i = 0; i < n; ++i) v[i] = uint8_t((i * 167 + seed * 13 + (i >> 9)) & 0xff);
   return v;
 }
 
-int run_faults(const ScenarioOptions& opt) {
-  ScenarioReport report("faults", opt);
-  report.add("driver", opt.driver);
-  if (!linux_c::dmac_driver_known(opt.driver)) {
-    fprintf(stderr, "faults: unknown driver '%s' (%s)\n", opt.driver.c_str(), linux_c::dmac_driver_names());
-    return 2;
-  }
-  const size_t len = scenario_uint(opt, "len", 8192);
-  if (len < 64 || len > (1u << 20)) {
+// ---- set up ----
+
+struct FaultsSettings {
+  size_t len = 0;
+  // Returns false (and prints the range) when --len is out of range.
+  bool read(const ScenarioOptions& opt) {
+    len = scenario_uint(opt, "len", 8192);
+    if (len >= 64 && len <= (1u << 20)) return true;
     fprintf(stderr, "faults: --len 64..1048576\n");
-    return 2;
+    return false;
   }
+};
 
-  PlatformConfig cfg;
-  cfg.idle_skipping = opt.idle_skipping;
-  if (opt.trace) cfg.fst_path = report.out_path("faults.fst");
-  System sys("sys", cfg);
-  Cpu& cpu = sys.hw.cpu;
-  Ram& ram = sys.hw.ram;
+// ---- the workload: the client on the probed provider (process context) ----
 
-  const board::Region pool = board::dmac_pool();
-  const uint64_t src = kRamBase + 0x100000 + 3, dst = kRamBase + 0x300000 + 5, dst2 = kRamBase + 0x500000 + 1;
-  std::vector<FaultCase> faults;
-  std::vector<BadCall> bad;
-  bool finished = false;
-  std::string setup_error;
-  std::string end_state;  // dmac_dbg_check_quiescent() before .remove
-  uint32_t seed = opt.seed;
+class FaultsClient {
+public:
+  FaultsClient(System& sys, size_t len, uint32_t seed, Region pool)
+      : cpu_(sys.hw.cpu), ram_(sys.hw.ram), len_(len), seed_(seed), pool_(pool) {}
 
-  sys.start_init([&]() -> int {
-    KFUNC("faults_init");
-    linux_c::DmacProvider dmac;  // the provider --driver names
-    if (!dmac.probe(opt.driver, board::dmac_pdata(pool), &setup_error)) {
-      sc_core::sc_stop();
-      return 1;
-    }
+  // The ClientBody: a DMA_MEMCPY channel, a fault-free copy, every fault, the bad calls.
+  bool run(ClientRun* run) {
     de::dma_cap_mask_t mask;
     de::dma_cap_zero(mask);
     de::dma_cap_set(de::DMA_MEMCPY, mask);
-    de::dma_chan* chan = de::dma_request_channel(mask, nullptr, nullptr);
-    if (!chan) {
-      setup_error = "no DMA_MEMCPY channel";
-      sc_core::sc_stop();
-      return 1;
+    chan_ = de::dma_request_channel(mask, nullptr, nullptr);
+    if (!chan_) {
+      run->setup_error = "no DMA_MEMCPY channel";
+      return false;
     }
-
-    // Prep + submit one memcpy with a callback; nullptr cookie on prep failure.
-    auto submit = [&](uint64_t d, uint64_t s, size_t n, Cb* cb, de::dma_cookie_t* cookie) -> bool {
-      init_completion(&cb->done);
-      de::dma_async_tx_descriptor* tx =
-          de::dmaengine_prep_dma_memcpy(chan, d, s, n, de::DMA_PREP_INTERRUPT | de::DMA_CTRL_ACK);
-      if (!tx) return false;
-      tx->callback_result = cb_result;
-      tx->callback_param = cb;
-      *cookie = de::dmaengine_submit(tx);
-      return !de::dma_submit_error(*cookie);
-    };
-    // A good copy src -> dst with guards around dst: NOERROR + exact + guards intact.
-    auto good_copy = [&](uint64_t d, std::string* why) -> bool {
-      const auto pat = pattern(len, ++seed);
-      cpu.memcpy_to_bus(src, pat.data(), len);
-      std::vector<uint8_t> poison(len + 2 * kGuard, 0xA5);
-      cpu.memcpy_to_bus(d - kGuard, poison.data(), poison.size());
-      Cb cb;
-      de::dma_cookie_t cookie = 0;
-      if (!submit(d, src, len, &cb, &cookie)) {
-        *why = "prep/submit failed";
-        return false;
-      }
-      de::dma_async_issue_pending(chan);
-      if (!wait_for_completion_timeout(&cb.done, msecs_to_jiffies(50))) {
-        *why = "no callback";
-        return false;
-      }
-      std::vector<uint8_t> got(len + 2 * kGuard);
-      cpu.memcpy_from_bus(got.data(), d - kGuard, got.size());
-      if (cb.calls != 1 || cb.res.result != de::DMA_TRANS_NOERROR) {
-        *why = strfmt("callback %d x %s", cb.calls, de::dmaengine_tx_result_name(cb.res.result));
-        return false;
-      }
-      if (memcmp(got.data() + kGuard, pat.data(), len) != 0) {
-        *why = "data mismatch";
-        return false;
-      }
-      for (unsigned i = 0; i < kGuard; ++i)
-        if (got[i] != 0xA5 || got[kGuard + len + i] != 0xA5) {
-          *why = "guard bytes written";
-          return false;
-        }
-      if (de::dmaengine_tx_status(chan, cookie, nullptr) != de::DMA_COMPLETE) {
-        *why = "tx_status not COMPLETE";
-        return false;
-      }
-      return true;
-    };
-
     std::string why;
-    if (!good_copy(dst, &why)) {
-      setup_error = "the first (fault-free) copy failed: " + why;
-      de::dma_release_channel(chan);
-      finished = true;
-      sc_core::sc_stop();
-      return 1;
+    if (!good_copy(dst_, &why)) {
+      run->setup_error = "the first (fault-free) copy failed: " + why;
+      de::dma_release_channel(chan_);
+      return false;
     }
+    for (const Plan& pl : plans()) run_fault(pl);
+    bad_calls();
+    de::dmaengine_terminate_sync(chan_);
+    de::dma_release_channel(chan_);
+    return true;
+  }
 
-    struct Plan {
-      const char* name;
-      de::dmaengine_tx_result expected;
-      uint64_t d, s;
-      uint64_t lo, hi;  // absolute range to inject (0 = none)
-      bool inject_after_submit;  // descriptor memory: armed after prep wrote it
-      bool queued;
+  std::vector<FaultCase> faults;
+  std::vector<BadCall> bad;
+
+private:
+  std::vector<Plan> plans() const {
+    const uint64_t len = len_;
+    return {
+        {"source read error (RAM, mid-buffer)", de::DMA_TRANS_READ_FAILED, dst_, src_, src_ + len / 2, src_ + len / 2 + 8, false, false},
+        {"destination write error (RAM)", de::DMA_TRANS_WRITE_FAILED, dst_, src_, dst_ + len / 3, dst_ + len / 3 + 4, false, false},
+        {"descriptor read error (RAM, coherent pool)", de::DMA_TRANS_READ_FAILED, dst_, src_, pool_.base, pool_.end(), true, false},
+        {"source at unmapped address", de::DMA_TRANS_READ_FAILED, dst_, kUnmapped, 0, 0, false, false},
+        {"destination at unmapped address", de::DMA_TRANS_WRITE_FAILED, kUnmapped, src_, 0, 0, false, false},
+        {"source error with a transfer queued behind", de::DMA_TRANS_READ_FAILED, dst_, src_, src_ + 16, src_ + 24, false, true},
     };
-    const Plan plans[] = {
-        {"source read error (RAM, mid-buffer)", de::DMA_TRANS_READ_FAILED, dst, src, src + len / 2, src + len / 2 + 8, false, false},
-        {"destination write error (RAM)", de::DMA_TRANS_WRITE_FAILED, dst, src, dst + len / 3, dst + len / 3 + 4, false, false},
-        {"descriptor read error (RAM, coherent pool)", de::DMA_TRANS_READ_FAILED, dst, src, pool.base, pool.end(), true, false},
-        {"source at unmapped address", de::DMA_TRANS_READ_FAILED, dst, kUnmapped, 0, 0, false, false},
-        {"destination at unmapped address", de::DMA_TRANS_WRITE_FAILED, kUnmapped, src, 0, 0, false, false},
-        {"source error with a transfer queued behind", de::DMA_TRANS_READ_FAILED, dst, src, src + 16, src + 24, false, true},
-    };
-    for (const Plan& pl : plans) {
-      faults.push_back(FaultCase{});
-      FaultCase& f = faults.back();
-      f.name = pl.name;
-      f.expected = pl.expected;
-      // The fault's log lines are expected: labelled, not failures.
-      const std::string why = std::string("injected fault: ") + pl.name;
-      ExpectedLog expected_error(LogLevel::Warn, "transfer error", why);
-      ExpectedLog expected_decerr(LogLevel::Error, strfmt("unmapped address 0x%llx", (unsigned long long)(kUnmapped >> 8)),
-                                  why);
-      const auto pat = pattern(len, ++seed);
-      cpu.memcpy_to_bus(src, pat.data(), len);
-      std::vector<uint8_t> poison2(len, 0x5A);
-      if (pl.queued) cpu.memcpy_to_bus(dst2, poison2.data(), len);
-      if (pl.lo && !pl.inject_after_submit) ram.inject_error_range(pl.lo - kRamBase, pl.hi - kRamBase);
-      Cb cb, cb2;
-      de::dma_cookie_t cookie = 0, cookie2 = 0;
-      if (!submit(pl.d, pl.s, len, &cb, &cookie)) {
-        f.note = "prep/submit failed";
-        ram.clear_error_injection();
-        continue;
-      }
-      if (pl.queued && !submit(dst2, src, len, &cb2, &cookie2)) f.note = "second prep/submit failed";
-      if (pl.lo && pl.inject_after_submit) ram.inject_error_range(pl.lo - kRamBase, pl.hi - kRamBase);
-      de::dma_async_issue_pending(chan);
-      if (!wait_for_completion_timeout(&cb.done, msecs_to_jiffies(50))) f.note = "no callback within 50 ms";
-      msleep(2);  // a queued transfer would have run by now
-      f.calls = cb.calls;
-      f.got = cb.res.result;
-      f.residue = cb.res.residue;
-      f.status = de::dmaengine_tx_status(chan, cookie, nullptr);
-      ram.clear_error_injection();
-      if (pl.queued) {
-        std::vector<uint8_t> got2(len);
-        cpu.memcpy_from_bus(got2.data(), dst2, len);
-        f.queued_ok = cb2.calls == 0 && got2 == poison2;
-        if (!f.queued_ok) f.note = strfmt("queued transfer ran while halted (callbacks %d)", cb2.calls);
-      }
-      f.terminate_ret = de::dmaengine_terminate_sync(chan);
-      std::string w;
-      f.recovered = good_copy(dst, &w);
-      if (!f.recovered) f.note += (f.note.empty() ? "" : "; ") + std::string("recovery: ") + w;
-      if (pl.queued && cb2.calls) f.queued_ok = false;  // dropped by terminate: never called back
+  }
+
+  // Prep + submit one memcpy with a callback; false on prep or submit failure.
+  bool submit(uint64_t d, uint64_t s, size_t n, ResultCallback* cb, de::dma_cookie_t* cookie) {
+    cb->arm();
+    de::dma_async_tx_descriptor* tx =
+        de::dmaengine_prep_dma_memcpy(chan_, d, s, n, de::DMA_PREP_INTERRUPT | de::DMA_CTRL_ACK);
+    if (!tx) return false;
+    cb->attach(tx);
+    *cookie = de::dmaengine_submit(tx);
+    return !de::dma_submit_error(*cookie);
+  }
+
+  // A good copy src -> d with guards around d: NOERROR + exact + guards intact.
+  bool good_copy(uint64_t d, std::string* why) {
+    const auto pat = pattern(len_, ++seed_);
+    cpu_.memcpy_to_bus(src_, pat.data(), len_);
+    std::vector<uint8_t> poison(len_ + 2 * kGuard, 0xA5);
+    cpu_.memcpy_to_bus(d - kGuard, poison.data(), poison.size());
+    ResultCallback cb;
+    de::dma_cookie_t cookie = 0;
+    if (!submit(d, src_, len_, &cb, &cookie)) {
+      *why = "prep/submit failed";
+      return false;
     }
+    de::dma_async_issue_pending(chan_);
+    if (!wait_for_completion_timeout(&cb.done, msecs_to_jiffies(50))) {
+      *why = "no callback";
+      return false;
+    }
+    const std::vector<uint8_t> got = read_bus(cpu_, d - kGuard, len_ + 2 * kGuard);
+    if (cb.calls != 1 || cb.res.result != de::DMA_TRANS_NOERROR)
+      *why = strfmt("callback %d x %s", cb.calls, de::dmaengine_tx_result_name(cb.res.result));
+    else if (memcmp(got.data() + kGuard, pat.data(), len_) != 0)
+      *why = "data mismatch";
+    else if (!guards_intact(got))
+      *why = "guard bytes written";
+    else if (de::dmaengine_tx_status(chan_, cookie, nullptr) != de::DMA_COMPLETE)
+      *why = "tx_status not COMPLETE";
+    else
+      return true;
+    return false;
+  }
+  bool guards_intact(const std::vector<uint8_t>& got) const {
+    for (unsigned i = 0; i < kGuard; ++i)
+      if (got[i] != 0xA5 || got[kGuard + len_ + i] != 0xA5) return false;
+    return true;
+  }
 
-    // ---- bad API calls ----
-    auto add = [&](const std::string& call, const std::string& exp, const std::string& got) {
-      bad.push_back(BadCall{call, exp, got, exp == got});
-    };
-    auto ptr = [](const void* p) { return std::string(p ? (de::IS_ERR(p) ? "ERR_PTR" : "descriptor") : "NULL"); };
-    auto err = [](long e) {
-      return e == 0 ? std::string("0") : e == -EINVAL ? std::string("-EINVAL") : e == -ENODEV ? std::string("-ENODEV")
-                                                                                              : std::to_string(e);
-    };
+  // Arm the fault, run the copy it breaks, record the outcome, recover.
+  void run_fault(const Plan& pl) {
+    faults.push_back(FaultCase{});
+    FaultCase& f = faults.back();
+    f.name = pl.name;
+    f.expected = pl.expected;
+    // The fault's log lines are expected: labelled, not failures.
+    const std::string why = std::string("injected fault: ") + pl.name;
+    ExpectedLog expected_error(LogLevel::Warn, "transfer error", why);
+    ExpectedLog expected_decerr(LogLevel::Error, strfmt("unmapped address 0x%llx", (unsigned long long)(kUnmapped >> 8)),
+                                why);
+    const auto pat = pattern(len_, ++seed_);
+    cpu_.memcpy_to_bus(src_, pat.data(), len_);
+    const std::vector<uint8_t> poison2(len_, 0x5A);
+    if (pl.queued) cpu_.memcpy_to_bus(dst2_, poison2.data(), len_);
+    if (pl.lo && !pl.inject_after_submit) ram_.inject_error_range(pl.lo - kRamBase, pl.hi - kRamBase);
+    ResultCallback cb, cb2;
+    de::dma_cookie_t cookie = 0, cookie2 = 0;
+    if (!submit(pl.d, pl.s, len_, &cb, &cookie)) {
+      f.note = "prep/submit failed";
+      ram_.clear_error_injection();
+      return;
+    }
+    if (pl.queued && !submit(dst2_, src_, len_, &cb2, &cookie2)) f.note = "second prep/submit failed";
+    if (pl.lo && pl.inject_after_submit) ram_.inject_error_range(pl.lo - kRamBase, pl.hi - kRamBase);
+    de::dma_async_issue_pending(chan_);
+    if (!wait_for_completion_timeout(&cb.done, msecs_to_jiffies(50))) f.note = "no callback within 50 ms";
+    msleep(2);  // a queued transfer would have run by now
+    f.calls = cb.calls;
+    f.got = cb.res.result;
+    f.residue = cb.res.residue;
+    f.status = de::dmaengine_tx_status(chan_, cookie, nullptr);
+    ram_.clear_error_injection();
+    if (pl.queued) {
+      const std::vector<uint8_t> got2 = read_bus(cpu_, dst2_, len_);
+      f.queued_ok = cb2.calls == 0 && got2 == poison2;
+      if (!f.queued_ok) f.note = strfmt("queued transfer ran while halted (callbacks %d)", cb2.calls);
+    }
+    f.terminate_ret = de::dmaengine_terminate_sync(chan_);
+    std::string w;
+    f.recovered = good_copy(dst_, &w);
+    if (!f.recovered) f.note += (f.note.empty() ? "" : "; ") + std::string("recovery: ") + w;
+    if (pl.queued && cb2.calls) f.queued_ok = false;  // dropped by terminate: never called back
+  }
+
+  void add(const std::string& call, const std::string& exp, const std::string& got) {
+    bad.push_back(BadCall{call, exp, got, exp == got});
+  }
+  static std::string ptr(const void* p) { return std::string(p ? (de::IS_ERR(p) ? "ERR_PTR" : "descriptor") : "NULL"); }
+  static std::string err(long e) {
+    return e == 0 ? std::string("0") : e == -EINVAL ? std::string("-EINVAL") : e == -ENODEV ? std::string("-ENODEV")
+                                                                                            : std::to_string(e);
+  }
+
+  // The bad API calls, each with its expected result; then the channel still works.
+  void bad_calls() {
+    const uint64_t src = src_, dst = dst_;
+    de::dma_chan* chan = chan_;
     add("prep_dma_memcpy(len 0)", "NULL", ptr(de::dmaengine_prep_dma_memcpy(chan, dst, src, 0, 0)));
     add("prep_dma_memcpy(dst beyond 32-bit bus)", "NULL",
         ptr(de::dmaengine_prep_dma_memcpy(chan, 0x1'0000'0000ull, src, 16, 0)));
@@ -319,62 +306,49 @@ int run_faults(const ScenarioOptions& opt) {
     // After all that the channel still works.
     std::string w;
     add("memcpy after the bad calls", "exact", good_copy(dst, &w) ? "exact" : w);
+  }
 
-    de::dmaengine_terminate_sync(chan);
-    de::dma_release_channel(chan);
-    end_state = dmac.check_quiescent();  // strict oracle: nothing left running or pending
-    end_state += dmac.remove();  // the provider's .remove: frees what probe allocated (LeakSanitizer)
-    finished = true;
-    sc_core::sc_stop();
-    return 0;
-  });
+  Cpu& cpu_;
+  Ram& ram_;
+  const size_t len_;
+  uint32_t seed_;
+  const Region pool_;
+  de::dma_chan* chan_ = nullptr;
+  const uint64_t src_ = kRamBase + 0x100000 + 3, dst_ = kRamBase + 0x300000 + 5, dst2_ = kRamBase + 0x500000 + 1;
+};
 
-  simulate(opt, sc_core::sc_time(5, sc_core::SC_SEC));
-  const double sim_s = sc_core::sc_time_stamp().to_seconds();
-  const double wall = report.wall_seconds();
-  const uint64_t cycles = sys.hw.dmac.cycles();
-  const auto unexpected = sys.kernel.lockdep().unexpected();
+// ---- check ----
 
-  unsigned faults_ok = 0, bad_ok = 0;
-  for (auto& f : faults) faults_ok += f.ok();
-  for (auto& b : bad) bad_ok += b.ok;
-  if (sys.kernel.fatal()) report.fail("kernel: " + sys.kernel.fatal_message());
-  if (!end_state.empty()) report.fail("DMA not quiescent at the end of the run:\n" + end_state);
-  if (!setup_error.empty()) report.fail(setup_error);
-  if (!finished && setup_error.empty()) report.fail_hang("simulation hang: the init thread did not finish", sys.kernel.hang_dumps());
-  for (auto& f : faults)
+void check_faults(ScenarioReport& report, System& sys, const ClientRun& run, const FaultsClient& client,
+                  const RunTotals& totals) {
+  fail_client_run(report, sys, run, "the init thread did not finish");
+  for (auto& f : client.faults)
     if (!f.ok())
       report.fail(strfmt("fault '%s': %d callback(s) %s (expected %s), tx_status %s, terminate %d, %s%s%s",
                          f.name.c_str(), f.calls, de::dmaengine_tx_result_name(f.got), de::dmaengine_tx_result_name(f.expected),
                          de::dma_status_name(f.status), f.terminate_ret, f.recovered ? "recovered" : "NOT recovered",
                          f.note.empty() ? "" : ": ", f.note.c_str()));
-  for (auto& b : bad)
+  for (auto& b : client.bad)
     if (!b.ok) report.fail("bad call " + b.call + ": expected " + b.expected + ", got " + b.got);
-  if (finished && faults.empty()) report.fail("no fault ran");
-  for (const LockReport& r : unexpected) report.fail("validator " + r.rule + ": " + r.headline);
+  if (run.finished && client.faults.empty()) report.fail("no fault ran");
+  fail_validator_reports(report, totals);
+}
 
-  // Tables.
-  if (!opt.quiet) {
-    printf("\n%-46s %-13s %-13s %-8s %-16s %s\n", "fault", "expected", "callback", "residue", "tx_status",
-           "terminate_sync -> next transfer");
-    for (auto& f : faults)
-      printf("%-46s %-13s %-13s %-8u %-16s %d -> %s%s\n", f.name.c_str(), de::dmaengine_tx_result_name(f.expected),
-             f.calls ? de::dmaengine_tx_result_name(f.got) : "(none)", f.residue, de::dma_status_name(f.status), f.terminate_ret,
-             f.recovered ? "exact" : "FAILED", f.ok() ? "" : "   <-- NOT AS EXPECTED");
-    printf("\n%-46s %-10s %-10s\n", "bad API call", "expected", "got");
-    for (auto& b : bad)
-      printf("%-46s %-10s %-10s%s\n", b.call.c_str(), b.expected.c_str(), b.got.c_str(), b.ok ? "" : "   <-- WRONG");
-  }
-  report.row("driver", opt.driver);
-  report.row("faults reported as expected", strfmt("%u of %zu", faults_ok, faults.size()));
-  report.row("bad API calls rejected", strfmt("%u of %zu", bad_ok, bad.size()));
-  report.row("RAM errors injected", std::to_string(ram.injected_error_count()));
-  report.row("DMA IRQs taken", std::to_string(sys.kernel.irq_count(kIrqDma)));
-  report.row("validator reports", std::to_string(unexpected.size()));
-  for (const LockReport& r : unexpected) report.row("  " + r.rule, r.headline);
-  report.row("simulated time", strfmt("%.6f s", sim_s));
-  report.row("wall time", strfmt("%.2f s", wall));
+// ---- report ----
 
+void print_tables(const FaultsClient& client) {
+  printf("\n%-46s %-13s %-13s %-8s %-16s %s\n", "fault", "expected", "callback", "residue", "tx_status",
+         "terminate_sync -> next transfer");
+  for (auto& f : client.faults)
+    printf("%-46s %-13s %-13s %-8u %-16s %d -> %s%s\n", f.name.c_str(), de::dmaengine_tx_result_name(f.expected),
+           f.calls ? de::dmaengine_tx_result_name(f.got) : "(none)", f.residue, de::dma_status_name(f.status), f.terminate_ret,
+           f.recovered ? "exact" : "FAILED", f.ok() ? "" : "   <-- NOT AS EXPECTED");
+  printf("\n%-46s %-10s %-10s\n", "bad API call", "expected", "got");
+  for (auto& b : client.bad)
+    printf("%-46s %-10s %-10s%s\n", b.call.c_str(), b.expected.c_str(), b.got.c_str(), b.ok ? "" : "   <-- WRONG");
+}
+
+std::string json_faults(const std::vector<FaultCase>& faults) {
   std::string fj = "[";
   for (size_t i = 0; i < faults.size(); ++i) {
     const FaultCase& f = faults[i];
@@ -384,27 +358,58 @@ int run_faults(const ScenarioOptions& opt) {
                  de::dmaengine_tx_result_name(f.got), f.calls, f.residue, de::dma_status_name(f.status), f.terminate_ret,
                  f.recovered ? "true" : "false", f.ok() ? "true" : "false");
   }
+  return fj + (faults.empty() ? "]" : "\n  ]");
+}
+
+std::string json_bad_calls(const std::vector<BadCall>& bad) {
   std::string bj = "[";
   for (size_t i = 0; i < bad.size(); ++i)
     bj += strfmt("%s\n    {\"call\": %s, \"expected\": %s, \"got\": %s, \"ok\": %s}", i ? "," : "",
                  ScenarioReport::json_escape(bad[i].call).c_str(), ScenarioReport::json_escape(bad[i].expected).c_str(),
                  ScenarioReport::json_escape(bad[i].got).c_str(), bad[i].ok ? "true" : "false");
-  std::string reps = "[";
-  for (size_t i = 0; i < unexpected.size(); ++i)
-    reps += std::string(i ? ", " : "") + "{\"rule\": " + ScenarioReport::json_escape(unexpected[i].rule) +
-            ", \"message\": " + ScenarioReport::json_escape(unexpected[i].headline) + "}";
-  report.add("faults_total", uint64_t(faults.size()));
+  return bj + (bad.empty() ? "]" : "\n  ]");
+}
+
+void report_faults(ScenarioReport& report, const ScenarioOptions& opt, System& sys, const FaultsClient& client,
+                   const RunTotals& totals) {
+  unsigned faults_ok = 0, bad_ok = 0;
+  for (auto& f : client.faults) faults_ok += f.ok();
+  for (auto& b : client.bad) bad_ok += b.ok;
+  if (!opt.quiet) print_tables(client);
+  report.row("driver", opt.driver);
+  report.row("faults reported as expected", strfmt("%u of %zu", faults_ok, client.faults.size()));
+  report.row("bad API calls rejected", strfmt("%u of %zu", bad_ok, client.bad.size()));
+  report.row("RAM errors injected", std::to_string(sys.hw.ram.injected_error_count()));
+  add_run_rows(report, sys, totals, false);
+
+  report.add("faults_total", uint64_t(client.faults.size()));
   report.add("faults_ok", uint64_t(faults_ok));
-  report.add("bad_calls_total", uint64_t(bad.size()));
+  report.add("bad_calls_total", uint64_t(client.bad.size()));
   report.add("bad_calls_ok", uint64_t(bad_ok));
-  report.add_raw_json("faults", fj + (faults.empty() ? "]" : "\n  ]"));
-  report.add_raw_json("bad_calls", bj + (bad.empty() ? "]" : "\n  ]"));
-  report.add_raw_json("validator_reports", reps + "]");
-  report.add("ram_errors_injected", ram.injected_error_count());
-  report.add("sim_seconds", sim_s);
-  report.add("cycles", cycles);
-  if (opt.trace) report.write_save_file("faults", cfg.fst_path);
-  return report.finish();
+  report.add_raw_json("faults", json_faults(client.faults));
+  report.add_raw_json("bad_calls", json_bad_calls(client.bad));
+  report.add_raw_json("validator_reports", json_reports_brief(totals.unexpected));
+  report.add("ram_errors_injected", sys.hw.ram.injected_error_count());
+}
+
+int run_faults(const ScenarioOptions& opt) {
+  ScenarioReport report("faults", opt);
+  report.add("driver", opt.driver);
+  FaultsSettings settings;
+  if (!scenario_driver_known("faults", opt) || !settings.read(opt)) return kExitUsage;
+
+  const PlatformConfig cfg = scenario_platform_config("faults", opt, report);
+  System sys("sys", cfg);
+  const Region pool = dmac_pool();
+  FaultsClient client(sys, settings.len, opt.seed, pool);
+  ClientRun run;
+  start_client(sys, opt, "faults_init", dmac_pdata(pool), &run,
+               [&](linux_c::DmacProvider&) { return client.run(&run); });
+  const RunTotals totals = simulate_client(opt, sys, report, sc_core::sc_time(5, sc_core::SC_SEC));
+
+  check_faults(report, sys, run, client, totals);
+  report_faults(report, opt, sys, client, totals);
+  return finish_client_report(report, opt, cfg, "faults", totals);
 }
 
 ScenarioRegistrar reg({"faults", "bus errors on source/destination/descriptors/unmapped -> callback_result, "
