@@ -84,7 +84,10 @@ struct dmac_chan {
 	struct dma_slave_config cfg;
 	bool cfg_valid;
 	int req_line;		/* from the dmas specifier (xlate); as cfg */
-	/* protected by vc.lock */
+	/*
+	 * protected by vc.lock (alloc_chan_resources resets halted and
+	 * err_cookie with no transfer on the channel)
+	 */
 	struct dmac_desc *active;	/* on the hardware */
 	bool paused;
 	bool aborting;		/* CTRL.ABORT written, abort not seen finished */
