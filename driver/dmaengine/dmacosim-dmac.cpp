@@ -18,7 +18,8 @@ using namespace dmacosim::kernel;
 namespace {
 
 constexpr unsigned kMaxHwDescs = 4096;
-constexpr unsigned kPollLimit = 100000;  // cpu_relax polls (10 ns + one register read each)
+// dmac_pause: cpu_relax polls (10 ns + one register read each) for PAUSED.
+constexpr unsigned kPausePollLimit = 100000;
 constexpr uint32_t kAllIrqs = DMAC_IRQ_TC | DMAC_IRQ_ERR | DMAC_IRQ_ABORT;
 
 struct dmac_hw {
@@ -118,9 +119,12 @@ struct submit_lock {
 
 // Bytes of `d` not yet transferred, from CUR_DESC / REMAINING. SEGMENT
 // granularity counts the current hardware descriptor (a period of a cyclic
-// ring, an sg entry) as a whole until it is done.
+// ring, an sg entry) as a whole until it is done. The lock keeps the
+// CUR_DESC read (which latches REMAINING) and the REMAINING read one pair,
+// and `d` on the hardware.
 static uint32_t dmac_residue(dmac_chan* c, dmac_desc* d,
                              dma_residue_granularity g = DMA_RESIDUE_GRANULARITY_BURST) {
+  lockdep_assert_held(&c->vc.lock);
   uint32_t cur = chan_readl(c, DMAC_CH_CUR_DESC);  // latches REMAINING
   uint32_t rem = chan_readl(c, DMAC_CH_REMAINING);
   if (cur == 0) return d->cyclic ? uint32_t(d->total) : 0;
@@ -133,33 +137,41 @@ static uint32_t dmac_residue(dmac_chan* c, dmac_desc* d,
   return uint32_t(r);
 }
 
+// Abort completion, the one place: terminate wrote CTRL.ABORT (c->aborting)
+// and the channel is idle again. Seen through the ABORT event
+// (dmac_handle_status), or through a STATUS read showing IDLE/ERROR while
+// aborting (dmac_start_next, dmac_synchronize): an abort that lands on a
+// channel whose chain just ended, or that an error drain turns into an error
+// stop, raises no ABORT event (dmac-spec "Abort").
 static void dmac_abort_finished(dmac_chan* c) {
   lockdep_assert_held(&c->vc.lock);
   c->aborting = false;
   c->abort_done_at = sc_core::sc_time_stamp();
 }
 
+static bool dmac_state_idle(uint32_t st) { return st == DMAC_STATE_IDLE || st == DMAC_STATE_ERROR; }
+
+// Starts the first issued descriptor if the channel is free. The hardware
+// accepts a doorbell only in IDLE or ERROR, and it enters that state in the
+// same clock as it raises a chain's last event (TC of the NEXT = 0
+// descriptor, ABORT, ERR: dmac-spec "The end of a run and the doorbell"):
+// a channel whose completion software has seen is idle, so one STATUS read
+// decides. Busy with no abort pending is the hardware breaking
+// that rule (or something else rang the doorbell): said as dw_dmac's and
+// at_hdmac's dwc_dostart/atc_dostart say it, and nothing is started; the
+// descriptor stays issued and the channel's next interrupt tries again.
 static void dmac_start_next(dmac_chan* c) {
   lockdep_assert_held(&c->vc.lock);
   if (c->active || c->halted) return;
   if (list_empty(&c->vc.desc_issued)) return;
-  uint32_t st = chan_state(c);
-  if (c->aborting) {
-    if (st != DMAC_STATE_IDLE && st != DMAC_STATE_ERROR) return;  // the ABORT interrupt restarts us
-    dmac_abort_finished(c);
-  } else {
-    // End-of-chain TC and the return to IDLE are not the same event for
-    // software: make sure the doorbell will not be ignored (BUSY_ERR).
-    unsigned n = 0;
-    while (st != DMAC_STATE_IDLE && st != DMAC_STATE_ERROR && n++ < kPollLimit) {
-      cpu_relax();
-      st = chan_state(c);
-    }
-    if (st != DMAC_STATE_IDLE && st != DMAC_STATE_ERROR) {
-      log_error("dmac", c->vc.chan.name + ": channel stuck in state " + std::to_string(st) + ", not started");
-      return;
-    }
+  const uint32_t st = chan_state(c);
+  if (!dmac_state_idle(st)) {
+    if (!c->aborting)
+      log_error("dmac", c->vc.chan.name + ": BUG: Attempted to start non-idle channel (STATUS.STATE " +
+                            std::to_string(st) + ", no transfer of this driver on it): not started");
+    return;  // aborting: the ABORT interrupt restarts us
   }
+  if (c->aborting) dmac_abort_finished(c);
   virt_dma_desc* vd = vchan_next_desc(&c->vc);
   list_del(&vd->node);
   dmac_desc* d = to_dmac_desc(vd);
@@ -180,21 +192,21 @@ static enum dmaengine_tx_result dmac_err_result(uint32_t code) {
 // callbacks from the tasklet that handled the interrupt): scheduling it again
 // from here would run it twice per interrupt.
 static void dmac_cookie_complete(dmac_chan* c, dmac_desc* d) {
+  lockdep_assert_held(&c->vc.lock);
   if (c->d->policy == DmacLockPolicy::VirtDma) {
     vchan_cookie_complete(&d->vd);
     return;
   }
-  lockdep_assert_held(&c->vc.lock);
   dma_cookie_complete(&d->vd.tx);
   list_add_tail(&d->vd.node, &c->vc.desc_completed);
 }
 
 static void dmac_cyclic_callback(dmac_chan* c, dmac_desc* d) {
+  lockdep_assert_held(&c->vc.lock);
   if (c->d->policy == DmacLockPolicy::VirtDma) {
     vchan_cyclic_callback(&d->vd);
     return;
   }
-  lockdep_assert_held(&c->vc.lock);
   c->vc.cyclic = &d->vd;
 }
 
@@ -557,7 +569,7 @@ static int dmac_pause(dma_chan* chan) {
     chan_writel(c, DMAC_CH_CTRL_PAUSE, DMAC_CH_CTRL);
     unsigned n = 0;
     uint32_t st = chan_state(c);
-    while (st == DMAC_STATE_ACTIVE && n++ < kPollLimit) {
+    while (st == DMAC_STATE_ACTIVE && n++ < kPausePollLimit) {
       cpu_relax();
       st = chan_state(c);
     }
@@ -636,12 +648,9 @@ static void dmac_synchronize(dma_chan* chan) {
   for (unsigned i = 0; i < 10000; ++i) {
     unsigned long flags;
     spin_lock_irqsave(&c->vc.lock, flags);
-    if (c->aborting) {
-      uint32_t st = chan_state(c);
-      if (st == DMAC_STATE_IDLE || st == DMAC_STATE_ERROR) {
-        dmac_abort_finished(c);
-        dmac_start_next(c);
-      }
+    if (c->aborting && dmac_state_idle(chan_state(c))) {
+      dmac_abort_finished(c);
+      dmac_start_next(c);
     }
     bool done = !c->aborting;
     spin_unlock_irqrestore(&c->vc.lock, flags);

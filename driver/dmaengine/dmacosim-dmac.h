@@ -80,22 +80,31 @@ struct dmac_chan {
   // prepares on it); alloc/free_chan_resources reset it with no user left.
   dma_slave_config cfg;
   bool cfg_valid = false;
-  int req_line = -1;
-  // Hardware state as software tracks it: vc.lock.
+  int req_line = -1;  // as cfg (also set by of_xlate before alloc_chan_resources)
+  // Hardware state as software tracks it, protected by vc.lock (alloc/
+  // free_chan_resources reset halted and err_cookie with no transfer left).
   dmac_desc* active = nullptr;  // on hardware
   bool paused = false;
-  bool aborting = false;  // CTRL.ABORT written, abort not seen finished
+  bool aborting = false;  // CTRL.ABORT written, abort not seen finished (dmac_abort_finished)
   bool halted = false;    // error seen, waiting for terminate
   dma_cookie_t err_cookie = 0;
-  uint32_t tc_seen = 0;      // TC_COUNT at the last check
-  uint32_t pending_irq = 0;  // legacy-bh: status latched by the hardirq handler (vc.lock)
+  uint32_t tc_seen = 0;  // TC_COUNT at the last look (vc.lock)
+  // legacy-bh: the status the hardirq handler latched for the tasklet. The
+  // handler cannot take vc.lock (its other users take it _bh), so this is
+  // protected by IRQs off: the handler runs with them off, every other
+  // access holds vc.lock irqsave.
+  uint32_t pending_irq = 0;
   // Completed, callback and dependencies run, but not acked by the client yet
   // (async_tx may still attach a dependent to it): freed at the next
   // completion-tasklet run after the ack, or at channel release. vc.lock.
   list_head unacked;
   dma_addr_t dummy = 0;  // 32 bytes of coherent memory: the interrupt descriptor's copy (fixed after probe)
-  // dmacosim statistics (vc.lock): periods, completions, errors, and when
-  // software last saw an abort finished (the channel idle after a terminate).
+  // dmacosim statistics, protected by vc.lock (tests read them with the
+  // channel idle). periods: the one count of elapsed periods above the
+  // hardware, the sum of the TC_COUNT increments seen (cyclic transfers;
+  // virt-dma and the client may see fewer callbacks: they merge).
+  // completions / errors: transfers completed / failed. abort_done_at: when
+  // software last saw an abort finished (dmac_abort_finished).
   uint64_t periods = 0, completions = 0, errors = 0;
   sc_core::sc_time abort_done_at;
 };
@@ -119,6 +128,8 @@ struct dmac_device {
   std::vector<std::unique_ptr<dmac_chan>> chans;
   dma_pool* pool = nullptr;
   DmacLockPolicy policy = DmacLockPolicy::VirtDma;
+  // Everything above is fixed after probe. Interrupts handled: written by
+  // the hardirq handler only (IRQs off), read by the debug summary.
   uint64_t irqs = 0;
 };
 

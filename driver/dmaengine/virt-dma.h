@@ -37,6 +37,7 @@ struct virt_dma_desc {
 };
 
 struct virt_dma_chan {
+  // chan, task, desc_free: set up at probe (vchan_init), fixed after.
   dma_chan chan;
   kernel::tasklet_struct task;
   void (*desc_free)(virt_dma_desc* vd) = nullptr;
@@ -50,6 +51,8 @@ struct virt_dma_chan {
   list_head desc_completed;
   list_head desc_terminated;
 
+  // protected by vc.lock: the cyclic descriptor whose period callback the
+  // tasklet owes (vchan_cyclic_callback; one however many periods ended)
   virt_dma_desc* cyclic = nullptr;
 };
 

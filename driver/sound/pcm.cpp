@@ -139,6 +139,18 @@ void snd_pcm_stream_unlock_irqrestore(snd_pcm_substream* s, unsigned long flags)
   }
 }
 
+// The stream lock, as snd_pcm_stream_lock*() took it for this PCM's lock
+// model, is held: the executable form of "stream lock held" below.
+static void snd_pcm_stream_lock_assert_held(snd_pcm_substream* s, const char* file = __builtin_FILE(),
+                                            int line = __builtin_LINE()) {
+  if (old_model(s)) {
+    lockdep_assert_held(&snd_pcm_link_rwlock, file, line);
+    lockdep_assert_held(&s->self_group.lock, file, line);
+  } else {
+    lockdep_assert_held(&s->group->lock, file, line);
+  }
+}
+
 bool snd_pcm_running(const snd_pcm_substream* s) {
   const snd_pcm_runtime* r = s->runtime;
   return r && (r->state == SNDRV_PCM_STATE_RUNNING ||
@@ -166,6 +178,7 @@ static int do_trigger(snd_pcm_substream* s, int cmd) {
 
 static void __snd_pcm_xrun(snd_pcm_substream* s) {
   KFUNC("__snd_pcm_xrun");
+  snd_pcm_stream_lock_assert_held(s);
   snd_pcm_runtime* r = s->runtime;
   r->xruns++;
   log_warn("alsa", s->name + ": XRUN: hw_ptr " + std::to_string(r->hw_ptr) + ", appl_ptr " +
@@ -174,6 +187,7 @@ static void __snd_pcm_xrun(snd_pcm_substream* s) {
 }
 
 static int snd_pcm_update_state(snd_pcm_substream* s) {
+  snd_pcm_stream_lock_assert_held(s);
   snd_pcm_runtime* r = s->runtime;
   snd_pcm_uframes_t avail = snd_pcm_playback_avail(r);
   if (avail >= r->stop_threshold) {
@@ -186,6 +200,7 @@ static int snd_pcm_update_state(snd_pcm_substream* s) {
 
 static int snd_pcm_update_hw_ptr0(snd_pcm_substream* s, bool in_interrupt) {
   KFUNC("snd_pcm_update_hw_ptr0");
+  snd_pcm_stream_lock_assert_held(s);
   snd_pcm_runtime* r = s->runtime;
   snd_pcm_uframes_t pos = s->ops->pointer(s);
   if (pos == SNDRV_PCM_POS_XRUN) {
@@ -392,6 +407,7 @@ const action_ops action_resume = {pre_resume, do_resume, undo_resume, post_resum
 
 // snd_pcm_action_single: the stream lock is held.
 int snd_pcm_action(const action_ops* ops, snd_pcm_substream* s, snd_pcm_state_t state) {
+  snd_pcm_stream_lock_assert_held(s);
   int res = ops->pre_action(s, state);
   if (res < 0) return res;
   res = ops->do_action(s, state);
@@ -635,6 +651,7 @@ static int pcm_accessible_state(const snd_pcm_runtime* r) {
 // Wait for room (stream lock held with IRQs off; dropped while sleeping).
 static int wait_for_avail(snd_pcm_substream* s, snd_pcm_uframes_t* availp) {
   KFUNC("wait_for_avail");
+  snd_pcm_stream_lock_assert_held(s);
   snd_pcm_runtime* r = s->runtime;
   sc_core::sc_time deadline = sc_core::sc_time_stamp() + write_timeout();
   for (;;) {

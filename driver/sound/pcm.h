@@ -140,7 +140,11 @@ struct snd_pcm_runtime {
   kernel::wait_queue_head_t sleep;  // writers waiting for room
   bool stop_operating = false;      // a stop happened: sync_stop pending
   snd_pcm_substream* trigger_master = nullptr;
-  // dmacosim statistics.
+  // dmacosim statistics, protected by the stream lock like the rest of the
+  // runtime. period_elapsed_calls: the PCM layer's count of period callbacks
+  // (snd_pcm_period_elapsed() calls); the one to read for "callbacks" (one
+  // may stand for several periods: the DMA provider's count of periods is
+  // its own, dmac_chan::periods).
   uint64_t period_elapsed_calls = 0;
   uint64_t xruns = 0;
   uint64_t hw_ptr_errors = 0;

@@ -66,7 +66,6 @@ static void dmaengine_pcm_dma_complete(void* arg) {
   unsigned int new_pos = prtd->pos + unsigned(snd_pcm_lib_period_bytes(substream));
   if (new_pos >= snd_pcm_lib_buffer_bytes(substream)) new_pos = 0;
   prtd->pos = new_pos;
-  prtd->callbacks++;
   snd_pcm_period_elapsed(substream);
 }
 

@@ -49,8 +49,10 @@ struct dmaengine_pcm_runtime_data {
   dmaengine::dma_chan* dma_chan = nullptr;
   dmaengine::dma_cookie_t cookie = 0;
   unsigned int pos = 0;  // bytes, advanced by the period callback
-  // dmacosim statistics.
-  uint64_t callbacks = 0;
+  // dmacosim statistics (the trigger, stream lock held): cyclic transfers
+  // submitted. Period callbacks are counted once, by the PCM layer
+  // (snd_pcm_runtime::period_elapsed_calls): each one calls
+  // snd_pcm_period_elapsed() exactly once.
   uint64_t submits = 0;
 };
 

@@ -46,7 +46,7 @@
 #include "virt-dma.h"
 
 #define DMAC_MAX_HW_DESCS 4096
-#define DMAC_POLL_LIMIT 100000
+#define DMAC_PAUSE_POLL_LIMIT 100000	/* dmac_pause: reads of STATUS waiting for PAUSED */
 #define DMAC_ALL_IRQS (DMAC_IRQ_TC | DMAC_IRQ_ERR | DMAC_IRQ_ABORT)
 
 static bool legacy_bh;
@@ -71,25 +71,39 @@ struct dmac_desc {
 struct dmac_device;
 
 struct dmac_chan {
-	struct virt_dma_chan vc;
+	struct virt_dma_chan vc;	/* vc.lock protects what says "vc.lock" */
+	/* fixed after probe */
 	struct dmac_device *d;
 	unsigned int id;
 	void __iomem *base;
-	/* written by device_config under vc.lock, read by the preps */
+	/*
+	 * Slave configuration: written by device_config under vc.lock; the
+	 * preps read it without (a client does not reconfigure a channel it
+	 * prepares on); alloc/free_chan_resources reset it with no user left.
+	 */
 	struct dma_slave_config cfg;
 	bool cfg_valid;
-	int req_line;		/* from the dmas specifier (xlate) */
-	/* vc.lock */
-	struct dmac_desc *active;
+	int req_line;		/* from the dmas specifier (xlate); as cfg */
+	/*
+	 * protected by vc.lock (alloc_chan_resources resets halted and
+	 * err_cookie with no transfer on the channel)
+	 */
+	struct dmac_desc *active;	/* on the hardware */
 	bool paused;
-	bool aborting;
-	bool halted;
+	bool aborting;		/* CTRL.ABORT written, abort not seen finished */
+	bool halted;		/* error seen, waiting for terminate */
 	dma_cookie_t err_cookie;
-	u32 tc_seen;
-	u32 pending_irq;	/* legacy_bh: latched by the hardirq handler */
-	struct tasklet_struct task; /* legacy_bh: the completion tasklet */
+	u32 tc_seen;		/* TC_COUNT at the last look */
+	/*
+	 * legacy_bh: status latched by the hardirq handler, which cannot take
+	 * vc.lock there (spin_lock_bh users); protected by IRQs off: the
+	 * handler runs with them off, every other user holds vc.lock irqsave.
+	 */
+	u32 pending_irq;
+	struct tasklet_struct task;	/* legacy_bh: the completion tasklet (fixed after probe) */
 };
 
+/* Fixed after probe. */
 struct dmac_device {
 	struct dma_device ddev;
 	void __iomem *regs;
@@ -215,14 +229,20 @@ static bool addr_ok(dma_addr_t a, size_t len)
 
 /* ---------------------------------------------------------------- hardware (lock held) */
 
-/* Bytes of desc not yet transferred, from CUR_DESC / REMAINING. */
+/*
+ * Bytes of desc not yet transferred, from CUR_DESC / REMAINING. The lock
+ * keeps the CUR_DESC read (which latches REMAINING) and the REMAINING read
+ * one pair, and desc on the hardware.
+ */
 static u32 dmac_residue(struct dmac_chan *c, struct dmac_desc *desc, enum dma_residue_granularity g)
 {
-	u32 cur = chan_readl(c, DMAC_CH_CUR_DESC); /* latches REMAINING */
-	u32 rem = chan_readl(c, DMAC_CH_REMAINING);
+	u32 cur, rem;
 	unsigned int i, j;
 	u64 r;
 
+	lockdep_assert_held(&c->vc.lock);
+	cur = chan_readl(c, DMAC_CH_CUR_DESC); /* latches REMAINING */
+	rem = chan_readl(c, DMAC_CH_REMAINING);
 	if (!cur)
 		return desc->cyclic ? desc->total : 0;
 	for (i = 0; i < desc->nr_hw && desc->hw[i].phys != cur; i++)
@@ -236,32 +256,51 @@ static u32 dmac_residue(struct dmac_chan *c, struct dmac_desc *desc, enum dma_re
 	return (u32)r;
 }
 
+/*
+ * Abort completion, the one place: terminate wrote CTRL.ABORT and the
+ * channel is idle again, seen through the ABORT event (dmac_handle_status)
+ * or through STATUS reading IDLE/ERROR while aborting (dmac_start_next,
+ * dmac_synchronize): an abort that lands on a chain that just ended, or that
+ * an error drain turns into an error stop, raises no ABORT event.
+ */
+static void dmac_abort_finished(struct dmac_chan *c)
+{
+	lockdep_assert_held(&c->vc.lock);
+	c->aborting = false;
+}
+
+static bool dmac_state_idle(u32 st)
+{
+	return st == DMAC_STATE_IDLE || st == DMAC_STATE_ERROR;
+}
+
+/*
+ * Start the first issued descriptor if the channel is free. The hardware
+ * takes a doorbell only in IDLE or ERROR and enters that state in the same
+ * clock as it raises a chain's last event (TC of the NEXT = 0 descriptor,
+ * ABORT, ERR; docs/dmac-spec.md), so one STATUS read decides. Busy with no
+ * abort pending breaks that contract: reported as dw_dmac's dwc_dostart()
+ * does, nothing started; the descriptor stays issued and the channel's next
+ * interrupt tries again.
+ */
 static void dmac_start_next(struct dmac_chan *c)
 {
 	struct virt_dma_desc *vd;
-	unsigned int n = 0;
 	u32 st;
 
 	lockdep_assert_held(&c->vc.lock);
 	if (c->active || c->halted || list_empty(&c->vc.desc_issued))
 		return;
 	st = chan_state(c);
-	if (c->aborting) {
-		if (st != DMAC_STATE_IDLE && st != DMAC_STATE_ERROR)
-			return;	/* the ABORT interrupt restarts us */
-		c->aborting = false;
-	} else {
-		/* The end-of-chain TC comes before the return to IDLE. */
-		while (st != DMAC_STATE_IDLE && st != DMAC_STATE_ERROR && n++ < DMAC_POLL_LIMIT) {
-			cpu_relax();
-			st = chan_state(c);
-		}
-		if (st != DMAC_STATE_IDLE && st != DMAC_STATE_ERROR) {
-			dev_err(c->d->ddev.dev, "%s: channel stuck in state %u, not started\n",
+	if (!dmac_state_idle(st)) {
+		if (!c->aborting)
+			dev_err(c->d->ddev.dev,
+				"%s: BUG: Attempted to start non-idle channel (STATUS.STATE %u, no transfer of this driver on it): not started\n",
 				dma_chan_name(&c->vc.chan), st);
-			return;
-		}
+		return;	/* aborting: the ABORT interrupt restarts us */
 	}
+	if (c->aborting)
+		dmac_abort_finished(c);
 	vd = vchan_next_desc(&c->vc);
 	list_del(&vd->node);
 	c->active = to_dmac_desc(vd);
@@ -278,22 +317,22 @@ static void dmac_start_next(struct dmac_chan *c)
  */
 static void dmac_complete(struct dmac_chan *c, struct dmac_desc *desc)
 {
+	lockdep_assert_held(&c->vc.lock);
 	if (!legacy_bh) {
 		vchan_cookie_complete(&desc->vd);
 		return;
 	}
-	lockdep_assert_held(&c->vc.lock);
 	dma_cookie_complete(&desc->vd.tx);
 	list_add_tail(&desc->vd.node, &c->vc.desc_completed);
 }
 
 static void dmac_period_elapsed(struct dmac_chan *c, struct dmac_desc *desc)
 {
+	lockdep_assert_held(&c->vc.lock);
 	if (!legacy_bh) {
 		vchan_cyclic_callback(&desc->vd);
 		return;
 	}
-	lockdep_assert_held(&c->vc.lock);
 	c->vc.cyclic = &desc->vd;
 }
 
@@ -303,7 +342,7 @@ static void dmac_handle_status(struct dmac_chan *c, u32 st)
 
 	lockdep_assert_held(&c->vc.lock);
 	if (st & DMAC_IRQ_ABORT)
-		c->aborting = false;
+		dmac_abort_finished(c);
 	if (desc && desc->cyclic && (st & (DMAC_IRQ_TC | DMAC_IRQ_ERR))) {
 		/* TC_COUNT: periods ended since the last look (interrupts merge). */
 		u32 cnt = chan_readl(c, DMAC_CH_TC_COUNT);
@@ -672,7 +711,7 @@ static int dmac_pause(struct dma_chan *chan)
 	if (!c->paused && c->active) {
 		chan_writel(c, DMAC_CH_CTRL_PAUSE, DMAC_CH_CTRL);
 		st = chan_state(c);
-		while (st == DMAC_STATE_ACTIVE && n++ < DMAC_POLL_LIMIT) {
+		while (st == DMAC_STATE_ACTIVE && n++ < DMAC_PAUSE_POLL_LIMIT) {
 			cpu_relax();
 			st = chan_state(c);
 		}
@@ -749,17 +788,13 @@ static void dmac_synchronize(struct dma_chan *chan)
 	unsigned long flags;
 	unsigned int i;
 	bool done = false;
-	u32 st;
 
 	/* After the abort the hardware touches no memory of the terminated ones. */
 	for (i = 0; i < 10000 && !done; i++) {
 		spin_lock_irqsave(&c->vc.lock, flags);
-		if (c->aborting) {
-			st = chan_state(c);
-			if (st == DMAC_STATE_IDLE || st == DMAC_STATE_ERROR) {
-				c->aborting = false;
-				dmac_start_next(c);
-			}
+		if (c->aborting && dmac_state_idle(chan_state(c))) {
+			dmac_abort_finished(c);
+			dmac_start_next(c);
 		}
 		done = !c->aborting;
 		spin_unlock_irqrestore(&c->vc.lock, flags);

@@ -19,6 +19,7 @@
 #include "driver/kernel/preempt.h"
 #include "driver/kernel/sched.h"
 #include "driver/kernel/spinlock.h"
+#include "models/log.h"
 #include "tb/board_linux.h"
 #include "tb/system.h"
 
@@ -161,6 +162,63 @@ inline void cb_legacy(void* p) {
   auto* s = static_cast<Cb*>(p);
   s->legacy_calls++;
   complete(&s->done);
+}
+
+// A channel busy with a transfer the driver did not start (rung behind its
+// back, as a boot loader or a second driver instance could leave one): the
+// provider's one STATUS read before its doorbell sees ACTIVE with no abort
+// pending, reports the broken contract and rings nothing; its transfer stays
+// issued and starts from the channel's next interrupt (the foreign chain's
+// end TC). `regs` is the channel's register block.
+struct BusyChannelCase {
+  size_t contract_errors = 0;     // "Attempted to start non-idle channel" errors logged by issue_pending
+  bool busy_err = true;           // STATUS.BUSY_ERR after issue_pending (a doorbell rung while busy)
+  dma_status at_issue = DMA_ERROR;  // tx_status right after issue_pending
+  bool foreign_busy = false;      // the foreign run was still ACTIVE after issue_pending
+  bool completed = false, data_ok = false, foreign_data_ok = false;
+  dma_status at_end = DMA_ERROR;
+};
+inline BusyChannelCase busy_channel_case(Cpu& cpu, uint64_t regs, dma_chan* chan) {
+  BusyChannelCase r;
+  const uint64_t fdesc = kRamBase + 0x200000, fsrc = kRamBase + 0x300000, fdst = kRamBase + 0x400000;
+  const uint32_t flen = 64 << 10;
+  const uint64_t src = kRamBase + 0x10003, dst = kRamBase + 0x20005;
+  const size_t len = 3000;
+  fill(cpu, fsrc, flen, 11);
+  fill(cpu, src, len, 12);
+  const uint32_t d[8] = {uint32_t(fsrc), uint32_t(fdst), 0, flen,
+                         (DMAC_FLOW_MEM2MEM << DMAC_DESC_CTRL_FLOW_SHIFT) | DMAC_DESC_CTRL_SRC_INC |
+                             DMAC_DESC_CTRL_DST_INC | DMAC_DESC_CTRL_IRQ,
+                         0, 0, 0};
+  cpu.memcpy_to_bus(fdesc, d, sizeof d);
+  cpu.writel(uint32_t(fdesc), regs + DMAC_CH_DOORBELL);
+
+  Cb cb;
+  init_completion(&cb.done);
+  dma_async_tx_descriptor* tx = dmaengine_prep_dma_memcpy(chan, dst, src, len, DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
+  if (!tx) return r;
+  tx->callback_result = cb_result;
+  tx->callback_param = &cb;
+  const dma_cookie_t cookie = dmaengine_submit(tx);
+  dma_async_issue_pending(chan);
+  r.contract_errors = Log::instance().count(LogLevel::Error, "BUG: Attempted to start non-idle channel");
+  const uint32_t status = cpu.readl(regs + DMAC_CH_STATUS);
+  r.busy_err = status & DMAC_CH_STATUS_BUSY_ERR;
+  r.foreign_busy = ((status & DMAC_CH_STATUS_STATE_MASK) >> DMAC_CH_STATUS_STATE_SHIFT) == DMAC_STATE_ACTIVE;
+  r.at_issue = dmaengine_tx_status(chan, cookie, nullptr);
+  r.completed = wait_for_completion_timeout(&cb.done, msecs_to_jiffies(50)) != 0;
+  r.at_end = dmaengine_tx_status(chan, cookie, nullptr);
+  r.data_ok = read(cpu, dst, len) == read(cpu, src, len);
+  r.foreign_data_ok = read(cpu, fdst, flen) == read(cpu, fsrc, flen);
+  return r;
+}
+
+// The normal side of the same contract: every doorbell the provider rang was
+// accepted (no STATUS.BUSY_ERR on any channel after a workload).
+inline bool any_busy_err(Cpu& cpu, uint64_t regs, unsigned channels) {
+  for (unsigned n = 0; n < channels; ++n)
+    if (cpu.readl(regs + DMAC_CH_BASE(n) + DMAC_CH_STATUS) & DMAC_CH_STATUS_BUSY_ERR) return true;
+  return false;
 }
 
 }  // namespace dt

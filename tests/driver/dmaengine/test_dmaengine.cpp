@@ -211,6 +211,7 @@ TEST(DmacProvider, MemcpyDataExactCallbackOnceInTaskletUnlocked) {
     auto g1 = read(rig.cpu(), dst - 32, 32), g2 = read(rig.cpu(), dst + len, 32);
     EXPECT_EQ(g1, std::vector<uint8_t>(32, 0xA5));
     EXPECT_EQ(g2, std::vector<uint8_t>(32, 0xA5));
+    EXPECT_FALSE(any_busy_err(rig.cpu(), board::kDmaRegsBase, rig.dmac->nr_channels)) << "a doorbell was ignored";
     dma_release_channel(chan);
   }, sc_time(1, SC_SEC));
   rig.check_clean();
@@ -464,6 +465,38 @@ TEST(DmacProvider, CallbackSubmitsNextTransfer) {
   EXPECT_EQ(s.n, 8u);
   EXPECT_FALSE(s.submit_failed);
 }
+
+// ------------------------------------------------------------------ the doorbell contract
+
+// dmac_start_next reads STATUS once (docs/dmac-spec.md, "The end of a run
+// and the doorbell"): a busy channel the driver did not start is reported as
+// a broken hardware contract and not rung; the transfer starts from the next
+// interrupt. Both lock policies.
+void busy_channel_test(DmacLockPolicy policy) {
+  Rig rig;
+  BusyChannelCase r;
+  uint64_t regs = 0;
+  rig.run([&] {
+    ASSERT_NE(rig.probe(policy), nullptr);
+    dma_chan* chan = request_memcpy_chan();
+    ASSERT_NE(chan, nullptr);
+    regs = to_dmac_chan(chan)->base;
+    ASSERT_EQ(regs, board::kDmaRegsBase + DMAC_CH_BASE(unsigned(chan->chan_id)));
+    r = busy_channel_case(rig.cpu(), regs, chan);
+    dma_release_channel(chan);
+  }, sc_time(1, SC_SEC));
+  rig.check_clean();
+  EXPECT_EQ(r.contract_errors, 1u) << "issue_pending on a channel busy with a foreign run: one clear error";
+  EXPECT_TRUE(r.foreign_busy) << "the foreign run ended before the check: the test proves nothing";
+  EXPECT_FALSE(r.busy_err) << "the provider rang a doorbell on a busy channel";
+  EXPECT_EQ(r.at_issue, DMA_IN_PROGRESS);
+  EXPECT_TRUE(r.completed) << "the transfer did not start from the foreign run's end interrupt";
+  EXPECT_EQ(r.at_end, DMA_COMPLETE);
+  EXPECT_TRUE(r.data_ok);
+  EXPECT_TRUE(r.foreign_data_ok);
+}
+TEST(DmacProvider, BusyChannelItDidNotStartIsReportedNotRungVirtDma) { busy_channel_test(DmacLockPolicy::VirtDma); }
+TEST(DmacProvider, BusyChannelItDidNotStartIsReportedNotRungLegacyBh) { busy_channel_test(DmacLockPolicy::LegacyBh); }
 
 // ------------------------------------------------------------------ errors
 

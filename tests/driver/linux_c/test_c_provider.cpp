@@ -14,6 +14,7 @@
 #include "models/log.h"
 #include "tb/board_linux.h"
 #include "tb/system.h"
+#include "tests/driver/dmaengine/rig.h"
 
 namespace {
 
@@ -90,6 +91,7 @@ void dmatest_on_c_provider(const char* driver) {
   de::dmatest_info info;
   int ret = -1;
   unsigned channels = 0;
+  bool busy_err = true;
   const ProviderRun r = run_on_provider(sys, driver, [&](linux_c::DmacProvider& dmac) {
     channels = dmac.nr_channels();
     de::dmatest_params p;
@@ -98,12 +100,14 @@ void dmatest_on_c_provider(const char* driver) {
     p.max_channels = 3;
     p.timeout = 100;
     ret = de::dmatest_run(p, &info);
+    busy_err = dt::any_busy_err(sys.hw.cpu, board::kDmaRegsBase, channels);
   });
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(channels, 8u);
   EXPECT_EQ(ret, 0);
   EXPECT_EQ(info.total_tests, 12u);
   EXPECT_EQ(info.total_failures, 0u);
+  EXPECT_FALSE(busy_err) << "a doorbell of the provider was ignored (STATUS.BUSY_ERR)";
   EXPECT_EQ(r.end_state, "");
   EXPECT_EQ(r.remove_report, "");
   EXPECT_GT(sys.kernel.irq_count(kIrqDma), 0u);
@@ -127,6 +131,35 @@ TEST(LinuxCProvider, ACClientRequestsAChannelByNameAndCopies) {
   EXPECT_EQ(r.remove_report, "");
   EXPECT_TRUE(sys.kernel.lockdep().unexpected().empty()) << sys.kernel.lockdep().dump();
 }
+
+// The kernel-C provider's side of the doorbell contract (docs/dmac-spec.md,
+// "The end of a run and the doorbell"): one STATUS read before its doorbell;
+// a busy channel it did not start is a dev_err, not rung, and the transfer
+// starts from the channel's next interrupt.
+void busy_channel_on_c_provider(const char* driver) {
+  System sys("sys");
+  dt::BusyChannelCase c;
+  const ProviderRun r = run_on_provider(sys, driver, [&](linux_c::DmacProvider&) {
+    de::dma_chan* chan = dt::request_memcpy_chan();
+    ASSERT_NE(chan, nullptr);
+    c = dt::busy_channel_case(sys.hw.cpu, board::kDmaRegsBase + DMAC_CH_BASE(unsigned(chan->chan_id)), chan);
+    de::dma_release_channel(chan);
+  });
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(c.contract_errors, 1u) << "issue_pending on a channel busy with a foreign run: one clear error";
+  EXPECT_TRUE(c.foreign_busy) << "the foreign run ended before the check: the test proves nothing";
+  EXPECT_FALSE(c.busy_err) << "the provider rang a doorbell on a busy channel";
+  EXPECT_EQ(c.at_issue, de::DMA_IN_PROGRESS);
+  EXPECT_TRUE(c.completed) << "the transfer did not start from the foreign run's end interrupt";
+  EXPECT_EQ(c.at_end, de::DMA_COMPLETE);
+  EXPECT_TRUE(c.data_ok);
+  EXPECT_TRUE(c.foreign_data_ok);
+  EXPECT_EQ(r.end_state, "");
+  EXPECT_EQ(r.remove_report, "");
+  EXPECT_TRUE(sys.kernel.lockdep().unexpected().empty()) << sys.kernel.lockdep().dump();
+}
+TEST(LinuxCProvider, BusyChannelItDidNotStartIsReportedNotRung) { busy_channel_on_c_provider("c-virt-dma"); }
+TEST(LinuxCProvider, BusyChannelItDidNotStartIsReportedNotRungLegacy) { busy_channel_on_c_provider("c-legacy-bh"); }
 
 TEST(LinuxCProvider, UnknownDriverAndBadBoardAreRefused) {
   System sys("sys");

@@ -333,6 +333,35 @@ TEST(Pcm, XrunStopsStreamFromInsideTheDmaCallback) {
 // snd_pcm_drop only stops (atomic, no synchronize); the next prepare runs
 // sync_stop -> dmaengine_synchronize in process context (IRQs on, not
 // atomic); release synchronizes too. Never from an atomic context.
+// The stream lock rule of pcm.cpp's helpers as lockdep_assert_held
+// (snd_pcm_stream_lock_assert_held): snd_pcm_stop() without the stream lock
+// is an L-ASSERT report per lock the PCM's lock model takes (the link rwlock
+// and the substream's lock in the 2.6.33 model, the group lock in the 6.8
+// one); every other PCM test calls the helpers with it held and stays clean.
+void stop_without_the_stream_lock(PcmLockModel model, size_t locks) {
+  PcmRig rig;
+  bool ok_setup = false;
+  rig.run([&] {
+    ok_setup = rig.setup(model);
+    if (!ok_setup) return;
+    snd_pcm_stop(rig.ss, SNDRV_PCM_STATE_SETUP);  // the stream lock not taken
+    EXPECT_EQ(snd_pcm_release(rig.ss), 0);
+  }, sc_time(1, SC_SEC));
+  ASSERT_TRUE(ok_setup);
+  auto& ld = rig.sys.kernel.lockdep();
+  size_t asserts = 0;
+  for (const auto& r : ld.reports()) {
+    if (r.rule != "L-ASSERT") continue;
+    ++asserts;
+    EXPECT_NE(r.headline.find("pcm.cpp:"), std::string::npos) << r.headline;
+  }
+  EXPECT_EQ(asserts, locks) << ld.dump();
+  ld.expect("L-ASSERT");
+  rig.check_clean();
+}
+TEST(Pcm, StopWithoutTheStreamLockIsAnAssertReport) { stop_without_the_stream_lock(PcmLockModel::Linux2_6_33, 2); }
+TEST(Pcm, StopWithoutTheStreamLockIsAnAssertReportLinux68) { stop_without_the_stream_lock(PcmLockModel::Linux6_8, 1); }
+
 TEST(Pcm, SyncStopCallsSynchronizeInProcessContext) {
   PcmRig rig;
   g_sync = CtxSample{};
@@ -413,14 +442,15 @@ TEST(Pcm, CallbackCountingPositionLagsWhenTaskletRunsLateResiduePointerIsRight) 
     EXPECT_EQ(rig.write(rt->buffer_size, &counter), snd_pcm_sframes_t(rt->buffer_size));
     start_app(rig, &stop, &app_done, &counter);
     ASSERT_EQ(snd_pcm_start(rig.ss), 0);
-    dmaengine_pcm_runtime_data* prtd = substream_to_prtd(rig.ss);
     sleep_for(rig.period_time() * 1.5);
-    cb_before = prtd->callbacks;
+    snd_pcm_stream_lock_irq(rig.ss);
+    cb_before = rt->period_elapsed_calls;
+    snd_pcm_stream_unlock_irq(rig.ss);
     local_bh_disable();
     mdelay(4);  // 3 periods of 1.33 ms: three period interrupts, no tasklet
     local_bh_enable();  // the tasklet runs here: one callback
-    cb_after = prtd->callbacks;
     snd_pcm_stream_lock_irq(rig.ss);
+    cb_after = rt->period_elapsed_calls;
     p_res = snd_dmaengine_pcm_pointer(rig.ss);
     p_cnt = snd_dmaengine_pcm_pointer_no_residue(rig.ss);
     p_op = rig.ss->ops->pointer(rig.ss);

@@ -146,11 +146,18 @@ struct SweepRig : Rig {
   sc_time t0;
   std::vector<RunRec> runs;  // of the current point
   uint32_t next_run = 1;
-  uint64_t callbacks = 0;    // period callbacks (snd_pcm_period_elapsed entries)
   std::string config_name;
   unsigned watermark = 0;
 
   sc_time rel() const { return sc_time_stamp() - t0; }
+  // Period callbacks so far: the PCM layer's own count (snd_pcm_period_elapsed
+  // calls), read under the stream lock it is kept under.
+  uint64_t callbacks() {
+    snd_pcm_stream_lock_irq(ss);
+    const uint64_t n = ss->runtime->period_elapsed_calls;
+    snd_pcm_stream_unlock_irq(ss);
+    return n;
+  }
   AudioPort& port() { return sys.hw.audio; }
 
   bool setup() {
@@ -178,7 +185,6 @@ struct SweepRig : Rig {
     port().dreq_burst().on_change([this](bool l) { if (l) ev.dreq.push_back(rel()); });
     sys.hw.dmac.dclr[kDreqAudioTx]->on_change([this](bool l) { if (l) ev.dclr.push_back(rel()); });
     port().irq_out().on_change([this](bool l) { if (l) ev.i2s_irq.push_back(rel()); });
-    ss->on_period_elapsed = [this](snd_pcm_substream*) { callbacks++; };
     i2s->on_dai_trigger = [this](int cmd) {
       if (runs.empty()) return;
       if (cmd == SNDRV_PCM_TRIGGER_START) {
@@ -269,7 +275,7 @@ void run_point(SweepRig& rig, Point& p, const Anchors* anc) {
   rig.t0 = sc_time_stamp();
   rig.ev.clear();
   if (rig.t0 != t0) fail("start not aligned: " + ns(rig.t0) + " instead of " + ns(t0));
-  const uint64_t cb0 = rig.callbacks;
+  const uint64_t cb0 = rig.callbacks();
   int e = snd_pcm_start(rig.ss);
   if (e) return fail("snd_pcm_start " + std::to_string(e));
   sc_time stop_at = anc ? anc->period + kTail() : sc_time(1500, SC_US);
@@ -338,7 +344,7 @@ void run_point(SweepRig& rig, Point& p, const Anchors* anc) {
       case Action::TerminateAsync:
         // The client's side of the contract: after synchronize, no callback.
         dmaengine_synchronize(rig.chan);
-        cb_at_sync = rig.callbacks;
+        cb_at_sync = rig.callbacks();
         synced_early = true;
         break;
       case Action::Start: {
@@ -346,9 +352,9 @@ void run_point(SweepRig& rig, Point& p, const Anchors* anc) {
         snd_pcm_sync_stop(rig.ss);
         const std::string q = dmac_dbg_check_quiescent(rig.dmac);
         if (!q.empty()) fail("DMA not quiescent after the stop before the restart:\n" + q);
-        const uint64_t cb = rig.callbacks;
+        const uint64_t cb = rig.callbacks();
         if (!rig.prepare_and_fill(&err)) return fail(err);
-        if (rig.callbacks != cb) fail("period callback after the stop was synchronized");
+        if (rig.callbacks() != cb) fail("period callback after the stop was synchronized");
         e = snd_pcm_start(rig.ss);
         if (e) return fail("restart: snd_pcm_start " + std::to_string(e));
         break;
@@ -374,16 +380,16 @@ void run_point(SweepRig& rig, Point& p, const Anchors* anc) {
   if (st_before != SNDRV_PCM_STATE_SETUP) snd_pcm_drop(rig.ss);
   const size_t played_at_drop = rig.port().played_frames().size();
   snd_pcm_sync_stop(rig.ss);
-  if (!synced_early) cb_at_sync = rig.callbacks;
+  if (!synced_early) cb_at_sync = rig.callbacks();
   const std::string q = dmac_dbg_check_quiescent(rig.dmac);
   if (!q.empty()) fail("DMA not quiescent after stop + sync_stop:\n" + q);
   const uint32_t hwst = (rig.cpu().readl(to_dmac_chan(rig.chan)->base + DMAC_CH_STATUS) & DMAC_CH_STATUS_STATE_MASK) >>
                         DMAC_CH_STATUS_STATE_SHIFT;
   if (hwst != DMAC_STATE_IDLE) fail("channel STATUS.STATE " + std::to_string(hwst) + " after the stop");
   sleep_for(kSettle());
-  if (rig.callbacks != cb_at_sync)
+  if (rig.callbacks() != cb_at_sync)
     fail(strfmt("%llu period callback(s) after terminate + synchronize",
-                (unsigned long long)(rig.callbacks - cb_at_sync)));
+                (unsigned long long)(rig.callbacks() - cb_at_sync)));
   if (rig.port().played_frames().size() != played_at_drop) fail("the codec played after the stop");
 
   // ---- bit-exact: every run's codec output is its own frames 0..len-1 ----
@@ -423,7 +429,7 @@ void run_point(SweepRig& rig, Point& p, const Anchors* anc) {
   if (rig.port().overflow_count() != overflow0)
     fail(strfmt("%u FIFO overflow(s)", rig.port().overflow_count() - overflow0));
   const uint64_t periods = to_dmac_chan(rig.chan)->periods - periods0;
-  const uint64_t cbs = rig.callbacks - cb0;
+  const uint64_t cbs = rig.callbacks() - cb0;
   if (cbs > periods) fail(strfmt("%llu period callbacks for %llu periods", (unsigned long long)cbs,
                                  (unsigned long long)periods));
   if (periods && !cbs) fail("periods completed but no period callback");
