@@ -1,0 +1,196 @@
+// The scenario toolkit (tb/scenario_kit.h): each check it makes fires on bad
+// input and stays silent on good input; the workload helpers report a hang
+// instead of hanging. One simulation per test (each runs in its own process).
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "driver/kernel/sched.h"
+#include "tb/board_linux.h"
+#include "tb/scenario_kit.h"
+
+using namespace dmacosim;
+
+namespace {
+int run_nothing(const ScenarioOptions&) { return 0; }
+ScenarioRegistrar test_scenario({"kit-test", "test", run_nothing,
+                                 {{"mode", "fast", "mode", "", {"fast", "slow", "off"}},
+                                  {"bad-default", "never", "a default that is not a choice", "", {"a", "b"}},
+                                  {"plain", "1", "no choices"}}});
+
+ScenarioOptions kit_options() {
+  ScenarioOptions opt;
+  opt.scenario = "kit-test";
+  return opt;
+}
+}  // namespace
+
+TEST(ScenarioKit, ChoiceTakesTheDefaultAndTheDeclaredValues) {
+  ScenarioOptions opt = kit_options();
+  EXPECT_EQ(kit::scenario_choice(opt, "mode"), "fast");
+  opt.extra["mode"] = "off";
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(kit::scenario_choice(opt, "mode"), "off");
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+}
+
+TEST(ScenarioKit, ChoiceNotDeclaredIsAUsageErrorNamingTheChoices) {
+  ScenarioOptions opt = kit_options();
+  opt.extra["mode"] = "medium";
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(kit::scenario_choice(opt, "mode"), "");
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "kit-test: --mode must be fast, slow or off\n");
+}
+
+TEST(ScenarioKit, ChoiceOfAKeyWithoutChoicesOrNotDeclaredIsAnInternalError) {
+  const ScenarioOptions opt = kit_options();
+  EXPECT_THROW(kit::scenario_choice(opt, "plain"), std::logic_error);
+  EXPECT_THROW(kit::scenario_choice(opt, "bad-default"), std::logic_error);
+  EXPECT_THROW(kit::scenario_choice(opt, "undeclared"), std::logic_error);
+  EXPECT_EQ(kit::setting(opt, "plain").def, "1");
+  EXPECT_THROW(kit::setting(ScenarioOptions{}, "plain"), std::logic_error);  // no scenario named
+}
+
+TEST(ScenarioKit, UsageErrorAndDriverCheck) {
+  ScenarioOptions opt = kit_options();
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(kit::usage_error(opt, "--plain 1..2"), int(kExitUsage));
+  EXPECT_TRUE(kit::driver_known(opt));  // the default, virt-dma
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "kit-test: --plain 1..2\n");
+  opt.driver = "no-such-driver";
+  testing::internal::CaptureStderr();
+  EXPECT_FALSE(kit::driver_known(opt));
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(err.rfind("kit-test: unknown driver 'no-such-driver' (", 0), 0u) << err;
+  EXPECT_NE(err.find("virt-dma"), std::string::npos) << err;
+}
+
+TEST(ScenarioKit, PlatformConfigTracesIntoOut) {
+  ScenarioOptions opt = kit_options();
+  opt.out_dir = "out-kit-config";
+  opt.idle_skipping = false;
+  ScenarioReport report("kit-test", opt);
+  EXPECT_EQ(kit::platform_config(opt, report, "x").fst_path, "");
+  EXPECT_FALSE(kit::platform_config(opt, report, "x").idle_skipping);
+  opt.trace = true;
+  EXPECT_EQ(kit::platform_config(opt, report, "x").fst_path, report.out_path("x.fst"));
+}
+
+TEST(ScenarioKit, SamplesStatistics) {
+  kit::Samples s;
+  EXPECT_EQ(s.text(), "n/a");
+  EXPECT_EQ(s.json(), "{\"min\": 0, \"median\": 0, \"p99\": 0, \"max\": 0, \"samples\": 0}");
+  for (double x : {40.0, 10.0, 30.0, 20.0}) s.add(x);
+  EXPECT_EQ(s.median(), 25.0);  // even count: the mean of the middle two
+  EXPECT_EQ(s.percentile(0.5), 20.0);  // nearest rank: ceil(0.5 * 4) = 2nd
+  EXPECT_EQ(s.percentile(0.99), 40.0);
+  s.add(50);
+  EXPECT_EQ(s.median(), 30.0);
+  EXPECT_EQ(s.samples_json(), "[40, 10, 30, 20, 50]");
+  EXPECT_EQ(s.text(), "10 / 30 / 50 ns (min/median/max, 5 samples)");
+}
+
+// A thread that returns in time is joined; one that does not is a timeout
+// (false), not a hang of the waiter.
+TEST(ScenarioKit, KThreadJoinIsBounded) {
+  const ScenarioOptions opt = kit_options();
+  ScenarioReport report("kit-test", opt);
+  System sys("sys", kit::platform_config(opt, report, "kit"));
+  kit::Workload work(sys);
+  kernel::wait_queue_head_t wq;
+  kit::KThread quick, slow, never_run;
+  bool quick_joined = false, slow_joined = true, never_run_joined = false;
+  work.start([&]() -> int {
+    kernel::init_waitqueue_head(&wq);
+    quick.run("quick", [] { kernel::msleep(1); return 7; }, &wq);
+    slow.run("slow", [] { kernel::msleep(100); return 0; }, &wq);
+    quick_joined = quick.join(sc_core::sc_time(10, sc_core::SC_MS));
+    slow_joined = slow.join(sc_core::sc_time(5, sc_core::SC_MS));
+    never_run_joined = never_run.join(sc_core::sc_time(1, sc_core::SC_MS));
+    sc_core::sc_stop();
+    return 0;
+  });
+  simulate(opt, sc_core::sc_time(1, sc_core::SC_SEC));
+  EXPECT_TRUE(quick_joined);
+  EXPECT_EQ(quick.ret(), 7);
+  EXPECT_FALSE(slow_joined);
+  EXPECT_FALSE(slow.done());
+  EXPECT_TRUE(never_run_joined);
+}
+
+// The workload's outcome: finished after probe and finish() is clean.
+TEST(ScenarioKit, WorkloadThatFinishesIsClean) {
+  const ScenarioOptions opt = kit_options();
+  ScenarioReport report("kit-test", opt);
+  System sys("sys", kit::platform_config(opt, report, "kit"));
+  kit::Workload work(sys);
+  work.start([&]() -> int {
+    if (!work.probe(opt, board::dmac_pdata())) return 1;
+    work.finish();
+    return 0;
+  });
+  simulate(opt, sc_core::sc_time(1, sc_core::SC_SEC));
+  EXPECT_TRUE(work.finished());
+  EXPECT_TRUE(work.ran());
+  work.report_outcome(report, "hang");
+  EXPECT_TRUE(report.clean());
+}
+
+// ... one that never ends is a hang (with the drivers' state), not a hang of
+// the run: the time limit ends it.
+TEST(ScenarioKit, WorkloadThatNeverFinishesIsAHang) {
+  const ScenarioOptions opt = kit_options();
+  ScenarioReport report("kit-test", opt);
+  System sys("sys", kit::platform_config(opt, report, "kit"));
+  kit::Workload work(sys);
+  work.start([&]() -> int {
+    if (!work.probe(opt, board::dmac_pdata())) return 1;
+    kernel::msleep(10000);  // past the limit
+    work.finish();
+    return 0;
+  });
+  simulate(opt, sc_core::sc_time(50, sc_core::SC_MS));
+  EXPECT_FALSE(work.finished());
+  work.report_outcome(report, "simulation hang: the test thread did not finish");
+  EXPECT_FALSE(report.clean());
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(report.finish(), int(kExitFindings));
+  const std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("simulation hang: the test thread did not finish"), std::string::npos) << out;
+  EXPECT_NE(out.find("State at the hang:"), std::string::npos) << out;
+}
+
+// A set-up failure is reported as itself, not as a hang.
+TEST(ScenarioKit, SetupFailureIsNotAHang) {
+  const ScenarioOptions opt = kit_options();
+  ScenarioReport report("kit-test", opt);
+  System sys("sys", kit::platform_config(opt, report, "kit"));
+  kit::Workload work(sys);
+  work.start([&]() -> int { return work.setup_failed("no card"); });
+  simulate(opt, sc_core::sc_time(1, sc_core::SC_SEC));
+  EXPECT_FALSE(work.finished());
+  EXPECT_FALSE(work.ran());
+  work.report_outcome(report, "hang");
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(report.finish(), int(kExitFindings));
+  const std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("no card"), std::string::npos) << out;
+  EXPECT_EQ(out.find("State at the hang"), std::string::npos) << out;
+}
+
+TEST(ScenarioKit, ValidatorReportsFailTheRunWithTheirContexts) {
+  const ScenarioOptions opt = kit_options();
+  ScenarioReport report("kit-test", opt);
+  kit::fail_validator(report, {});
+  EXPECT_TRUE(report.clean());
+  kernel::LockReport r;
+  r.rule = "V-BH-1";
+  r.headline = "lock taken in two contexts";
+  r.contexts = {"softirq", "process"};
+  kit::fail_validator(report, {r});
+  EXPECT_FALSE(report.clean());
+  testing::internal::CaptureStdout();
+  report.finish();
+  const std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("validator V-BH-1: lock taken in two contexts [softirq | process]"), std::string::npos) << out;
+}
