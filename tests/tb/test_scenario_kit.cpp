@@ -3,7 +3,9 @@
 // instead of hanging. One simulation per test (each runs in its own process).
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <stdexcept>
+#include <string>
 
 #include "driver/kernel/sched.h"
 #include "tb/board_linux.h"
@@ -118,64 +120,71 @@ TEST(ScenarioKit, KThreadJoinIsBounded) {
   EXPECT_TRUE(never_run_joined);
 }
 
-// The workload's outcome: finished after probe and finish() is clean.
-TEST(ScenarioKit, WorkloadThatFinishesIsClean) {
+// A workload whose init thread is `init`, run to `limit`, then its outcome
+// reported: what the report printed and its exit code.
+struct Outcome {
+  bool finished = false, ran = false;
+  int exit_code = -1;
+  std::string out;
+};
+Outcome run_workload(const std::function<int(kit::Workload&, const ScenarioOptions&)>& init,
+                     const sc_core::sc_time& limit) {
   const ScenarioOptions opt = kit_options();
   ScenarioReport report("kit-test", opt);
   System sys("sys", kit::platform_config(opt, report, "kit"));
   kit::Workload work(sys);
-  work.start([&]() -> int {
-    if (!work.probe(opt, board::dmac_pdata())) return 1;
-    work.finish();
-    return 0;
-  });
-  simulate(opt, sc_core::sc_time(1, sc_core::SC_SEC));
-  EXPECT_TRUE(work.finished());
-  EXPECT_TRUE(work.ran());
-  work.report_outcome(report, "hang");
-  EXPECT_TRUE(report.clean());
+  work.start([&]() -> int { return init(work, opt); });
+  simulate(opt, limit);
+  Outcome o;
+  o.finished = work.finished();
+  o.ran = work.ran();
+  work.report_outcome(report, "simulation hang: the test thread did not finish");
+  testing::internal::CaptureStdout();
+  o.exit_code = report.finish();
+  o.out = testing::internal::GetCapturedStdout();
+  return o;
+}
+
+// The workload's outcome: finished after probe and finish() is clean.
+TEST(ScenarioKit, WorkloadThatFinishesIsClean) {
+  const Outcome o = run_workload(
+      [](kit::Workload& work, const ScenarioOptions& opt) {
+        if (!work.probe(opt, board::dmac_pdata())) return 1;
+        work.finish();
+        return 0;
+      },
+      sc_core::sc_time(1, sc_core::SC_SEC));
+  EXPECT_TRUE(o.finished);
+  EXPECT_TRUE(o.ran);
+  EXPECT_EQ(o.exit_code, int(kExitClean)) << o.out;
 }
 
 // ... one that never ends is a hang (with the drivers' state), not a hang of
 // the run: the time limit ends it.
 TEST(ScenarioKit, WorkloadThatNeverFinishesIsAHang) {
-  const ScenarioOptions opt = kit_options();
-  ScenarioReport report("kit-test", opt);
-  System sys("sys", kit::platform_config(opt, report, "kit"));
-  kit::Workload work(sys);
-  work.start([&]() -> int {
-    if (!work.probe(opt, board::dmac_pdata())) return 1;
-    kernel::msleep(10000);  // past the limit
-    work.finish();
-    return 0;
-  });
-  simulate(opt, sc_core::sc_time(50, sc_core::SC_MS));
-  EXPECT_FALSE(work.finished());
-  work.report_outcome(report, "simulation hang: the test thread did not finish");
-  EXPECT_FALSE(report.clean());
-  testing::internal::CaptureStdout();
-  EXPECT_EQ(report.finish(), int(kExitFindings));
-  const std::string out = testing::internal::GetCapturedStdout();
-  EXPECT_NE(out.find("simulation hang: the test thread did not finish"), std::string::npos) << out;
-  EXPECT_NE(out.find("State at the hang:"), std::string::npos) << out;
+  const Outcome o = run_workload(
+      [](kit::Workload& work, const ScenarioOptions& opt) {
+        if (!work.probe(opt, board::dmac_pdata())) return 1;
+        kernel::msleep(10000);  // past the limit
+        work.finish();
+        return 0;
+      },
+      sc_core::sc_time(50, sc_core::SC_MS));
+  EXPECT_FALSE(o.finished);
+  EXPECT_EQ(o.exit_code, int(kExitFindings));
+  EXPECT_NE(o.out.find("simulation hang: the test thread did not finish"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("State at the hang:"), std::string::npos) << o.out;
 }
 
 // A set-up failure is reported as itself, not as a hang.
 TEST(ScenarioKit, SetupFailureIsNotAHang) {
-  const ScenarioOptions opt = kit_options();
-  ScenarioReport report("kit-test", opt);
-  System sys("sys", kit::platform_config(opt, report, "kit"));
-  kit::Workload work(sys);
-  work.start([&]() -> int { return work.setup_failed("no card"); });
-  simulate(opt, sc_core::sc_time(1, sc_core::SC_SEC));
-  EXPECT_FALSE(work.finished());
-  EXPECT_FALSE(work.ran());
-  work.report_outcome(report, "hang");
-  testing::internal::CaptureStdout();
-  EXPECT_EQ(report.finish(), int(kExitFindings));
-  const std::string out = testing::internal::GetCapturedStdout();
-  EXPECT_NE(out.find("no card"), std::string::npos) << out;
-  EXPECT_EQ(out.find("State at the hang"), std::string::npos) << out;
+  const Outcome o = run_workload([](kit::Workload& work, const ScenarioOptions&) { return work.setup_failed("no card"); },
+                                 sc_core::sc_time(1, sc_core::SC_SEC));
+  EXPECT_FALSE(o.finished);
+  EXPECT_FALSE(o.ran);
+  EXPECT_EQ(o.exit_code, int(kExitFindings));
+  EXPECT_NE(o.out.find("no card"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("State at the hang"), std::string::npos) << o.out;
 }
 
 TEST(ScenarioKit, ValidatorReportsFailTheRunWithTheirContexts) {
