@@ -15,7 +15,7 @@
 //   report     terminal rows and summary.json fields (ScenarioReport), the
 //              common ones here (row_times, row_validator)
 //
-// docs/architecture.md ("Scenarios") shows a scenario file on it.
+// docs/architecture.md ("Scenarios: the toolkit") shows a scenario file on it.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -184,6 +184,23 @@ public:
 
 private:
   std::vector<double> v_;
+};
+
+// A data check over many items that keeps the first thing found wrong (the
+// verdict names it; later ones are usually its consequences).
+class FirstMismatch {
+public:
+  void operator()(const std::string& what) {
+    if (!ok_) return;
+    ok_ = false;
+    first_ = what;
+  }
+  bool ok() const { return ok_; }
+  const std::string& first() const { return first_; }  // "" while ok()
+
+private:
+  bool ok_ = true;
+  std::string first_;
 };
 
 // Each lock-validator report fails the run: "validator RULE: headline

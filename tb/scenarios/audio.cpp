@@ -72,7 +72,7 @@
 //
 // The file reads in the toolkit's phases (tb/scenario_kit.h): read_settings()
 // -> Audio::set_up() (platform, probes, hooks, threads) -> Audio::run() (the
-// threads below to a time limit) -> Audio::check() (bit-exactness, period
+// threads above to a time limit) -> Audio::check() (bit-exactness, period
 // accounting) -> Audio::report() (verdict, table, summary.json, trace).
 #include <algorithm>
 #include <cmath>
@@ -239,18 +239,12 @@ struct Ctl {
 // What the check phase finds over all runs.
 struct Totals {
   uint64_t played = 0, matched = 0;  // codec frames: all, the expected ones
-  bool data_ok = true;
-  std::string first_mismatch;
+  kit::FirstMismatch mismatch;       // the codec output against the runs' signals
   uint64_t periods_elapsed = 0, callbacks = 0, periods_by_position = 0, all_callbacks = 0;
   std::string first_bad_count;
   unsigned xruns_seen = 0;
   uint64_t injected_underruns = 0;
   bool underrun_free = false, bit_exact = false;
-  void mismatch(const std::string& why) {  // the first one is kept
-    if (!data_ok) return;
-    data_ok = false;
-    first_mismatch = why;
-  }
 };
 
 class Audio {
@@ -751,7 +745,7 @@ void Audio::check() {
   if (cursor != tot_.played)
     tot_.mismatch(strfmt("the codec played %llu frames after the last stop", (unsigned long long)(tot_.played - cursor)));
   tot_.underrun_free = port_.underrun_count() == tot_.injected_underruns;
-  tot_.bit_exact = tot_.data_ok && tot_.underrun_free && !runs_.empty();
+  tot_.bit_exact = tot_.mismatch.ok() && tot_.underrun_free && !runs_.empty();
 }
 
 // One run: its frames (the prefix of its signal, contiguous with the runs
@@ -819,7 +813,7 @@ void Audio::verdict() {
                        ctl_.app_error);
   if (runs_.size() < s_.cycles && work_.ran())
     report_.fail(strfmt("only %zu of %u start/stop cycles ran", runs_.size(), s_.cycles));
-  if (!tot_.data_ok) report_.fail("data mismatch: " + tot_.first_mismatch);
+  if (!tot_.mismatch.ok()) report_.fail("data mismatch: " + tot_.mismatch.first());
   if (!tot_.underrun_free) report_.fail(strfmt("%u underruns at the codec", port_.underrun_count()));
   if (port_.overflow_count()) report_.fail(strfmt("%u FIFO overflows", port_.overflow_count()));
   // By position: every elapsed period was seen at the callbacks; a callback

@@ -92,6 +92,16 @@ TEST(ScenarioKit, SamplesStatistics) {
   EXPECT_EQ(s.text(), "10 / 30 / 50 ns (min/median/max, 5 samples)");
 }
 
+TEST(ScenarioKit, FirstMismatchKeepsTheFirst) {
+  kit::FirstMismatch m;
+  EXPECT_TRUE(m.ok());
+  EXPECT_EQ(m.first(), "");
+  m("frame 3: got 0x1, expected 0x2");
+  m("frame 4: got 0x2, expected 0x3");
+  EXPECT_FALSE(m.ok());
+  EXPECT_EQ(m.first(), "frame 3: got 0x1, expected 0x2");
+}
+
 // A thread that returns in time is joined; one that does not is a timeout
 // (false), not a hang of the waiter.
 TEST(ScenarioKit, KThreadJoinIsBounded) {
