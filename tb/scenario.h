@@ -48,6 +48,9 @@ struct ScenarioKey {
   std::string def;     // the default, as help shows it
   std::string help;    // what it does
   std::string linux_name = "";  // the Linux module parameter it stands for (dmatest), for "did you mean"
+  // The values it takes, when it picks one of a few (read with
+  // kit::scenario_choice(), tb/scenario_kit.h: anything else is a usage error).
+  std::vector<std::string> choices = {};
 };
 
 struct Scenario {

@@ -582,13 +582,16 @@ static bool parse_whole(const std::string& v, long long lo, long long hi, long l
 
 // The scenario's registry must declare every key it reads (unit tests that
 // run no registered scenario leave opt.scenario empty).
-static void check_declared(const ScenarioOptions& opt, const char* key) {
-  if (opt.scenario.empty()) return;
-  const Scenario* s = find_scenario(opt.scenario);
-  if (s && std::any_of(s->keys.begin(), s->keys.end(), [&](const ScenarioKey& k) { return k.name == key; })) return;
+const ScenarioKey* scenario_key(const ScenarioOptions& opt, const char* key) {
+  if (opt.scenario.empty()) return nullptr;
+  if (const Scenario* s = find_scenario(opt.scenario))
+    for (const ScenarioKey& k : s->keys)
+      if (k.name == key) return &k;
   throw std::logic_error(strfmt("scenario '%s' reads --%s, which its registry (Scenario::keys) does not declare",
                                 opt.scenario.c_str(), key));
 }
+
+static void check_declared(const ScenarioOptions& opt, const char* key) { (void)scenario_key(opt, key); }
 
 unsigned scenario_uint(const ScenarioOptions& opt, const char* key, unsigned def) {
   check_declared(opt, key);

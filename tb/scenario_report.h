@@ -24,6 +24,10 @@ namespace dmacosim {
 unsigned scenario_uint(const ScenarioOptions& opt, const char* key, unsigned def);
 int scenario_int(const ScenarioOptions& opt, const char* key, int def);
 std::string scenario_string(const ScenarioOptions& opt, const char* key, const std::string& def);
+// The registry entry of `key` for the running scenario (opt.scenario); nullptr
+// when no scenario is named (a test's bare options). A key the registry does
+// not declare is the internal error above (std::logic_error).
+const ScenarioKey* scenario_key(const ScenarioOptions& opt, const char* key);
 
 // The version line of `dmacosim --version`: project version, git describe at
 // configure time, Verilator, SystemC.

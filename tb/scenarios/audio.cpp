@@ -69,19 +69,22 @@
 // inside the irq-enable window), --netrx-load=PERCENT (a network receive load whose
 // softirqs spill into ksoftirqd, taking the DMA tasklet with them:
 // driver/net/softnet_load.h; default 0).
+//
+// The file reads in the toolkit's phases (tb/scenario_kit.h): read_settings()
+// -> Audio::set_up() (platform, probes, hooks, threads) -> Audio::run() (the
+// threads above to a time limit) -> Audio::check() (bit-exactness, period
+// accounting) -> Audio::report() (verdict, table, summary.json, trace).
 #include <algorithm>
-#include <cstdlib>
-#include <memory>
 #include <cmath>
 #include <cstdio>
-#include <deque>
+#include <cstdlib>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include <unistd.h>
 
 #include "driver/dmaengine/dmacosim-dmac.h"
-#include "driver/linux_c/dmac_provider.h"
 #include "driver/dmaengine/dmaengine.h"
 #include "driver/dmaengine/dmatest.h"
 #include "driver/kernel/sched.h"
@@ -90,9 +93,7 @@
 #include "driver/sound/pcm.h"
 #include "models/log.h"
 #include "tb/board_linux.h"
-#include "tb/scenario.h"
-#include "tb/scenario_report.h"
-#include "tb/system.h"
+#include "tb/scenario_kit.h"
 
 namespace dmacosim {
 namespace {
@@ -101,6 +102,7 @@ using namespace kernel;
 using namespace board;
 using namespace sound;
 namespace de = dmaengine;
+using kit::wait_until;
 
 constexpr unsigned kRate = 48000;
 
@@ -116,35 +118,78 @@ uint32_t audio_frame(unsigned /*run*/, uint64_t n) {
   return uint32_t(left) | (uint32_t(right) << 16);
 }
 
-struct Stats {
-  std::vector<double> v;
-  void add(double x) { v.push_back(x); }
-  double min() const { return v.empty() ? 0 : *std::min_element(v.begin(), v.end()); }
-  double max() const { return v.empty() ? 0 : *std::max_element(v.begin(), v.end()); }
-  double median() const {
-    if (v.empty()) return 0;
-    std::vector<double> s = v;
-    std::sort(s.begin(), s.end());
-    return s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2;
-  }
-  double percentile(double q) const {  // nearest rank
-    if (v.empty()) return 0;
-    std::vector<double> s = v;
-    std::sort(s.begin(), s.end());
-    size_t rank = size_t(std::ceil(q * double(s.size())));
-    return s[std::min(s.size() - 1, rank ? rank - 1 : 0)];
-  }
-  std::string json() const {
-    return strfmt("{\"min\": %.0f, \"median\": %.0f, \"p99\": %.0f, \"max\": %.0f, \"samples\": %zu}", min(),
-                  median(), percentile(0.99), max(), v.size());
-  }
-  std::string samples_json() const {
-    std::string s = "[";
-    for (size_t i = 0; i < v.size(); ++i) s += strfmt(i ? ", %.0f" : "%.0f", v[i]);
-    return s + "]";
-  }
-  std::string text() const { return v.empty() ? "n/a" : strfmt("%.0f / %.0f / %.0f ns (min/median/max, %zu samples)", min(), median(), max(), v.size()); }
+// ---- settings ----
+
+struct Settings {
+  PcmLockModel lock_model = PcmLockModel::Linux2_6_33;
+  unsigned period_frames = 0, cycles = 0, run_periods = 0;  // frames per period, start/stop cycles, periods per run
+  sc_core::sc_time period_time, sample_period;
+  bool pause = true, suspend = true;
+  PcmDmaTrigger dma_trigger = PcmDmaTrigger::Direct;
+  bool deferred_naive = false;
+  unsigned quick_stop = 0, trigger_delay_us = 0;
+  net::softnet_load_params netrx;
+  unsigned fifo_depth = 16, maxburst = 8;
+  int watermark = 4;
+  bool single_requests = false;
+  int xrun_at = -1, ram_stall_at = -1;
+  bool memcpy_client = true;
+  unsigned memcpy_iterations = 50;
 };
+
+// The settings (in the order summary.json's "settings" lists them); false
+// after a usage error was printed.
+bool read_settings(const ScenarioOptions& opt, Settings* s) {
+  if (!kit::driver_known(opt)) return false;
+  const std::string alsa = kit::scenario_choice(opt, "alsa");
+  if (alsa.empty()) return false;
+  s->lock_model = alsa == "6.8" ? PcmLockModel::Linux6_8 : PcmLockModel::Linux2_6_33;
+  const unsigned frame_bytes = 4;
+  if (opt.period_bytes < 64 || opt.period_bytes % 32 || opt.periods < 2 || opt.periods > 64 ||
+      opt.period_bytes * opt.periods > (512u << 10)) {
+    kit::usage_error(opt, "--period-bytes must be a multiple of 32 (>= 64), --periods 2..64, buffer <= 512 KiB");
+    return false;
+  }
+  s->period_frames = opt.period_bytes / frame_bytes;
+  s->cycles = std::max(1u, opt.start_stop);
+  s->run_periods = std::max(2u, unsigned(std::lround(opt.seconds * kRate / s->period_frames / s->cycles)));
+  s->period_time = sc_core::sc_time(double(s->period_frames) / kRate, sc_core::SC_SEC);
+  s->sample_period = sc_core::sc_time(1.0 / kRate, sc_core::SC_SEC);
+  s->pause = scenario_uint(opt, "pause", 1) != 0;
+  s->suspend = scenario_uint(opt, "suspend", 1) != 0;
+  const std::string trigger = kit::scenario_choice(opt, "pcm-dma-trigger");
+  if (trigger.empty()) return false;
+  if (!pcm_dma_trigger_from_string(trigger, &s->dma_trigger))
+    throw std::logic_error("--pcm-dma-trigger=" + trigger + ": a choice the sound driver does not know");
+  s->deferred_naive = scenario_uint(opt, "deferred-naive", 0) != 0;
+  s->quick_stop = scenario_uint(opt, "quick-stop", 0);
+  s->trigger_delay_us = scenario_uint(opt, "trigger-delay-us", 0);
+  s->netrx.percent = scenario_uint(opt, "netrx-load", 0);
+  if (s->netrx.percent > 100) {
+    kit::usage_error(opt, "--netrx-load is a CPU share in percent (0..100)");
+    return false;
+  }
+  s->netrx.interval = sc_core::sc_time(10, sc_core::SC_MS);
+  s->fifo_depth = scenario_uint(opt, "fifo-depth", 16);
+  // Default watermark depth/4 (4 of 16) with 8-frame bursts; depth/2 plays as
+  // cleanly (ctest dmacosim.soak_audio_10k_watermark_8: 10^4 cycles, bit-exact).
+  s->watermark = int(scenario_uint(opt, "watermark", s->fifo_depth / 4));
+  s->single_requests = scenario_uint(opt, "single-requests", 0) != 0;
+  s->maxburst = scenario_uint(opt, "burst", s->fifo_depth / 2);
+  s->xrun_at = scenario_int(opt, "xrun-at", -1);
+  // The 2010 reproduction needs the stream lock to be HARDIRQ-safe, as it is on
+  // a real system as soon as the I2S error interrupt stops a stream: so the
+  // legacy-bh run injects one bus stall in run 1 by default (underrun -> I2S IRQ
+  // -> snd_pcm_stop in hardirq). The fixed driver under the very same stall is
+  // clean (ctest dmacosim.audio_virt_dma_same_stress_clean). --ram-stall-at=-1
+  // turns it off (then only V-BH-1 fires).
+  s->ram_stall_at = scenario_int(opt, "ram-stall-at", linux_c::dmac_driver_is_legacy(opt.driver) ? 1 : -1);
+  s->memcpy_client = scenario_uint(opt, "memcpy-client", 1) != 0;
+  s->memcpy_iterations = scenario_uint(opt, "memcpy-iterations", 50);
+  return true;
+}
+
+// ---- one start/stop cycle ----
 
 struct Run {
   unsigned index = 0;
@@ -181,471 +226,146 @@ struct Run {
   }
 };
 
+// The control thread and the application: who waits for whom.
 struct Ctl {
   wait_queue_head_t ctl_wq, app_wq;
   bool quit = false;
   unsigned gen = 0;  // bumped at each prepare: the app starts a new run
   unsigned run = 0;
   unsigned app_ended = 0;  // last gen whose writes the application finished
-  bool app_done = false;
   std::string app_error;
-  int xrun_at = -1;
-  int ram_stall_at = -1;
 };
 
-// Sleep until pred() or timeout (process context). False on timeout.
-template <typename Pred>
-bool wait_until(wait_queue_head_t& wq, Pred pred, const sc_core::sc_time& timeout) {
-  const sc_core::sc_time deadline = sc_core::sc_time_stamp() + timeout;
-  while (!pred()) {
-    if (sc_core::sc_time_stamp() >= deadline) return false;
-    __wait_prepare(&wq, TASK_UNINTERRUPTIBLE);
-    if (pred()) {
-      __wait_finish(&wq);
-      break;
-    }
-    this_kernel().schedule_timeout(deadline - sc_core::sc_time_stamp());
-    __wait_finish(&wq);
-  }
-  return true;
+// What the check phase finds over all runs.
+struct Totals {
+  uint64_t played = 0, matched = 0;  // codec frames: all, the expected ones
+  kit::FirstMismatch mismatch;       // the codec output against the runs' signals
+  uint64_t periods_elapsed = 0, callbacks = 0, periods_by_position = 0, all_callbacks = 0;
+  std::string first_bad_count;
+  unsigned xruns_seen = 0;
+  uint64_t injected_underruns = 0;
+  bool underrun_free = false, bit_exact = false;
+};
+
+class Audio {
+public:
+  Audio(const ScenarioOptions& opt, const Settings& s, ScenarioReport& report);
+  void set_up();
+  void run();
+  void check();
+  int report();
+
+private:
+  // set up
+  static PlatformConfig platform(const ScenarioOptions& opt, const Settings& s, const ScenarioReport& report);
+  void instrument();
+  void open_codec();
+  int init();
+  bool probe_card();
+  void hook_pcm();
+  void period_elapsed(snd_pcm_substream* s);
+  void start_threads();
+  // workload
+  int app();
+  void app_write_run(unsigned run, unsigned gen);
+  int control();
+  void play_run(unsigned r);
+  bool prepare(Run& run);
+  bool start(Run& run);
+  void play_periods(Run& run, kit::ExpectedLogs& injected);
+  void ram_stall(Run& run, kit::ExpectedLogs& injected);
+  bool pause_or_suspend(Run& run, bool suspend);
+  void stop(Run& run);
+  void close();
+  void account_stop_idle(const Run& run);
+  sc_core::sc_time rand_time(const sc_core::sc_time& lo, const sc_core::sc_time& hi);
+  // check
+  void check_run(Run& run, uint64_t* cursor);
+  // report
+  void verdict();
+  void rows();
+  void fields();
+  void trace_outputs();
+
+  const ScenarioOptions& opt_;
+  const Settings s_;
+  ScenarioReport& report_;
+  PlatformConfig cfg_;
+  System sys_;
+  AudioPort& port_;
+  kit::Workload work_;
+  Ctl ctl_;
+  kit::KThread app_, dmatest_;
+  de::dmatest_info dt_info_;
+  std::vector<Run> runs_;
+  kit::Samples trig_lat_, resume_lat_, irq_lat_, stop_idle_;
+  de::dmac_chan* audio_chan_ = nullptr;  // the C++ provider's channel (the C one keeps it private)
+  sc_core::sc_time last_irq_rise_;
+  bool irq_rise_unused_ = false;
+  std::mt19937 rng_;
+  uint64_t dma_tasklet_runs_ = 0, dma_tasklet_runs_in_ksoftirqd_ = 0;
+  uint64_t deferred_runs_ = 0, deferred_cancelled_ = 0, deferred_overwritten_ = 0;
+  dmacosim_i2s* i2s_ = nullptr;
+  snd_pcm_substream* ss_ = nullptr;
+  uint64_t total_pauses_ = 0, total_suspends_ = 0;
+  sc_core::sc_time t_resume_trigger_;
+  bool resume_pending_ = false;
+  sc_core::sc_time guard_;  // the control thread's bound on any one wait
+  sc_core::sc_time limit_;  // the run's bound in simulated time
+  std::string wav_;
+  bool wav_ok_ = true;
+  kit::RunTimes times_;
+  Totals tot_;
+};
+
+Audio::Audio(const ScenarioOptions& opt, const Settings& s, ScenarioReport& report)
+    : opt_(opt), s_(s), report_(report), cfg_(platform(opt, s, report)), sys_("sys", cfg_), port_(sys_.hw.audio),
+      work_(sys_), rng_(opt.seed) {
+  runs_.reserve(s_.cycles);
+  guard_ = s_.period_time * double(opt_.periods + 4) + sc_core::sc_time(50, sc_core::SC_MS);
+  // Upper bound of the simulated time: every run plus pauses, with margin.
+  limit_ = (s_.period_time * double(s_.run_periods + opt_.periods + 2) + sc_core::sc_time(5, sc_core::SC_MS)) *
+               double(s_.cycles) + sc_core::sc_time(1, sc_core::SC_SEC);
 }
 
+PlatformConfig Audio::platform(const ScenarioOptions& opt, const Settings& s, const ScenarioReport& report) {
+  PlatformConfig cfg = kit::platform_config(opt, report, "audio");
+  cfg.audio.fifo_depth = s.fifo_depth;
+  cfg.audio.watermark = s.watermark;
+  cfg.audio.single_requests = s.single_requests;
+  return cfg;
+}
 
+// ---- set up ----
 
-int run_audio(const ScenarioOptions& opt) {
-  ScenarioReport report("audio", opt);
-  report.add("driver", opt.driver);
+void Audio::set_up() {
+  instrument();
+  work_.start([this] { return init(); });
+  open_codec();
+}
 
-  // ---- options ----
-  if (!linux_c::dmac_driver_known(opt.driver)) {
-    fprintf(stderr, "audio: unknown driver '%s' (%s)\n", opt.driver.c_str(), linux_c::dmac_driver_names());
-    return 2;
-  }
-  PcmLockModel lock_model = PcmLockModel::Linux2_6_33;
-  {
-    const std::string a = scenario_string(opt, "alsa", "2.6.33");
-    if (a == "6.8") lock_model = PcmLockModel::Linux6_8;
-    else if (a != "2.6.33") {
-      fprintf(stderr, "audio: --alsa must be 2.6.33 or 6.8\n");
-      return 2;
-    }
-  }
-  const unsigned frame_bytes = 4;
-  if (opt.period_bytes < 64 || opt.period_bytes % 32 || opt.periods < 2 || opt.periods > 64 ||
-      opt.period_bytes * opt.periods > (512u << 10)) {
-    fprintf(stderr, "audio: --period-bytes must be a multiple of 32 (>= 64), --periods 2..64, buffer <= 512 KiB\n");
-    return 2;
-  }
-  const unsigned period_frames = opt.period_bytes / frame_bytes;
-  const unsigned cycles = std::max(1u, opt.start_stop);
-  const unsigned run_periods =
-      std::max(2u, unsigned(std::lround(opt.seconds * kRate / period_frames / cycles)));
-  const bool do_pause = scenario_uint(opt, "pause", 1) != 0;
-  const bool do_suspend = scenario_uint(opt, "suspend", 1) != 0;
-  const sc_core::sc_time period_time(double(period_frames) / kRate, sc_core::SC_SEC);
-  const sc_core::sc_time sample_period(1.0 / kRate, sc_core::SC_SEC);
-  PcmDmaTrigger dma_trigger = PcmDmaTrigger::Direct;
-  if (!pcm_dma_trigger_from_string(scenario_string(opt, "pcm-dma-trigger", "direct"), &dma_trigger)) {
-    fprintf(stderr, "audio: --pcm-dma-trigger must be direct, irq-enable, deferred-tasklet or deferred-work\n");
-    return 2;
-  }
-  const bool deferred_naive = scenario_uint(opt, "deferred-naive", 0) != 0;
-  const unsigned quick_stop = scenario_uint(opt, "quick-stop", 0);
-  const unsigned trigger_delay_us = scenario_uint(opt, "trigger-delay-us", 0);
-  net::softnet_load_params netrx;
-  netrx.percent = scenario_uint(opt, "netrx-load", 0);
-  if (netrx.percent > 100) {
-    fprintf(stderr, "audio: --netrx-load is a CPU share in percent (0..100)\n");
-    return 2;
-  }
-  netrx.interval = sc_core::sc_time(10, sc_core::SC_MS);
-  report.add("pcm_dma_trigger", std::string(pcm_dma_trigger_name(dma_trigger)));
-  report.add_bool("deferred_naive", deferred_naive);
-  report.add("netrx_load_percent", uint64_t(netrx.percent));
-
-  PlatformConfig cfg;
-  cfg.idle_skipping = opt.idle_skipping;
-  if (opt.trace) cfg.fst_path = report.out_path("audio.fst");
-  cfg.audio.fifo_depth = scenario_uint(opt, "fifo-depth", 16);
-  // Default watermark depth/4 (4 of 16) with 8-frame bursts; depth/2 plays as
-  // cleanly (ctest dmacosim.soak_audio_10k_watermark_8: 10^4 cycles, bit-exact).
-  cfg.audio.watermark = int(scenario_uint(opt, "watermark", cfg.audio.fifo_depth / 4));
-  cfg.audio.single_requests = scenario_uint(opt, "single-requests", 0) != 0;
-  const unsigned maxburst = scenario_uint(opt, "burst", cfg.audio.fifo_depth / 2);
-  System sys("sys", cfg);
-  AudioPort& port = sys.hw.audio;
-  const unsigned fifo_depth = port.config().fifo_depth;
-
-  Ctl ctl;
-  ctl.xrun_at = scenario_int(opt, "xrun-at", -1);
-  // The 2010 reproduction needs the stream lock to be HARDIRQ-safe, as it is on
-  // a real system as soon as the I2S error interrupt stops a stream: so the
-  // legacy-bh run injects one bus stall in run 1 by default (underrun -> I2S IRQ
-  // -> snd_pcm_stop in hardirq). The fixed driver under the very same stall is
-  // clean (ctest dmacosim.audio_virt_dma_same_stress_clean). --ram-stall-at=-1
-  // turns it off (then only V-BH-1 fires).
-  if (linux_c::dmac_driver_is_legacy(opt.driver)) ctl.ram_stall_at = 1;
-  ctl.ram_stall_at = scenario_int(opt, "ram-stall-at", ctl.ram_stall_at);
-  const bool memcpy_client = scenario_uint(opt, "memcpy-client", 1) != 0;
-  const unsigned memcpy_iterations = scenario_uint(opt, "memcpy-iterations", 50);
-  de::dmatest_info dt_info;
-  bool dt_done = !memcpy_client;
-  int dt_ret = 0;
-  std::vector<Run> runs;
-  runs.reserve(cycles);
-  Stats trig_lat, resume_lat, irq_lat, stop_idle;
-  de::dmac_chan* audio_chan = nullptr;
-  // stop -> DMA idle of the previous run: the channel's abort seen finished
-  // after its STOP trigger (read once the next prepare has synchronized).
-  auto account_stop_idle = [&](const Run& run) {
-    if (!audio_chan || !run.stopped || run.xrun || run.t_stop == sc_core::SC_ZERO_TIME) return;
-    if (audio_chan->abort_done_at >= run.t_stop) stop_idle.add((audio_chan->abort_done_at - run.t_stop).to_seconds() * 1e9);
-  };
-  sc_core::sc_time last_irq_rise;
-  bool irq_rise_unused = false;
-  std::mt19937 rng(opt.seed);
-  bool finished = false;
-  std::string setup_error;
-  std::string end_state;  // dmac_dbg_check_quiescent() before .remove
-  uint64_t dma_tasklet_runs = 0, dma_tasklet_runs_in_ksoftirqd = 0;
-  uint64_t deferred_runs = 0, deferred_cancelled = 0, deferred_overwritten = 0;
-  dmacosim_i2s* i2s = nullptr;
-  linux_c::DmacProvider dmac;  // the provider --driver names
-  snd_pcm_substream* ss = nullptr;
-  uint64_t total_pauses = 0, total_suspends = 0;
-  sc_core::sc_time t_resume_trigger;
-  bool resume_pending = false;
-
-  sys.hw.dmac.irq.on_change([&](bool level) {
+// GTKWave named markers for the interrupt lines; a DMA IRQ's rise starts the
+// "period IRQ -> callback" latency.
+void Audio::instrument() {
+  sys_.hw.dmac.irq.on_change([this](bool level) {
     if (level) {
-      last_irq_rise = sc_core::sc_time_stamp();
-      irq_rise_unused = true;
-      sys.hw.mark_first("DMA IRQ");
+      last_irq_rise_ = sc_core::sc_time_stamp();
+      irq_rise_unused_ = true;
+      sys_.hw.mark_first("DMA IRQ");
     }
   });
-  sys.hw.audio.irq_out().on_change([&](bool level) {
-    if (level) sys.hw.mark_first("I2S underrun IRQ");
+  port_.irq_out().on_change([this](bool level) {
+    if (level) sys_.hw.mark_first("I2S underrun IRQ");
   });
+}
 
-  auto rand_time = [&](const sc_core::sc_time& lo, const sc_core::sc_time& hi) {
-    std::uniform_real_distribution<double> d(0.0, 1.0);
-    return lo + (hi - lo) * d(rng);
-  };
-
-  // ---- the application (aplay) ----
-  auto app = [&]() -> int {
-    std::vector<uint32_t> buf;
-    unsigned gen_done = 0;
-    for (;;) {
-      wait_event(ctl.app_wq, ctl.quit || ctl.gen != gen_done);
-      if (ctl.quit) break;
-      gen_done = ctl.gen;
-      const unsigned run = ctl.run;
-      uint64_t written = 0;
-      snd_pcm_runtime* rt = ss->runtime;
-      for (;;) {
-        if (int(run) == ctl.xrun_at && written >= rt->buffer_size) {
-          // The application stalls: wait until the stream is no longer running.
-          wait_event(ctl.app_wq, ctl.quit || ctl.gen != gen_done ||
-                                     (rt->state != SNDRV_PCM_STATE_RUNNING && rt->state != SNDRV_PCM_STATE_PREPARED &&
-                                      rt->state != SNDRV_PCM_STATE_PAUSED));
-          break;
-        }
-        const snd_pcm_uframes_t n = period_frames;
-        buf.resize(n);
-        for (snd_pcm_uframes_t i = 0; i < n; ++i) buf[i] = audio_frame(run, written + i);
-        snd_pcm_sframes_t ret = snd_pcm_lib_write(ss, buf.data(), n);
-        if (ret > 0) {
-          written += uint64_t(ret);
-          wake_up(&ctl.ctl_wq);
-          continue;
-        }
-        if (ret == -PCM_ESTRPIPE) {  // suspended: wait for the resume (the control thread does it)
-          wait_event(ctl.app_wq, ctl.quit || rt->state != SNDRV_PCM_STATE_SUSPENDED);
-          if (ctl.quit) break;
-          continue;
-        }
-        if (ret == -PCM_EIO) ctl.app_error = "snd_pcm_lib_write timed out: playback write error (DMA or IRQ trouble?)";
-        break;  // -EBADFD (stopped), -EPIPE (xrun): this run is over
-      }
-      ctl.app_ended = gen_done;
-      wake_up(&ctl.ctl_wq);
-    }
-    ctl.app_done = true;
-    wake_up(&ctl.ctl_wq);
-    return 0;
-  };
-
-  // ---- the control thread (alsa-ctl) ----
-  auto control = [&]() -> int {
-    snd_pcm_runtime* rt = ss->runtime;
-    const sc_core::sc_time guard = period_time * double(opt.periods + 4) + sc_core::sc_time(50, sc_core::SC_MS);
-    for (unsigned r = 0; r < cycles && setup_error.empty(); ++r) {
-      runs.push_back(Run{});
-      Run& run = runs.back();
-      run.index = r;
-      // Faults this run injects on purpose: their log lines are labelled
-      // expected (the strict oracle fails the run on any other).
-      std::vector<std::unique_ptr<ExpectedLog>> injected;
-      auto inject = [&](LogLevel level, const char* needle, const std::string& why) {
-        injected.push_back(std::make_unique<ExpectedLog>(level, needle, why));
-      };
-      if (int(r) == ctl.xrun_at) {
-        const std::string why = strfmt("injected: the application stalls in run %u (--xrun-at)", r);
-        inject(LogLevel::Warn, "XRUN", why);
-        inject(LogLevel::Warn, "transmit FIFO underrun", why);
-      }
-      int err = snd_pcm_prepare(ss);
-      if (err < 0) {
-        setup_error = strfmt("snd_pcm_prepare failed (%d) in run %u", err, r);
-        break;
-      }
-      if (r > 0) account_stop_idle(runs[r - 1]);
-      ctl.run = r;
-      ctl.gen++;
-      wake_up(&ctl.app_wq);
-      if (!wait_until(ctl.ctl_wq, [&] { return rt->appl_ptr >= rt->buffer_size || !ctl.app_error.empty(); }, guard)) {
-        setup_error = strfmt("run %u: the application did not prefill the buffer", r);
-        break;
-      }
-      run.t_trigger = sc_core::sc_time_stamp();
-      run.codec_start = port.frames_out();  // the DAI's START moves it (not when cancelled)
-      run.quick = quick_stop && r % quick_stop == quick_stop - 1;
-      err = snd_pcm_start(ss);
-      if (err < 0) {
-        run.start_err = err;
-        setup_error = strfmt("run %u: snd_pcm_start failed (%d)", r, err);
-        break;
-      }
-      run.started = true;
-      // Pause and suspend plans (period index after which they happen).
-      std::uniform_int_distribution<unsigned> pick(1, run_periods - 1);
-      const unsigned pause_after = do_pause && r % 2 == 1 ? pick(rng) : ~0u;
-      const unsigned suspend_after = do_suspend && r % 5 == 2 ? pick(rng) : ~0u;
-      // A quick run stops right after its START, before anything sleeps (a
-      // deferred START is still queued then: the STOP must cancel it).
-      for (unsigned p = 1; p <= (run.quick ? 0 : run_periods); ++p) {
-        // The p-th period by position (hw_ptr, from the residue), not the p-th callback.
-        bool ok = wait_until(ctl.ctl_wq,
-                             [&] {
-                               return rt->hw_ptr >= snd_pcm_uframes_t(p) * period_frames ||
-                                      rt->state == SNDRV_PCM_STATE_XRUN || !ctl.app_error.empty();
-                             },
-                             guard);
-        if (!ok) {
-          setup_error = strfmt("run %u: period %u not reached within %.1f ms (hang)", r, p, guard.to_seconds() * 1e3);
-          break;
-        }
-        if (rt->state == SNDRV_PCM_STATE_XRUN || !ctl.app_error.empty()) break;
-        if (int(r) == ctl.ram_stall_at && p == 1) {
-          // Memory stall: every RAM access takes 2 ms. The DMA cannot refill
-          // the 16-frame FIFO (333 us), the port underruns, its IRQ handler
-          // stops the stream with XRUN (hardirq). Then the memory recovers.
-          run.ram_stall = true;
-          const std::string why = strfmt("injected: every RAM access takes 2 ms in run %u (--ram-stall-at)", r);
-          inject(LogLevel::Warn, "XRUN", why);
-          inject(LogLevel::Warn, "transmit FIFO underrun", why);
-          inject(LogLevel::Error, "[hang.read]", why);
-          const RamTiming normal = cfg.ram_timing;
-          RamTiming slow = normal;
-          slow.first_beat = sc_core::sc_time(2, sc_core::SC_MS);
-          sys.hw.ram.set_timing(slow);
-          wait_until(ctl.ctl_wq, [&] { return rt->state == SNDRV_PCM_STATE_XRUN; }, sc_core::sc_time(20, sc_core::SC_MS));
-          sys.hw.ram.set_timing(normal);
-          break;
-        }
-        if (p == pause_after || p == suspend_after) {
-          const bool susp = p == suspend_after;
-          sleep_for(rand_time(sc_core::SC_ZERO_TIME, period_time / 3));
-          err = susp ? snd_pcm_suspend(ss) : snd_pcm_pause(ss, true);
-          if (err < 0) {
-            setup_error = strfmt("run %u: %s failed (%d)", r, susp ? "suspend" : "pause push", err);
-            break;
-          }
-          sleep_for(rand_time(sc_core::sc_time(100, sc_core::SC_US), sc_core::sc_time(2, sc_core::SC_MS)));
-          t_resume_trigger = sc_core::sc_time_stamp();
-          resume_pending = true;
-          err = susp ? snd_pcm_resume(ss) : snd_pcm_pause(ss, false);
-          if (err < 0) {
-            setup_error = strfmt("run %u: %s failed (%d)", r, susp ? "resume" : "pause release", err);
-            break;
-          }
-          wake_up(&ctl.app_wq);  // an application waiting out a suspend retries now
-          (susp ? run.suspends : run.pauses)++;
-          (susp ? total_suspends : total_pauses)++;
-        }
-      }
-      if (!setup_error.empty()) break;
-      if (rt->state == SNDRV_PCM_STATE_RUNNING) {
-        if (!run.quick) sleep_for(rand_time(sc_core::SC_ZERO_TIME, period_time / 3));
-        snd_pcm_sframes_t avail = snd_pcm_avail(ss);  // updates hw_ptr from the residue
-        (void)avail;
-        run.hw_ptr_at_stop = rt->hw_ptr;
-      } else {
-        run.xrun = rt->state == SNDRV_PCM_STATE_XRUN;
-        run.hw_ptr_at_stop = rt->hw_ptr;
-      }
-      snd_pcm_drop(ss);
-      run.stopped = true;
-      wake_up(&ctl.app_wq);
-      // The application must have left its write of this run before the next
-      // prepare (one writer, two threads: the app's own synchronisation).
-      if (!wait_until(ctl.ctl_wq, [&] { return ctl.app_ended == ctl.gen || !ctl.app_error.empty(); }, guard)) {
-        setup_error = strfmt("run %u: the application did not return from its write after the stop", r);
-        break;
-      }
-    }
-    return 0;
-  };
-
-  sys.start_init([&]() -> int {
-    KFUNC("audio_init");
-    if (!dmac.probe(opt.driver, board::dmac_pdata(board::dmac_pool(2u << 20)), &setup_error)) {
-      sc_core::sc_stop();
-      return 1;
-    }
-    board::add_dma_slave_map();
-    dmacosim_i2s_platform_data ip = board::i2s_pdata();
-    ip.fifo_depth = fifo_depth;
-    ip.watermark = unsigned(cfg.audio.watermark);
-    ip.maxburst = maxburst;
-    ip.lock_model = lock_model;
-    ip.dma_trigger = dma_trigger;
-    ip.deferred_naive = deferred_naive;
-    ip.trigger_delay_us = trigger_delay_us;
-    i2s = dmacosim_i2s_probe(ip);
-    if (!i2s) {
-      setup_error = "dmacosim_i2s_probe failed";
-      sc_core::sc_stop();
-      return 1;
-    }
-    int err = snd_pcm_open_substream(i2s->pcm, SNDRV_PCM_STREAM_PLAYBACK, &ss);
-    struct snd_pcm_hw_params hp;
-    hp.period_bytes = opt.period_bytes;
-    hp.periods = opt.periods;
-    if (!err) err = snd_pcm_hw_params(ss, &hp);
-    if (err) {
-      setup_error = strfmt("PCM open/hw_params failed (%d)", err);
-      sc_core::sc_stop();
-      return 1;
-    }
-    // Instrumentation: trigger markers, codec indices, latencies.
-    // GTKWave named markers: the first trigger of each kind, the first sample
-    // at the codec, the first period interrupt and callback, the first underrun.
-    // The C++ provider's channel (stop -> DMA idle); the C one keeps it private.
-    if (dmac.cxx()) audio_chan = de::to_dmac_chan(snd_dmaengine_pcm_get_chan(ss));
-    ss->on_trigger_begin = [&](snd_pcm_substream*, int cmd) {
-      if (cmd == SNDRV_PCM_TRIGGER_STOP && !runs.empty()) runs.back().t_stop = sc_core::sc_time_stamp();
-      sys.hw.mark_first(std::string("trigger ") + snd_pcm_trigger_name(cmd));
-    };
-    ss->on_trigger = [&](snd_pcm_substream*, int cmd, int) { sys.hw.set_marker(uint8_t(0x10 | cmd)); };
-    i2s->on_dai_trigger = [&](int cmd) {
-      if (runs.empty()) return;
-      Run& run = runs.back();
-      const sc_core::sc_time now = sc_core::sc_time_stamp();
-      if (cmd == SNDRV_PCM_TRIGGER_START) {
-        run.codec_start = port.frames_out();
-        run.playing = true;
-        run.t_enable = now;
-        sys.hw.mark_first("first sample", uint64_t((now + sample_period).value()));
-        trig_lat.add((now + sample_period - run.t_trigger).to_seconds() * 1e9);
-      } else if (cmd == SNDRV_PCM_TRIGGER_STOP) {
-        run.codec_end = port.frames_out();
-        run.playing = false;
-      } else if ((cmd == SNDRV_PCM_TRIGGER_PAUSE_RELEASE || cmd == SNDRV_PCM_TRIGGER_RESUME) && resume_pending) {
-        resume_lat.add((now + sample_period - t_resume_trigger).to_seconds() * 1e9);
-        resume_pending = false;
-      }
-    };
-    ss->on_period_elapsed = [&](snd_pcm_substream* s) {
-      const sc_core::sc_time now = sc_core::sc_time_stamp();
-      if (irq_rise_unused) {  // merged periods (no new interrupt) are not sampled
-        irq_lat.add((now - last_irq_rise).to_seconds() * 1e9);
-        irq_rise_unused = false;
-      }
-      if (!runs.empty()) {
-        // Position as ALSA's update in snd_pcm_period_elapsed() reads it.
-        Run& run = runs.back();
-        run.callbacks++;
-        unsigned long flags;
-        snd_pcm_stream_lock_irqsave(s, flags);
-        const snd_pcm_uframes_t index = snd_dmaengine_pcm_pointer(s) / period_frames;
-        snd_pcm_stream_unlock_irqrestore(s, flags);
-        run.periods_by_position += (index + opt.periods - run.last_period_index) % opt.periods;
-        run.last_period_index = index;
-      }
-      sys.hw.mark_first("period_elapsed");
-      wake_up(&ctl.ctl_wq);
-    };
-    init_waitqueue_head(&ctl.ctl_wq);
-    init_waitqueue_head(&ctl.app_wq);
-    if (!net::softnet_load_start(netrx)) {
-      setup_error = "softnet_load_start failed";
-      sc_core::sc_stop();
-      return 1;
-    }
-    if (memcpy_client) {
-      // A second client of the same DMA controller in process context (IRQs
-      // on): dmatest memcpy on another channel, concurrent with the audio.
-      kthread_run(std::function<int()>([&]() -> int {
-        de::dmatest_params p;
-        p.test_buf_size = 4096;
-        p.iterations = memcpy_iterations;
-        p.max_channels = 1;
-        p.timeout = 100;
-        p.seed = opt.seed;
-        dt_ret = de::dmatest_run(p, &dt_info);
-        dt_done = true;
-        wake_up(&ctl.ctl_wq);
-        return 0;
-      }), "dmatest");
-    }
-    kthread_run(std::function<int()>(app), "aplay");
-    task_struct* c = kthread_run(std::function<int()>([&]() -> int {
-      control();
-      // Close: drop (nothing running), sync_stop, free the buffer, release the channel.
-      if (audio_chan) {
-        dma_tasklet_runs = audio_chan->vc.task.runs;
-        dma_tasklet_runs_in_ksoftirqd = audio_chan->vc.task.runs_in_ksoftirqd;
-      } else {  // C provider: its channels' tasklets together
-        dma_tasklet_runs = dmac.tasklet_runs();
-        dma_tasklet_runs_in_ksoftirqd = dmac.tasklet_runs_in_ksoftirqd();
-      }
-      if (i2s) {
-        deferred_runs = i2s->deferred_runs;
-        deferred_cancelled = i2s->deferred_cancelled;
-        deferred_overwritten = i2s->deferred_overwritten;
-      }
-      snd_pcm_release(ss);
-      if (!runs.empty()) account_stop_idle(runs.back());
-      audio_chan = nullptr;
-      net::softnet_load_stop();
-      ss = nullptr;
-      ctl.quit = true;
-      wake_up(&ctl.app_wq);
-      wait_until(ctl.ctl_wq, [&] { return ctl.app_done; }, sc_core::sc_time(1, sc_core::SC_SEC));
-      wait_until(ctl.ctl_wq, [&] { return dt_done; }, sc_core::sc_time(1, sc_core::SC_SEC));
-      // The drivers' .remove, the card first: they free what probe allocated (LeakSanitizer).
-      dmacosim_i2s_remove(i2s);
-      i2s = nullptr;
-      end_state = dmac.check_quiescent();  // strict oracle: nothing left running or pending
-      end_state += dmac.remove();
-      finished = true;
-      sc_core::sc_stop();
-      return 0;
-    }), "alsa-ctl");
-    (void)c;
-    return 0;
-  });
-
-  // Upper bound of the simulated time: every run plus pauses, with margin.
-  const sc_core::sc_time limit = (period_time * double(run_periods + opt.periods + 2) + sc_core::sc_time(5, sc_core::SC_MS)) *
-                                     double(cycles) + sc_core::sc_time(1, sc_core::SC_SEC);
-  // The codec's frames: checked and written as they play, not kept.
-  port.set_capture(false);
-  port.add_frame_sink([&](uint64_t, uint32_t frame, bool underrun) {
-    if (runs.empty() || !runs.back().playing) return;  // outside any run: the window check below finds it
-    Run& run = runs.back();
+// The codec's frames: checked and written as they play, not kept. The WAV
+// goes into --out (nothing is written without it).
+void Audio::open_codec() {
+  port_.set_capture(false);
+  port_.add_frame_sink([this](uint64_t, uint32_t frame, bool underrun) {
+    if (runs_.empty() || !runs_.back().playing) return;  // outside any run: the window check finds it
+    Run& run = runs_.back();
     if (underrun) {
       ++run.silent_tail;
       ++run.frames;
@@ -654,243 +374,596 @@ int run_audio(const ScenarioOptions& opt) {
     run.judge_silence();
     run.check(frame);
   });
-  // The WAV the codec plays goes into --out (nothing is written without it).
-  const std::string wav = report.out_path("audio.wav");
-  bool wav_ok = opt.out_dir.empty() || port.open_wav(wav);
-  simulate(opt, limit, [&] {
-    return strfmt("cycle %zu/%u, codec frames %llu", runs.size(), cycles, (unsigned long long)port.frames_out());
+  wav_ = report_.out_path("audio.wav");
+  wav_ok_ = opt_.out_dir.empty() || port_.open_wav(wav_);
+}
+
+int Audio::init() {
+  KFUNC("audio_init");
+  if (!work_.probe(opt_, board::dmac_pdata(board::dmac_pool(2u << 20)))) return 1;
+  board::add_dma_slave_map();
+  if (!probe_card()) return 1;
+  hook_pcm();
+  init_waitqueue_head(&ctl_.ctl_wq);
+  init_waitqueue_head(&ctl_.app_wq);
+  if (!net::softnet_load_start(s_.netrx)) return work_.setup_failed("softnet_load_start failed");
+  start_threads();
+  return 0;
+}
+
+// The I2S card on the board's i2s node, its PCM opened and configured.
+bool Audio::probe_card() {
+  dmacosim_i2s_platform_data ip = board::i2s_pdata();
+  ip.fifo_depth = port_.config().fifo_depth;
+  ip.watermark = unsigned(cfg_.audio.watermark);
+  ip.maxburst = s_.maxburst;
+  ip.lock_model = s_.lock_model;
+  ip.dma_trigger = s_.dma_trigger;
+  ip.deferred_naive = s_.deferred_naive;
+  ip.trigger_delay_us = s_.trigger_delay_us;
+  i2s_ = dmacosim_i2s_probe(ip);
+  if (!i2s_) {
+    work_.setup_failed("dmacosim_i2s_probe failed");
+    return false;
+  }
+  int err = snd_pcm_open_substream(i2s_->pcm, SNDRV_PCM_STREAM_PLAYBACK, &ss_);
+  struct snd_pcm_hw_params hp;
+  hp.period_bytes = opt_.period_bytes;
+  hp.periods = opt_.periods;
+  if (!err) err = snd_pcm_hw_params(ss_, &hp);
+  if (err) {
+    work_.setup_failed(strfmt("PCM open/hw_params failed (%d)", err));
+    return false;
+  }
+  return true;
+}
+
+// Instrumentation: trigger markers, codec indices, latencies. GTKWave named
+// markers: the first trigger of each kind, the first sample at the codec, the
+// first period interrupt and callback, the first underrun.
+void Audio::hook_pcm() {
+  if (work_.dmac().cxx()) audio_chan_ = de::to_dmac_chan(snd_dmaengine_pcm_get_chan(ss_));
+  ss_->on_trigger_begin = [this](snd_pcm_substream*, int cmd) {
+    if (cmd == SNDRV_PCM_TRIGGER_STOP && !runs_.empty()) runs_.back().t_stop = sc_core::sc_time_stamp();
+    sys_.hw.mark_first(std::string("trigger ") + snd_pcm_trigger_name(cmd));
+  };
+  ss_->on_trigger = [this](snd_pcm_substream*, int cmd, int) { sys_.hw.set_marker(uint8_t(0x10 | cmd)); };
+  i2s_->on_dai_trigger = [this](int cmd) {
+    if (runs_.empty()) return;
+    Run& run = runs_.back();
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    if (cmd == SNDRV_PCM_TRIGGER_START) {
+      run.codec_start = port_.frames_out();
+      run.playing = true;
+      run.t_enable = now;
+      sys_.hw.mark_first("first sample", uint64_t((now + s_.sample_period).value()));
+      trig_lat_.add((now + s_.sample_period - run.t_trigger).to_seconds() * 1e9);
+    } else if (cmd == SNDRV_PCM_TRIGGER_STOP) {
+      run.codec_end = port_.frames_out();
+      run.playing = false;
+    } else if ((cmd == SNDRV_PCM_TRIGGER_PAUSE_RELEASE || cmd == SNDRV_PCM_TRIGGER_RESUME) && resume_pending_) {
+      resume_lat_.add((now + s_.sample_period - t_resume_trigger_).to_seconds() * 1e9);
+      resume_pending_ = false;
+    }
+  };
+  ss_->on_period_elapsed = [this](snd_pcm_substream* s) { period_elapsed(s); };
+}
+
+// The period callback: the IRQ latency, and the periods crossed by position.
+void Audio::period_elapsed(snd_pcm_substream* s) {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (irq_rise_unused_) {  // merged periods (no new interrupt) are not sampled
+    irq_lat_.add((now - last_irq_rise_).to_seconds() * 1e9);
+    irq_rise_unused_ = false;
+  }
+  if (!runs_.empty()) {
+    // Position as ALSA's update in snd_pcm_period_elapsed() reads it.
+    Run& run = runs_.back();
+    run.callbacks++;
+    unsigned long flags;
+    snd_pcm_stream_lock_irqsave(s, flags);
+    const snd_pcm_uframes_t index = snd_dmaengine_pcm_pointer(s) / s_.period_frames;
+    snd_pcm_stream_unlock_irqrestore(s, flags);
+    run.periods_by_position += (index + opt_.periods - run.last_period_index) % opt_.periods;
+    run.last_period_index = index;
+  }
+  sys_.hw.mark_first("period_elapsed");
+  wake_up(&ctl_.ctl_wq);
+}
+
+void Audio::start_threads() {
+  if (s_.memcpy_client) {
+    // A second client of the same DMA controller in process context (IRQs
+    // on): dmatest memcpy on another channel, concurrent with the audio.
+    dmatest_.run("dmatest", [this] {
+      de::dmatest_params p;
+      p.test_buf_size = 4096;
+      p.iterations = s_.memcpy_iterations;
+      p.max_channels = 1;
+      p.timeout = 100;
+      p.seed = opt_.seed;
+      return de::dmatest_run(p, &dt_info_);
+    }, &ctl_.ctl_wq);
+  }
+  app_.run("aplay", [this] { return app(); }, &ctl_.ctl_wq);
+  kthread_run(std::function<int()>([this] { return control(); }), "alsa-ctl");
+}
+
+// ---- the application (aplay) ----
+
+int Audio::app() {
+  unsigned gen_done = 0;
+  for (;;) {
+    wait_event(ctl_.app_wq, ctl_.quit || ctl_.gen != gen_done);
+    if (ctl_.quit) break;
+    gen_done = ctl_.gen;
+    app_write_run(ctl_.run, gen_done);
+    ctl_.app_ended = gen_done;
+    wake_up(&ctl_.ctl_wq);
+  }
+  return 0;
+}
+
+// Fills the ring ahead of the hardware pointer until the run is over.
+void Audio::app_write_run(unsigned run, unsigned gen) {
+  std::vector<uint32_t> buf;
+  uint64_t written = 0;
+  snd_pcm_runtime* rt = ss_->runtime;
+  for (;;) {
+    if (int(run) == s_.xrun_at && written >= rt->buffer_size) {
+      // The application stalls: wait until the stream is no longer running.
+      wait_event(ctl_.app_wq, ctl_.quit || ctl_.gen != gen ||
+                                  (rt->state != SNDRV_PCM_STATE_RUNNING && rt->state != SNDRV_PCM_STATE_PREPARED &&
+                                   rt->state != SNDRV_PCM_STATE_PAUSED));
+      return;
+    }
+    const snd_pcm_uframes_t n = s_.period_frames;
+    buf.resize(n);
+    for (snd_pcm_uframes_t i = 0; i < n; ++i) buf[i] = audio_frame(run, written + i);
+    snd_pcm_sframes_t ret = snd_pcm_lib_write(ss_, buf.data(), n);
+    if (ret > 0) {
+      written += uint64_t(ret);
+      wake_up(&ctl_.ctl_wq);
+      continue;
+    }
+    if (ret == -PCM_ESTRPIPE) {  // suspended: wait for the resume (the control thread does it)
+      wait_event(ctl_.app_wq, ctl_.quit || rt->state != SNDRV_PCM_STATE_SUSPENDED);
+      if (ctl_.quit) return;
+      continue;
+    }
+    if (ret == -PCM_EIO) ctl_.app_error = "snd_pcm_lib_write timed out: playback write error (DMA or IRQ trouble?)";
+    return;  // -EBADFD (stopped), -EPIPE (xrun): this run is over
+  }
+}
+
+// ---- the control thread (alsa-ctl) ----
+
+int Audio::control() {
+  for (unsigned r = 0; r < s_.cycles && work_.ok(); ++r) play_run(r);
+  close();
+  return 0;
+}
+
+void Audio::play_run(unsigned r) {
+  runs_.push_back(Run{});
+  Run& run = runs_.back();
+  run.index = r;
+  // Faults this run injects on purpose: their log lines are labelled
+  // expected (the strict oracle fails the run on any other).
+  kit::ExpectedLogs injected;
+  if (int(r) == s_.xrun_at) {
+    const std::string why = strfmt("injected: the application stalls in run %u (--xrun-at)", r);
+    injected.add(LogLevel::Warn, "XRUN", why);
+    injected.add(LogLevel::Warn, "transmit FIFO underrun", why);
+  }
+  if (!prepare(run) || !start(run)) return;
+  play_periods(run, injected);
+  if (work_.ok()) stop(run);
+}
+
+// prepare (sync_stop -> dmaengine_synchronize), then the application's prefill.
+bool Audio::prepare(Run& run) {
+  const unsigned r = run.index;
+  snd_pcm_runtime* rt = ss_->runtime;
+  int err = snd_pcm_prepare(ss_);
+  if (err < 0) {
+    work_.fail(strfmt("snd_pcm_prepare failed (%d) in run %u", err, r));
+    return false;
+  }
+  if (r > 0) account_stop_idle(runs_[r - 1]);
+  ctl_.run = r;
+  ctl_.gen++;
+  wake_up(&ctl_.app_wq);
+  if (!wait_until(ctl_.ctl_wq, [&] { return rt->appl_ptr >= rt->buffer_size || !ctl_.app_error.empty(); }, guard_)) {
+    work_.fail(strfmt("run %u: the application did not prefill the buffer", r));
+    return false;
+  }
+  return true;
+}
+
+bool Audio::start(Run& run) {
+  run.t_trigger = sc_core::sc_time_stamp();
+  run.codec_start = port_.frames_out();  // the DAI's START moves it (not when cancelled)
+  run.quick = s_.quick_stop && run.index % s_.quick_stop == s_.quick_stop - 1;
+  const int err = snd_pcm_start(ss_);
+  if (err < 0) {
+    run.start_err = err;
+    work_.fail(strfmt("run %u: snd_pcm_start failed (%d)", run.index, err));
+    return false;
+  }
+  run.started = true;
+  return true;
+}
+
+// The run's periods, waited for by position (hw_ptr, from the residue), not
+// by callbacks; with the run's planned pause or suspend, or memory stall.
+void Audio::play_periods(Run& run, kit::ExpectedLogs& injected) {
+  const unsigned r = run.index;
+  snd_pcm_runtime* rt = ss_->runtime;
+  // Pause and suspend plans (period index after which they happen).
+  std::uniform_int_distribution<unsigned> pick(1, s_.run_periods - 1);
+  const unsigned pause_after = s_.pause && r % 2 == 1 ? pick(rng_) : ~0u;
+  const unsigned suspend_after = s_.suspend && r % 5 == 2 ? pick(rng_) : ~0u;
+  // A quick run stops right after its START, before anything sleeps (a
+  // deferred START is still queued then: the STOP must cancel it).
+  for (unsigned p = 1; p <= (run.quick ? 0 : s_.run_periods); ++p) {
+    const bool ok = wait_until(ctl_.ctl_wq,
+                               [&] {
+                                 return rt->hw_ptr >= snd_pcm_uframes_t(p) * s_.period_frames ||
+                                        rt->state == SNDRV_PCM_STATE_XRUN || !ctl_.app_error.empty();
+                               },
+                               guard_);
+    if (!ok) {
+      work_.fail(strfmt("run %u: period %u not reached within %.1f ms (hang)", r, p, guard_.to_seconds() * 1e3));
+      return;
+    }
+    if (rt->state == SNDRV_PCM_STATE_XRUN || !ctl_.app_error.empty()) return;
+    if (int(r) == s_.ram_stall_at && p == 1) {
+      ram_stall(run, injected);
+      return;
+    }
+    if ((p == pause_after || p == suspend_after) && !pause_or_suspend(run, p == suspend_after)) return;
+  }
+}
+
+// Memory stall: every RAM access takes 2 ms. The DMA cannot refill the
+// 16-frame FIFO (333 us), the port underruns, its IRQ handler stops the stream
+// with XRUN (hardirq). Then the memory recovers.
+void Audio::ram_stall(Run& run, kit::ExpectedLogs& injected) {
+  run.ram_stall = true;
+  const std::string why = strfmt("injected: every RAM access takes 2 ms in run %u (--ram-stall-at)", run.index);
+  injected.add(LogLevel::Warn, "XRUN", why);
+  injected.add(LogLevel::Warn, "transmit FIFO underrun", why);
+  injected.add(LogLevel::Error, "[hang.read]", why);
+  const RamTiming normal = cfg_.ram_timing;
+  RamTiming slow = normal;
+  slow.first_beat = sc_core::sc_time(2, sc_core::SC_MS);
+  sys_.hw.ram.set_timing(slow);
+  snd_pcm_runtime* rt = ss_->runtime;
+  wait_until(ctl_.ctl_wq, [&] { return rt->state == SNDRV_PCM_STATE_XRUN; }, sc_core::sc_time(20, sc_core::SC_MS));
+  sys_.hw.ram.set_timing(normal);
+}
+
+// PAUSE_PUSH/RELEASE or SUSPEND/RESUME, at random times within the period.
+bool Audio::pause_or_suspend(Run& run, bool susp) {
+  sleep_for(rand_time(sc_core::SC_ZERO_TIME, s_.period_time / 3));
+  int err = susp ? snd_pcm_suspend(ss_) : snd_pcm_pause(ss_, true);
+  if (err < 0) {
+    work_.fail(strfmt("run %u: %s failed (%d)", run.index, susp ? "suspend" : "pause push", err));
+    return false;
+  }
+  sleep_for(rand_time(sc_core::sc_time(100, sc_core::SC_US), sc_core::sc_time(2, sc_core::SC_MS)));
+  t_resume_trigger_ = sc_core::sc_time_stamp();
+  resume_pending_ = true;
+  err = susp ? snd_pcm_resume(ss_) : snd_pcm_pause(ss_, false);
+  if (err < 0) {
+    work_.fail(strfmt("run %u: %s failed (%d)", run.index, susp ? "resume" : "pause release", err));
+    return false;
+  }
+  wake_up(&ctl_.app_wq);  // an application waiting out a suspend retries now
+  (susp ? run.suspends : run.pauses)++;
+  (susp ? total_suspends_ : total_pauses_)++;
+  return true;
+}
+
+// STOP (snd_pcm_drop) a random time (< 1/3 period) after the last period, so
+// the position at the stop says how many periods elapsed.
+void Audio::stop(Run& run) {
+  snd_pcm_runtime* rt = ss_->runtime;
+  if (rt->state == SNDRV_PCM_STATE_RUNNING) {
+    if (!run.quick) sleep_for(rand_time(sc_core::SC_ZERO_TIME, s_.period_time / 3));
+    (void)snd_pcm_avail(ss_);  // updates hw_ptr from the residue
+  } else {
+    run.xrun = rt->state == SNDRV_PCM_STATE_XRUN;
+  }
+  run.hw_ptr_at_stop = rt->hw_ptr;
+  snd_pcm_drop(ss_);
+  run.stopped = true;
+  wake_up(&ctl_.app_wq);
+  // The application must have left its write of this run before the next
+  // prepare (one writer, two threads: the app's own synchronisation).
+  if (!wait_until(ctl_.ctl_wq, [&] { return ctl_.app_ended == ctl_.gen || !ctl_.app_error.empty(); }, guard_))
+    work_.fail(strfmt("run %u: the application did not return from its write after the stop", run.index));
+}
+
+// Close: drop (nothing running), sync_stop, free the buffer, release the
+// channel; the other threads end; the drivers' .remove.
+void Audio::close() {
+  if (audio_chan_) {
+    dma_tasklet_runs_ = audio_chan_->vc.task.runs;
+    dma_tasklet_runs_in_ksoftirqd_ = audio_chan_->vc.task.runs_in_ksoftirqd;
+  } else {  // C provider: its channels' tasklets together
+    dma_tasklet_runs_ = work_.dmac().tasklet_runs();
+    dma_tasklet_runs_in_ksoftirqd_ = work_.dmac().tasklet_runs_in_ksoftirqd();
+  }
+  if (i2s_) {
+    deferred_runs_ = i2s_->deferred_runs;
+    deferred_cancelled_ = i2s_->deferred_cancelled;
+    deferred_overwritten_ = i2s_->deferred_overwritten;
+  }
+  snd_pcm_release(ss_);
+  if (!runs_.empty()) account_stop_idle(runs_.back());
+  audio_chan_ = nullptr;
+  net::softnet_load_stop();
+  ss_ = nullptr;
+  ctl_.quit = true;
+  wake_up(&ctl_.app_wq);
+  app_.join(sc_core::sc_time(1, sc_core::SC_SEC));
+  dmatest_.join(sc_core::sc_time(1, sc_core::SC_SEC));
+  // The drivers' .remove, the card first: they free what probe allocated (LeakSanitizer).
+  dmacosim_i2s_remove(i2s_);
+  i2s_ = nullptr;
+  work_.finish();
+}
+
+// stop -> DMA idle of a run: the channel's abort seen finished after its STOP
+// trigger (read once the next prepare has synchronized).
+void Audio::account_stop_idle(const Run& run) {
+  if (!audio_chan_ || !run.stopped || run.xrun || run.t_stop == sc_core::SC_ZERO_TIME) return;
+  if (audio_chan_->abort_done_at >= run.t_stop)
+    stop_idle_.add((audio_chan_->abort_done_at - run.t_stop).to_seconds() * 1e9);
+}
+
+sc_core::sc_time Audio::rand_time(const sc_core::sc_time& lo, const sc_core::sc_time& hi) {
+  std::uniform_real_distribution<double> d(0.0, 1.0);
+  return lo + (hi - lo) * d(rng_);
+}
+
+void Audio::run() {
+  simulate(opt_, limit_, [this] {
+    return strfmt("cycle %zu/%u, codec frames %llu", runs_.size(), s_.cycles, (unsigned long long)port_.frames_out());
   });
-  const double sim_s = sc_core::sc_time_stamp().to_seconds();
-  const double wall = report.wall_seconds();
-  const uint64_t cycles_sim = sys.hw.dmac.cycles();
+  times_ = kit::run_times(report_, sys_);
+}
 
-  // ---- checks ----
-  const uint64_t played = port.frames_out();
-  bool data_ok = true;
-  std::string first_mismatch;
-  uint64_t matched = 0;
-  uint64_t periods_elapsed = 0, callbacks = 0, periods_by_position = 0;
-  std::string first_bad_count;
-  unsigned xruns_seen = 0;
+// ---- check ----
+
+void Audio::check() {
+  tot_.played = port_.frames_out();
   uint64_t cursor = 0;
-  uint64_t injected_underruns = 0, all_callbacks = 0;
-  for (Run& run : runs) {
-    all_callbacks += run.callbacks;
-    if (!run.started) continue;
-    if (!run.xrun) {
-      callbacks += run.callbacks;
-      periods_by_position += run.periods_by_position;
-    }
-    const uint64_t end = run.stopped ? run.codec_end : played;
-    if (run.xrun) ++xruns_seen;
-    if (run.codec_start != cursor && data_ok) {
-      data_ok = false;
-      first_mismatch = strfmt("run %u: the codec played %llu frames outside any run before it", run.index,
-                              (unsigned long long)(run.codec_start - cursor));
-    }
-    const uint64_t window = run.frames;  // played while its transmitter was on
-    if (run.ram_stall) {  // trailing underrun silence of the injected stall is expected
-      injected_underruns += run.silent_tail;
-      run.frames -= run.silent_tail;
-      run.silent_tail = 0;
-    }
-    run.judge_silence();
-    const uint64_t len = run.frames;
-    matched += run.matched;
-    if (data_ok && !run.mismatch.empty()) {
-      data_ok = false;
-      first_mismatch = run.mismatch;
-    }
-    if (data_ok && end - run.codec_start != window) {
-      data_ok = false;
-      first_mismatch = strfmt("run %u: %llu codec frames between its START and STOP, %llu checked", run.index,
-                              (unsigned long long)(end - run.codec_start), (unsigned long long)window);
-    }
-    if (len == 0 && data_ok && !run.quick) {
-      data_ok = false;
-      first_mismatch = strfmt("run %u: the codec played nothing", run.index);
-    }
-    const snd_pcm_uframes_t hw = run.hw_ptr_at_stop;
-    if (run.stopped && !run.xrun && data_ok && (len > hw + 2 || hw > len + fifo_depth + fifo_depth / 2)) {
-      data_ok = false;
-      first_mismatch = strfmt("run %u: codec played %llu frames but the DMA pointer says %lu", run.index,
-                              (unsigned long long)len, hw);
-    }
-    if (!run.xrun) {
-      periods_elapsed += hw / period_frames;
-      if (run.stopped && first_bad_count.empty() &&
-          ((run.callbacks == 0 && !run.quick) || run.callbacks > hw / period_frames || run.periods_by_position != hw / period_frames))
-        first_bad_count = strfmt("run %u: %llu callbacks, %llu periods by position at the callbacks, %lu at the stop",
-                                 run.index, (unsigned long long)run.callbacks,
-                                 (unsigned long long)run.periods_by_position, hw / period_frames);
-    }
-    cursor = end;
-  }
-  if (cursor != played && data_ok) {
-    data_ok = false;
-    first_mismatch = strfmt("the codec played %llu frames after the last stop", (unsigned long long)(played - cursor));
-  }
-  const bool underrun_free = port.underrun_count() == injected_underruns;
-  const bool bit_exact = data_ok && underrun_free && !runs.empty();
+  for (Run& run : runs_) check_run(run, &cursor);
+  if (cursor != tot_.played)
+    tot_.mismatch(strfmt("the codec played %llu frames after the last stop", (unsigned long long)(tot_.played - cursor)));
+  tot_.underrun_free = port_.underrun_count() == tot_.injected_underruns;
+  tot_.bit_exact = tot_.mismatch.ok() && tot_.underrun_free && !runs_.empty();
+}
 
-  auto& ld = sys.kernel.lockdep();
-  const auto& reps = ld.reports();
-  const uint64_t dma_irqs = sys.kernel.irq_count(kIrqDma);
-  const uint64_t xruns = xruns_seen;  // 0 when the card was not probed (no run)
+// One run: its frames (the prefix of its signal, contiguous with the runs
+// before it) and its periods (by position at the callbacks = at the stop).
+void Audio::check_run(Run& run, uint64_t* cursor) {
+  tot_.all_callbacks += run.callbacks;
+  if (!run.started) return;
+  if (!run.xrun) {
+    tot_.callbacks += run.callbacks;
+    tot_.periods_by_position += run.periods_by_position;
+  }
+  const uint64_t end = run.stopped ? run.codec_end : tot_.played;
+  if (run.xrun) ++tot_.xruns_seen;
+  if (run.codec_start != *cursor)
+    tot_.mismatch(strfmt("run %u: the codec played %llu frames outside any run before it", run.index,
+                         (unsigned long long)(run.codec_start - *cursor)));
+  const uint64_t window = run.frames;  // played while its transmitter was on
+  if (run.ram_stall) {  // trailing underrun silence of the injected stall is expected
+    tot_.injected_underruns += run.silent_tail;
+    run.frames -= run.silent_tail;
+    run.silent_tail = 0;
+  }
+  run.judge_silence();
+  const uint64_t len = run.frames;
+  tot_.matched += run.matched;
+  if (!run.mismatch.empty()) tot_.mismatch(run.mismatch);
+  if (end - run.codec_start != window)
+    tot_.mismatch(strfmt("run %u: %llu codec frames between its START and STOP, %llu checked", run.index,
+                         (unsigned long long)(end - run.codec_start), (unsigned long long)window));
+  if (len == 0 && !run.quick) tot_.mismatch(strfmt("run %u: the codec played nothing", run.index));
+  const snd_pcm_uframes_t hw = run.hw_ptr_at_stop;
+  const unsigned fifo_depth = port_.config().fifo_depth;
+  if (run.stopped && !run.xrun && (len > hw + 2 || hw > len + fifo_depth + fifo_depth / 2))
+    tot_.mismatch(strfmt("run %u: codec played %llu frames but the DMA pointer says %lu", run.index,
+                         (unsigned long long)len, hw));
+  if (run.xrun) {
+    *cursor = end;
+    return;
+  }
+  const uint64_t periods = hw / s_.period_frames;
+  tot_.periods_elapsed += periods;
+  if (run.stopped && tot_.first_bad_count.empty() &&
+      ((run.callbacks == 0 && !run.quick) || run.callbacks > periods || run.periods_by_position != periods))
+    tot_.first_bad_count = strfmt("run %u: %llu callbacks, %llu periods by position at the callbacks, %lu at the stop",
+                                  run.index, (unsigned long long)run.callbacks,
+                                  (unsigned long long)run.periods_by_position, hw / s_.period_frames);
+  *cursor = end;
+}
 
-  // ---- verdict ----
-  if (sys.kernel.fatal()) report.fail("kernel: " + sys.kernel.fatal_message());
-  if (!end_state.empty()) report.fail("DMA not quiescent at the end of the run:\n" + end_state);
-  if (!setup_error.empty()) report.fail(setup_error);
-  if (!ctl.app_error.empty()) report.fail(ctl.app_error);
-  if (!finished && setup_error.empty() && !sys.kernel.fatal())
-    report.fail_hang(strfmt("simulation hang: the control thread did not finish within %.3f s simulated", limit.to_seconds()), sys.kernel.hang_dumps());
-  if (runs.size() < cycles && setup_error.empty() && !sys.kernel.fatal())
-    report.fail(strfmt("only %zu of %u start/stop cycles ran", runs.size(), cycles));
-  if (!data_ok) report.fail("data mismatch: " + first_mismatch);
-  if (!underrun_free) report.fail(strfmt("%u underruns at the codec", port.underrun_count()));
-  if (port.overflow_count()) report.fail(strfmt("%u FIFO overflows", port.overflow_count()));
+// ---- report ----
+
+int Audio::report() {
+  verdict();
+  wav_ok_ = port_.close_wav() && wav_ok_;
+  if (!wav_ok_) report_.io_fail("could not write " + wav_);
+  rows();
+  fields();
+  if (opt_.trace) trace_outputs();
+  return report_.finish();
+}
+
+void Audio::verdict() {
+  work_.report_outcome(report_, strfmt("simulation hang: the control thread did not finish within %.3f s simulated",
+                                       limit_.to_seconds()),
+                       ctl_.app_error);
+  if (runs_.size() < s_.cycles && work_.ran())
+    report_.fail(strfmt("only %zu of %u start/stop cycles ran", runs_.size(), s_.cycles));
+  if (!tot_.mismatch.ok()) report_.fail("data mismatch: " + tot_.mismatch.first());
+  if (!tot_.underrun_free) report_.fail(strfmt("%u underruns at the codec", port_.underrun_count()));
+  if (port_.overflow_count()) report_.fail(strfmt("%u FIFO overflows", port_.overflow_count()));
   // By position: every elapsed period was seen at the callbacks; a callback
   // may stand for several periods but never for none.
-  if (periods_by_position != periods_elapsed || callbacks > periods_elapsed || !first_bad_count.empty())
-    report.fail(strfmt("period accounting: %llu periods by position at the callbacks, %llu elapsed at the stops, "
-                       "%llu callbacks (%s)",
-                       (unsigned long long)periods_by_position, (unsigned long long)periods_elapsed,
-                       (unsigned long long)callbacks, first_bad_count.c_str()));
-  if (ctl.xrun_at >= 0 && int(runs.size()) > ctl.xrun_at && !runs[size_t(ctl.xrun_at)].xrun)
-    report.fail(strfmt("run %d: the requested application stall did not end in an xrun", ctl.xrun_at));
+  if (tot_.periods_by_position != tot_.periods_elapsed || tot_.callbacks > tot_.periods_elapsed ||
+      !tot_.first_bad_count.empty())
+    report_.fail(strfmt("period accounting: %llu periods by position at the callbacks, %llu elapsed at the stops, "
+                        "%llu callbacks (%s)",
+                        (unsigned long long)tot_.periods_by_position, (unsigned long long)tot_.periods_elapsed,
+                        (unsigned long long)tot_.callbacks, tot_.first_bad_count.c_str()));
+  if (s_.xrun_at >= 0 && int(runs_.size()) > s_.xrun_at && !runs_[size_t(s_.xrun_at)].xrun)
+    report_.fail(strfmt("run %d: the requested application stall did not end in an xrun", s_.xrun_at));
   unsigned xruns_expected = 0;
-  for (const Run& run : runs) xruns_expected += run.xrun && (int(run.index) == ctl.xrun_at || run.ram_stall);
-  if (xruns_seen > xruns_expected) report.fail(strfmt("%u unexpected xruns", xruns_seen - xruns_expected));
-  if (ctl.ram_stall_at >= 0 && int(runs.size()) > ctl.ram_stall_at && !runs[size_t(ctl.ram_stall_at)].xrun)
-    report.fail(strfmt("run %d: the injected memory stall did not end in an xrun", ctl.ram_stall_at));
-  if (memcpy_client && (dt_ret != 0 || dt_info.total_failures || !dt_info.all_threads_finished))
-    report.fail(strfmt("memcpy client (dmatest): ret %d, %u/%u failures", dt_ret, dt_info.total_failures,
-                       dt_info.total_tests));
-  for (const LockReport& r : reps) {
-    std::string ctxs;
-    for (auto& c : r.contexts) ctxs += (ctxs.empty() ? "" : " | ") + c;
-    report.fail("validator " + r.rule + ": " + r.headline + (ctxs.empty() ? "" : " [" + ctxs + "]"));
-  }
+  for (const Run& run : runs_) xruns_expected += run.xrun && (int(run.index) == s_.xrun_at || run.ram_stall);
+  if (tot_.xruns_seen > xruns_expected) report_.fail(strfmt("%u unexpected xruns", tot_.xruns_seen - xruns_expected));
+  if (s_.ram_stall_at >= 0 && int(runs_.size()) > s_.ram_stall_at && !runs_[size_t(s_.ram_stall_at)].xrun)
+    report_.fail(strfmt("run %d: the injected memory stall did not end in an xrun", s_.ram_stall_at));
+  if (s_.memcpy_client && (dmatest_.ret() != 0 || dt_info_.total_failures || !dt_info_.all_threads_finished))
+    report_.fail(strfmt("memcpy client (dmatest): ret %d, %u/%u failures", dmatest_.ret(), dt_info_.total_failures,
+                        dt_info_.total_tests));
+  kit::fail_validator(report_, sys_.kernel.lockdep().reports());
+}
 
-  // ---- outputs ----
-  wav_ok = port.close_wav() && wav_ok;
-  if (!wav_ok) report.io_fail("could not write " + wav);
+void Audio::rows() {
+  report_.row("driver / ALSA lock model", opt_.driver + " / " + pcm_lock_model_name(s_.lock_model));
+  report_.row("ring", strfmt("%u periods x %u bytes (%u frames), %u periods per run", opt_.periods, opt_.period_bytes,
+                             s_.period_frames, s_.run_periods));
+  report_.row("start/stop cycles", strfmt("%zu of %u (pauses %llu, suspends %llu, xruns %u)", runs_.size(), s_.cycles,
+                                          (unsigned long long)total_pauses_, (unsigned long long)total_suspends_,
+                                          tot_.xruns_seen));
+  report_.row("frames played / expected", strfmt("%llu / %llu (%s)", (unsigned long long)tot_.matched,
+                                                 (unsigned long long)tot_.played,
+                                                 tot_.bit_exact ? "bit-exact" : "NOT bit-exact"));
+  report_.row("periods elapsed / by position / callbacks",
+              strfmt("%llu / %llu / %llu", (unsigned long long)tot_.periods_elapsed,
+                     (unsigned long long)tot_.periods_by_position, (unsigned long long)tot_.callbacks));
+  report_.row("DMA IRQs taken", std::to_string(sys_.kernel.irq_count(kIrqDma)));
+  report_.row("underruns", strfmt("%u (%llu injected by the memory stall)", port_.underrun_count(),
+                                  (unsigned long long)tot_.injected_underruns));
+  if (s_.memcpy_client)
+    report_.row("memcpy client (dmatest)", strfmt("%u tests, %u failures on %u channel(s)", dt_info_.total_tests,
+                                                  dt_info_.total_failures, dt_info_.channels));
+  kit::row_validator(report_, sys_.kernel.lockdep().reports());
+  report_.row("PCM trigger's DMA calls",
+              strfmt("%s%s", pcm_dma_trigger_name(s_.dma_trigger), s_.deferred_naive ? " (naive)" : ""));
+  report_.row("trigger -> first sample", trig_lat_.text());
+  report_.row("stop -> DMA idle", stop_idle_.text());
+  report_.row("release/resume -> sample", resume_lat_.text());
+  report_.row("period IRQ -> callback", irq_lat_.text());
+  kit::row_times(report_, times_);
+  report_.row("WAV", opt_.out_dir.empty() ? "not written (no --out)" : wav_ok_ ? wav_ : "not written");
+  if (!opt_.out_dir.empty()) report_.row("log", report_.out_path("dmacosim.log"));
+  const kernel::cpu_time_stats ct = sys_.kernel.cpu_times();
+  report_.row("CPU time hardirq / softirq / task",
+              strfmt("%.2f / %.2f / %.2f ms (softirq in ksoftirqd %.2f ms)", ct.hardirq.to_seconds() * 1e3,
+                     ct.softirq.to_seconds() * 1e3, ct.task.to_seconds() * 1e3,
+                     ct.softirq_in_ksoftirqd.to_seconds() * 1e3));
+  report_.row("DMA tasklet runs (in ksoftirqd)", strfmt("%llu (%llu)", (unsigned long long)dma_tasklet_runs_,
+                                                       (unsigned long long)dma_tasklet_runs_in_ksoftirqd_));
+  const net::softnet_stats& ns = net::softnet_statistics();
+  if (s_.netrx.percent)
+    report_.row("network receive load", strfmt("%u %%: %llu packets, NET_RX %llu runs (%llu in ksoftirqd)",
+                                               s_.netrx.percent, (unsigned long long)ns.packets_processed,
+                                               (unsigned long long)ns.net_rx_runs,
+                                               (unsigned long long)ns.net_rx_in_ksoftirqd));
+}
 
-  const double cyc_per_s = wall > 0 ? double(cycles_sim) / wall : 0;
-  report.row("driver / ALSA lock model", opt.driver + " / " + pcm_lock_model_name(lock_model));
-  report.row("ring", strfmt("%u periods x %u bytes (%u frames), %u periods per run", opt.periods, opt.period_bytes,
-                            period_frames, run_periods));
-  report.row("start/stop cycles", strfmt("%zu of %u (pauses %llu, suspends %llu, xruns %u)", runs.size(), cycles,
-                                         (unsigned long long)total_pauses, (unsigned long long)total_suspends,
-                                         xruns_seen));
-  report.row("frames played / expected", strfmt("%llu / %llu (%s)", (unsigned long long)matched, (unsigned long long)played,
-                                                 bit_exact ? "bit-exact" : "NOT bit-exact"));
-  report.row("periods elapsed / by position / callbacks",
-             strfmt("%llu / %llu / %llu", (unsigned long long)periods_elapsed,
-                    (unsigned long long)periods_by_position, (unsigned long long)callbacks));
-  report.row("DMA IRQs taken", std::to_string(dma_irqs));
-  report.row("underruns", strfmt("%u (%llu injected by the memory stall)", port.underrun_count(),
-                                 (unsigned long long)injected_underruns));
-  if (memcpy_client)
-    report.row("memcpy client (dmatest)", strfmt("%u tests, %u failures on %u channel(s)", dt_info.total_tests,
-                                                 dt_info.total_failures, dt_info.channels));
-  report.row("validator reports", std::to_string(reps.size()));
-  for (const LockReport& r : reps) report.row("  " + r.rule, r.headline);
-  report.row("PCM trigger's DMA calls", strfmt("%s%s", pcm_dma_trigger_name(dma_trigger),
-                                               deferred_naive ? " (naive)" : ""));
-  report.row("trigger -> first sample", trig_lat.text());
-  report.row("stop -> DMA idle", stop_idle.text());
-  report.row("release/resume -> sample", resume_lat.text());
-  report.row("period IRQ -> callback", irq_lat.text());
-  report.row("simulated time", strfmt("%.6f s", sim_s));
-  report.row("wall time", strfmt("%.2f s (%.2f M simulated DMA cycles/s)", wall, cyc_per_s / 1e6));
-  report.row("WAV", opt.out_dir.empty() ? "not written (no --out)" : wav_ok ? wav : "not written");
-  if (!opt.out_dir.empty()) report.row("log", report.out_path("dmacosim.log"));
-
-  report.add("alsa_lock_model", std::string(pcm_lock_model_name(lock_model)));
-  report.add("period_bytes", uint64_t(opt.period_bytes));
-  report.add("periods", uint64_t(opt.periods));
-  report.add("periods_per_run", uint64_t(run_periods));
-  report.add("start_stop_cycles", uint64_t(runs.size()));
-  report.add("pauses", total_pauses);
-  report.add("suspends", total_suspends);
-  report.add("frames_played", uint64_t(matched));
-  report.add("frames_expected", played);
-  report.add("underruns", uint64_t(port.underrun_count()));
-  report.add("overflows", uint64_t(port.overflow_count()));
-  report.add("xruns", uint64_t(xruns));
-  report.add("period_irqs", callbacks);
-  report.add("period_callbacks_total", all_callbacks);
-  report.add("injected_underruns", injected_underruns);
-  report.add("memcpy_tests", uint64_t(dt_info.total_tests));
-  report.add("memcpy_failures", uint64_t(dt_info.total_failures));
-  report.add("periods_elapsed", periods_elapsed);
-  report.add("periods_by_position", periods_by_position);
-  report.add("dma_irqs", dma_irqs);
-  report.add_raw_json("validator_reports", ScenarioReport::json_reports(reps));
-  report.add_raw_json("trigger_latency_ns", trig_lat.json());
-  report.add_raw_json("trigger_latency_samples_ns", trig_lat.samples_json());
-  report.add_raw_json("stop_to_idle_ns", stop_idle.json());
-  {
-    const kernel::cpu_time_stats ct = sys.kernel.cpu_times();
-    auto ns = [](const sc_core::sc_time& t) { return strfmt("%.0f", t.to_seconds() * 1e9); };
-    report.add_raw_json("cpu_ns", "{\"hardirq\": " + ns(ct.hardirq) + ", \"softirq\": " + ns(ct.softirq) +
-                                      ", \"softirq_in_ksoftirqd\": " + ns(ct.softirq_in_ksoftirqd) +
-                                      ", \"task\": " + ns(ct.task) + ", \"idle\": " + ns(ct.idle) + "}");
-    report.row("CPU time hardirq / softirq / task", strfmt("%.2f / %.2f / %.2f ms (softirq in ksoftirqd %.2f ms)",
-                                                           ct.hardirq.to_seconds() * 1e3, ct.softirq.to_seconds() * 1e3,
-                                                           ct.task.to_seconds() * 1e3,
-                                                           ct.softirq_in_ksoftirqd.to_seconds() * 1e3));
-  }
-  report.add("dma_tasklet_runs", dma_tasklet_runs);
-  report.add("dma_tasklet_runs_in_ksoftirqd", dma_tasklet_runs_in_ksoftirqd);
-  report.row("DMA tasklet runs (in ksoftirqd)", strfmt("%llu (%llu)", (unsigned long long)dma_tasklet_runs,
-                                                      (unsigned long long)dma_tasklet_runs_in_ksoftirqd));
+void Audio::fields() {
+  report_.add("alsa_lock_model", std::string(pcm_lock_model_name(s_.lock_model)));
+  report_.add("period_bytes", uint64_t(opt_.period_bytes));
+  report_.add("periods", uint64_t(opt_.periods));
+  report_.add("periods_per_run", uint64_t(s_.run_periods));
+  report_.add("start_stop_cycles", uint64_t(runs_.size()));
+  report_.add("pauses", total_pauses_);
+  report_.add("suspends", total_suspends_);
+  report_.add("frames_played", uint64_t(tot_.matched));
+  report_.add("frames_expected", tot_.played);
+  report_.add("underruns", uint64_t(port_.underrun_count()));
+  report_.add("overflows", uint64_t(port_.overflow_count()));
+  report_.add("xruns", uint64_t(tot_.xruns_seen));  // 0 when the card was not probed (no run)
+  report_.add("period_irqs", tot_.callbacks);
+  report_.add("period_callbacks_total", tot_.all_callbacks);
+  report_.add("injected_underruns", tot_.injected_underruns);
+  report_.add("memcpy_tests", uint64_t(dt_info_.total_tests));
+  report_.add("memcpy_failures", uint64_t(dt_info_.total_failures));
+  report_.add("periods_elapsed", tot_.periods_elapsed);
+  report_.add("periods_by_position", tot_.periods_by_position);
+  report_.add("dma_irqs", sys_.kernel.irq_count(kIrqDma));
+  report_.add_raw_json("validator_reports", ScenarioReport::json_reports(sys_.kernel.lockdep().reports()));
+  report_.add_raw_json("trigger_latency_ns", trig_lat_.json());
+  report_.add_raw_json("trigger_latency_samples_ns", trig_lat_.samples_json());
+  report_.add_raw_json("stop_to_idle_ns", stop_idle_.json());
+  const kernel::cpu_time_stats ct = sys_.kernel.cpu_times();
+  auto ns = [](const sc_core::sc_time& t) { return strfmt("%.0f", t.to_seconds() * 1e9); };
+  report_.add_raw_json("cpu_ns", "{\"hardirq\": " + ns(ct.hardirq) + ", \"softirq\": " + ns(ct.softirq) +
+                                     ", \"softirq_in_ksoftirqd\": " + ns(ct.softirq_in_ksoftirqd) +
+                                     ", \"task\": " + ns(ct.task) + ", \"idle\": " + ns(ct.idle) + "}");
+  report_.add("dma_tasklet_runs", dma_tasklet_runs_);
+  report_.add("dma_tasklet_runs_in_ksoftirqd", dma_tasklet_runs_in_ksoftirqd_);
   uint64_t quick_stops = 0;
-  for (const Run& run : runs) quick_stops += run.quick && run.stopped;
-  report.add("quick_stops", quick_stops);
-  report.add("deferred_runs", deferred_runs);
-  report.add("deferred_cancelled", deferred_cancelled);
-  report.add("deferred_overwritten", deferred_overwritten);
-  report.add("softirq_budget_handoffs", sys.kernel.softirq_statistics().budget_handoffs);
-  {
-    const net::softnet_stats& ns = net::softnet_statistics();
-    report.add("netrx_packets", ns.packets_processed);
-    report.add("netrx_runs_in_ksoftirqd", ns.net_rx_in_ksoftirqd);
-    if (netrx.percent)
-      report.row("network receive load", strfmt("%u %%: %llu packets, NET_RX %llu runs (%llu in ksoftirqd)",
-                                                netrx.percent, (unsigned long long)ns.packets_processed,
-                                                (unsigned long long)ns.net_rx_runs,
-                                                (unsigned long long)ns.net_rx_in_ksoftirqd));
-  }
-  report.add_raw_json("resume_latency_ns", resume_lat.json());
-  report.add_raw_json("period_irq_to_callback_ns", irq_lat.json());
-  report.add_bool("bit_exact", bit_exact);
-  report.add("sim_seconds", sim_s);
-  report.add("cycles", cycles_sim);
-  report.add("wav", wav);
-  if (opt.trace) {
-    report.add("fst", cfg.fst_path);
-    const std::string events = System::trace_events_path(cfg.fst_path);
-    report.add("trace_events", events);  // the software timeline (Perfetto)
-    report.write_save_file("audio", cfg.fst_path);
-    if (opt.png) {
-      sys.close_trace_events();  // the PNG's overview reads hw_ptr/appl_ptr from it
-      report.render_png("audio", cfg.fst_path, events);
-      // The software timeline as a picture (scripts/render_timeline.py).
-      const std::string png = report.out_path("audio.timeline.png");
-      // Debian's interpreter first: python3-matplotlib installs for it.
-      const char* python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-      const std::string title = "dmacosim run audio --driver=" + opt.driver + ": the software timeline";
-      const std::string cmd = std::string(python) + " '" + DMACOSIM_SOURCE_DIR + "/scripts/render_timeline.py' '" +
-                              events + "' '" + png + "' --title '" + title + "' > /dev/null";
-      if (std::system(cmd.c_str()) != 0)
-        report.fail("--png: rendering the timeline failed (scripts/render_timeline.py needs python3-matplotlib)");
-      else report.add("timeline_png", png);
-    }
-  }
-  return report.finish();
+  for (const Run& run : runs_) quick_stops += run.quick && run.stopped;
+  report_.add("quick_stops", quick_stops);
+  report_.add("deferred_runs", deferred_runs_);
+  report_.add("deferred_cancelled", deferred_cancelled_);
+  report_.add("deferred_overwritten", deferred_overwritten_);
+  report_.add("softirq_budget_handoffs", sys_.kernel.softirq_statistics().budget_handoffs);
+  report_.add("netrx_packets", net::softnet_statistics().packets_processed);
+  report_.add("netrx_runs_in_ksoftirqd", net::softnet_statistics().net_rx_in_ksoftirqd);
+  report_.add_raw_json("resume_latency_ns", resume_lat_.json());
+  report_.add_raw_json("period_irq_to_callback_ns", irq_lat_.json());
+  report_.add_bool("bit_exact", tot_.bit_exact);
+  report_.add("sim_seconds", times_.sim_s);
+  report_.add("cycles", times_.cycles);
+  report_.add("wav", wav_);
+}
+
+// The FST's save file and trace events; with --png the pictures.
+void Audio::trace_outputs() {
+  report_.add("fst", cfg_.fst_path);
+  const std::string events = System::trace_events_path(cfg_.fst_path);
+  report_.add("trace_events", events);  // the software timeline (Perfetto)
+  report_.write_save_file("audio", cfg_.fst_path);
+  if (!opt_.png) return;
+  sys_.close_trace_events();  // the PNG's overview reads hw_ptr/appl_ptr from it
+  report_.render_png("audio", cfg_.fst_path, events);
+  // The software timeline as a picture (scripts/render_timeline.py).
+  const std::string png = report_.out_path("audio.timeline.png");
+  // Debian's interpreter first: python3-matplotlib installs for it.
+  const char* python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+  const std::string title = "dmacosim run audio --driver=" + opt_.driver + ": the software timeline";
+  const std::string cmd = std::string(python) + " '" + DMACOSIM_SOURCE_DIR + "/scripts/render_timeline.py' '" +
+                          events + "' '" + png + "' --title '" + title + "' > /dev/null";
+  if (std::system(cmd.c_str()) != 0)
+    report_.fail("--png: rendering the timeline failed (scripts/render_timeline.py needs python3-matplotlib)");
+  else report_.add("timeline_png", png);
+}
+
+int run_audio(const ScenarioOptions& opt) {
+  ScenarioReport report("audio", opt);
+  report.add("driver", opt.driver);
+  Settings s;
+  if (!read_settings(opt, &s)) return kExitUsage;
+  report.add("pcm_dma_trigger", std::string(pcm_dma_trigger_name(s.dma_trigger)));
+  report.add_bool("deferred_naive", s.deferred_naive);
+  report.add("netrx_load_percent", uint64_t(s.netrx.percent));
+  Audio audio(opt, s, report);
+  audio.set_up();
+  audio.run();
+  audio.check();
+  return audio.report();
 }
 
 ScenarioRegistrar reg({"audio",
@@ -898,12 +971,14 @@ ScenarioRegistrar reg({"audio",
                        "lock validator (--driver=legacy-bh reproduces the 2010 bug)",
                        run_audio,
                        {
-                           {"alsa", "2.6.33", "ALSA stream-lock model: 2.6.33 or 6.8"},
+                           {"alsa", "2.6.33", "ALSA stream-lock model: 2.6.33 or 6.8", "", {"2.6.33", "6.8"}},
                            {"pause", "1", "PAUSE_PUSH/PAUSE_RELEASE in every odd run (0 = never)"},
                            {"suspend", "1", "SUSPEND/RESUME in every run r % 5 == 2 (0 = never)"},
                            {"pcm-dma-trigger", "direct",
                             "where the card's trigger makes the DMA calls: direct, irq-enable, deferred-tasklet, "
-                            "deferred-work"},
+                            "deferred-work",
+                            "",
+                            {"direct", "irq-enable", "deferred-tasklet", "deferred-work"}},
                            {"deferred-naive", "0", "1 = the first deferred trigger one would write"},
                            {"quick-stop", "0", "every N-th run stops right after its START (0 = none)"},
                            {"trigger-delay-us", "0", "busy time with IRQs off at the start of every trigger, us"},
