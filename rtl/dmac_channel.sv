@@ -204,9 +204,6 @@ module dmac_channel
   logic           pf_req;            // this cycle's job request is a prefetch
   logic [31:0]    pf_fa;             // its address
   logic [PIW:0]   pf_n;              // its descriptors
-  logic [PIW-1:0] pf_lo_slot, pf_beat_slot;
-  logic [RQW-1:0] rq_push;           // queue position (from the oldest) a hand-over writes
-  logic [RQW-1:0] rq_wr;             // its entry in the buffer
   logic [23:0] req_left_q;         // bytes left of the current peripheral request
   logic        wb_done_q;
   logic        drain_err_q;        // S_DRAIN ends in ERROR (else IDLE + ABORTED)
@@ -391,7 +388,7 @@ module dmac_channel
     pf_n          = '0;
     pf_contig     = 1'b0;
     pf_room       = '0;
-    unique case (state_q)
+    case (state_q)   // not `unique`: its check would run in every cycle of every channel
       S_FETCH: begin
         req_valid_o   = !abort_i;
         req_kind_o    = JOB_DESC;
@@ -442,8 +439,13 @@ module dmac_channel
   // Prefetch ring slots. The ring holds the descriptors at pf_lo_q,
   // pf_lo_q + 32, ... (slot = address bits [5 +: PIW]). Same-ID reads return
   // in order: a beat always belongs to the first descriptor not yet arrived.
-  assign pf_lo_slot   = pf_lo_q[5 +: PIW];
-  assign pf_beat_slot = pf_lo_q[5 +: PIW] + PIW'(pf_cnt_q);
+  // (Functions, evaluated where a beat arrives or the ring is read.)
+  function automatic logic [PIW-1:0] pf_lo_slot();
+    return pf_lo_q[5 +: PIW];
+  endfunction
+  function automatic logic [PIW-1:0] pf_beat_slot();
+    return pf_lo_q[5 +: PIW] + PIW'(pf_cnt_q);
+  endfunction
 
   // Bytes of the current descriptor still unanswered after this cycle's
   // write response (REMAINING counts bytes not written: a killed burst's
@@ -454,15 +456,16 @@ module dmac_channel
 
   // The next descriptor is (being) prefetched: the ring has a burst in
   // flight or starts at NEXT. Read only where the chain moves on.
-  logic pf_keep;
-  assign pf_keep = pf_fly_q != '0 || (pf_cnt_q != '0 && pf_lo_q == d_next);
+  function automatic logic pf_keep();
+    return pf_fly_q != '0 || (pf_cnt_q != '0 && pf_lo_q == d_next);
+  endfunction
 
   // ------------------------------------------------------- state machine
   always_comb begin : next
     logic       park;      // the state waits only for an input that wakes it
     logic       hit, err_slot;
     logic [3:0] dec_err;
-    unique case (state_q)
+    case (state_q)   // every cycle: not `unique` (see `req`)
       S_IDLE, S_ERROR, S_FETCH, S_FETCH_WAIT, S_WB, S_DCLR: park = 1'b1;
       S_XFER, S_WAIT_REQ:                          park = !pause_i;
       S_REQ_DRAIN, S_PAUSING, S_DRAIN:             park = busy_i;
@@ -601,8 +604,8 @@ module dmac_channel
               ev.handoff    = 1'b1;
               ev.tc_handoff = rem_done_after(ev.b_written) == '0 && c_irq;
               ev.next_desc  = 1'b1;
-              ev.pf_drop    = !pf_keep;
-              state_d       = pf_keep ? S_PF_WAIT : S_FETCH;
+              ev.pf_drop    = !pf_keep();
+              state_d       = pf_keep() ? S_PF_WAIT : S_FETCH;
             end else if (!busy_i) begin
               if (wb_en_i && !wb_done_q) begin
                 state_d = S_WB;
@@ -613,8 +616,8 @@ module dmac_channel
                   state_d      = S_IDLE;
                 end else begin
                   ev.next_desc = 1'b1;
-                  ev.pf_drop   = !pf_keep;
-                  state_d      = pf_keep ? S_PF_WAIT : S_FETCH;
+                  ev.pf_drop   = !pf_keep();
+                  state_d      = pf_keep() ? S_PF_WAIT : S_FETCH;
                 end
               end
             end
@@ -629,17 +632,17 @@ module dmac_channel
             // flight. A descriptor of a multi-descriptor burst with an error
             // is read again alone (its burst may have failed for another).
             hit      = pf_cnt_q != '0 && pf_lo_q == desc_addr_q;
-            err_slot = pf_err_q[pf_lo_slot] && !pf_alone_q[pf_lo_slot];
+            err_slot = pf_err_q[pf_lo_slot()] && !pf_alone_q[pf_lo_slot()];
             if (hit && err_slot && pf_fly_q == '0) begin
               ev.pf_refetch = 1'b1;
               ev.pf_drop    = 1'b1;
               state_d       = S_FETCH;   // read it again, alone (the ring is dropped)
             end else if (hit && !err_slot) begin
               ev.pf_take = 1'b1;
-              if (pf_err_q[pf_lo_slot]) begin
+              if (pf_err_q[pf_lo_slot()]) begin
                 ev.rec_err  = 1'b1;
                 ev.err_code = DMAC_ERR_DESC_READ;
-                ev.err_resp = pf_err_resp_q[pf_lo_slot];
+                ev.err_resp = pf_err_resp_q[pf_lo_slot()];
                 ev.err_src  = ERR_SRC_DESC;
                 ev.drain    = 1'b1;
                 ev.keep     = 1'b1;
@@ -675,12 +678,6 @@ module dmac_channel
       end
     end
   end
-
-  // Retire queue: a hand-over pushes behind the entries that remain after
-  // this cycle's pop (a same-cycle pop moves the head on by one and
-  // shortens the queue by one: the same entry).
-  assign rq_push = (ev.ret_pop && rq_cnt_q != '0) ? rq_cnt_q - 1'b1 : rq_cnt_q;
-  assign rq_wr   = rq_index(rq_head_q, rq_cnt_q);
 
   // The handshake states' own step (see the register stage): when the state
   // machine does not run this cycle or reaches its state case.
@@ -808,14 +805,14 @@ module dmac_channel
       if (desc_beat_i && pf_fly_q != '0) begin
         for (int j = 0; j < WPB; j++) begin
           if (int'(desc_beat_idx_i[DIW-1:0]) * WPB + j < 5)
-            pf_raw_q[int'(pf_beat_slot) * 5 + int'(desc_beat_idx_i[DIW-1:0]) * WPB + j] <= desc_beat_data_i[j*32 +: 32];
+            pf_raw_q[int'(pf_beat_slot()) * 5 + int'(desc_beat_idx_i[DIW-1:0]) * WPB + j] <= desc_beat_data_i[j*32 +: 32];
         end
         if (desc_beat_idx_i[DIW-1:0] == '0) begin
-          pf_err_q[pf_beat_slot]      <= rd_err_i && rd_err_desc_i;
-          pf_err_resp_q[pf_beat_slot] <= rd_err_resp_i;
-        end else if (rd_err_i && rd_err_desc_i && !pf_err_q[pf_beat_slot]) begin
-          pf_err_q[pf_beat_slot]      <= 1'b1;
-          pf_err_resp_q[pf_beat_slot] <= rd_err_resp_i;
+          pf_err_q[pf_beat_slot()]      <= rd_err_i && rd_err_desc_i;
+          pf_err_resp_q[pf_beat_slot()] <= rd_err_resp_i;
+        end else if (rd_err_i && rd_err_desc_i && !pf_err_q[pf_beat_slot()]) begin
+          pf_err_q[pf_beat_slot()]      <= 1'b1;
+          pf_err_resp_q[pf_beat_slot()] <= rd_err_resp_i;
         end
       end else if (desc_beat_i) begin
         for (int j = 0; j < WPB; j++) begin
@@ -871,11 +868,13 @@ module dmac_channel
           ret_tc_q    <= c_irq;
           ret_lost_q  <= 1'b0;
         end else begin
-          // Behind the ones already retiring (after this cycle's pop).
-          rq_addr_q[rq_wr]  <= desc_addr_q;
-          rq_bytes_q[rq_wr] <= rem_done_after(ev.b_written);
-          rq_tc_q[rq_wr]    <= c_irq;
-          rq_cnt_q          <= RQW'(rq_push) + 1'b1;
+          // Behind the ones already retiring, after this cycle's pop: a
+          // same-cycle pop moves the head on by one and shortens the queue
+          // by one, so the entry is rq_head_q + rq_cnt_q either way.
+          rq_addr_q[rq_index(rq_head_q, rq_cnt_q)]  <= desc_addr_q;
+          rq_bytes_q[rq_index(rq_head_q, rq_cnt_q)] <= rem_done_after(ev.b_written);
+          rq_tc_q[rq_index(rq_head_q, rq_cnt_q)]    <= c_irq;
+          rq_cnt_q <= ((ev.ret_pop && rq_cnt_q != '0) ? rq_cnt_q - 1'b1 : rq_cnt_q) + 1'b1;
         end
       end
       if (ev.next_desc) begin
@@ -884,7 +883,7 @@ module dmac_channel
       end
       if (ev.wb_granted) wb_done_q <= 1'b1;
       if (ev.take_raw)
-        for (int k = 0; k < 5; k++) raw_q[k] <= pf_raw_q[int'(pf_lo_slot) * 5 + k];
+        for (int k = 0; k < 5; k++) raw_q[k] <= pf_raw_q[int'(pf_lo_slot()) * 5 + k];
       if (ev.end_chain || ev.abort_idle || ev.drain_idle) begin
         desc_addr_q <= '0;
         if (!ev.abort_idle) desc_loaded_q <= 1'b0;
@@ -951,7 +950,7 @@ module dmac_channel
   end
 
   always_comb begin
-    unique case (state_q)
+    case (state_q)   // every cycle: not `unique` (see `req`)
       S_IDLE:   state_o = DMAC_STATE_IDLE;
       S_PAUSED: state_o = DMAC_STATE_PAUSED;
       S_ERROR:  state_o = DMAC_STATE_ERROR;
@@ -975,7 +974,7 @@ module dmac_channel
 
   // Quiet = clocking with unchanged inputs changes nothing in this channel.
   always_comb begin
-    unique case (state_q)
+    case (state_q)   // every cycle: not `unique` (see `req`)
       S_IDLE, S_ERROR: quiet_o = !abort_i && !doorbell_i;
       S_PAUSED:        quiet_o = pause_i && !abort_i && !doorbell_i;
       S_WAIT_REQ:      quiet_o = !dreq_any && !pause_i && !abort_i && !doorbell_i;
