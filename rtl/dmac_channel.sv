@@ -460,6 +460,21 @@ module dmac_channel
     return pf_fly_q != '0 || (pf_cnt_q != '0 && pf_lo_q == d_next);
   endfunction
 
+  // A descriptor error (validation, or a held prefetch read error): recorded
+  // with the descriptor's address, and the drain keeps the retiring
+  // descriptor's writes (its data was all read successfully).
+  function automatic ev_t desc_error(input ev_t e, input logic [3:0] code, input logic [1:0] resp);
+    ev_t r;
+    r          = e;
+    r.rec_err  = 1'b1;
+    r.err_code = code;
+    r.err_resp = resp;
+    r.err_src  = ERR_SRC_DESC;
+    r.drain    = 1'b1;
+    r.keep     = 1'b1;
+    return r;
+  endfunction
+
   // ------------------------------------------------------- state machine
   always_comb begin : next
     logic       park;      // the state waits only for an input that wakes it
@@ -559,13 +574,8 @@ module dmac_channel
           S_DECODE: begin
             dec_err = decode_error();
             if (dec_err != DMAC_ERR_NONE) begin
-              ev.rec_err  = 1'b1;
-              ev.err_code = dec_err;
-              ev.err_resp = 2'b00;
-              ev.err_src  = ERR_SRC_DESC;
-              ev.drain    = 1'b1;
-              ev.keep     = 1'b1;
-              state_d     = S_DRAIN;
+              ev      = desc_error(ev, dec_err, 2'b00);
+              state_d = S_DRAIN;
             end else begin
               ev.load = 1'b1;
               state_d = periph ? S_WAIT_REQ : S_XFER;
@@ -640,13 +650,8 @@ module dmac_channel
             end else if (hit && !err_slot) begin
               ev.pf_take = 1'b1;
               if (pf_err_q[pf_lo_slot()]) begin
-                ev.rec_err  = 1'b1;
-                ev.err_code = DMAC_ERR_DESC_READ;
-                ev.err_resp = pf_err_resp_q[pf_lo_slot()];
-                ev.err_src  = ERR_SRC_DESC;
-                ev.drain    = 1'b1;
-                ev.keep     = 1'b1;
-                state_d     = S_DRAIN;
+                ev      = desc_error(ev, DMAC_ERR_DESC_READ, pf_err_resp_q[pf_lo_slot()]);
+                state_d = S_DRAIN;
               end else begin
                 ev.take_raw = 1'b1;
                 state_d     = S_DECODE;
@@ -983,8 +988,9 @@ module dmac_channel
   end
 
   // ---------------------------------------------------------- invariants
-  // Checked in the cycles the state machine runs: the registers change in
-  // no other cycle.
+  // Checked in the cycles the state machine runs: every event they are
+  // about wakes it, and the registers they read change in no other cycle
+  // (the handshake step changes only state_q and req_left_q).
   always_ff @(posedge clk) begin
     if (rst_n && ev.wake) begin
       if (ev.b_data && ret_valid_q)
@@ -1173,6 +1179,6 @@ module dmac_channel
 `endif
 
   logic unused_ok;
-  // fsm_step, pf_miss and pf_refetch are read by the cover points only.
-  assign unused_ok = ^{c_rsvd, d_ctrl, ev.fsm_step, ev.pf_miss, ev.pf_refetch};
+  // pf_miss and pf_refetch are read by the cover points only.
+  assign unused_ok = ^{c_rsvd, d_ctrl, ev.pf_miss, ev.pf_refetch};
 endmodule
