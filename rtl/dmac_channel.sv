@@ -8,6 +8,16 @@
 // engines report (descriptor beats, read errors, write responses). `busy_i`
 // says whether any job of this channel is still in flight anywhere; drains
 // (pause, abort, error, end of descriptor) wait for it to drop.
+//
+// Evaluation cost (a Verilated model runs every block of every channel each
+// clock; what costs is the statements on the executed path): the state
+// machine is one `always_comb` (`next`) that computes the next state and all
+// of the cycle's events once and is skipped whole when the channel has
+// nothing to do (no register pulse, grant, descriptor beat, read error or
+// write response, in a state that only waits for one); one `always_ff`
+// registers its result. The prefetch ring and the retire queue are written
+// only in the cycles that use them. What runs every cycle: the job request
+// (a case on the state), the readback selects and `quiet_o`.
 module dmac_channel
   import dmac_abi_pkg::*;
 #(
@@ -194,13 +204,6 @@ module dmac_channel
   logic           pf_req;            // this cycle's job request is a prefetch
   logic [31:0]    pf_fa;             // its address
   logic [PIW:0]   pf_n;              // its descriptors
-  logic [31:0]    pf_lo_d;
-  logic [PIW:0]   pf_cnt_d, pf_fly_d;
-  logic [PIW-1:0] pf_lo_slot, pf_beat_slot;
-  logic           pf_arrive, pf_hit, pf_take, pf_miss, pf_keep, pf_drop, pf_refetch;
-  logic           ret_pop;           // the oldest retiring descriptor's last response
-  logic [RQW-1:0] rq_push;           // queue position (from the oldest) a hand-over writes
-  logic [RQW-1:0] rq_wr;             // its entry in the buffer
   logic [23:0] req_left_q;         // bytes left of the current peripheral request
   logic        wb_done_q;
   logic        drain_err_q;        // S_DRAIN ends in ERROR (else IDLE + ABORTED)
@@ -295,8 +298,82 @@ module dmac_channel
   assign dreq_s   = dreq_single_i[req_idx];
   assign dreq_any = dreq_b || dreq_s;
 
+  // ------------------------------------------------------------ structure
+  // Three blocks, each rule written once:
+  //   `req`  - the job request (valid, kind, fields) and the prefetch burst,
+  //            from the registers; every cycle, but only the state's branch.
+  //   `next` - the state machine: next state and this cycle's events and
+  //            actions (ev), computed once. A channel with nothing to do
+  //            this cycle (wake low: no register pulse, grant, descriptor
+  //            beat, read error or write response, and a state that waits
+  //            for one of those) skips it whole.
+  //   the always_ff - registers the next state and applies the actions.
+  // Interrupts, TC_COUNT, stop/kill and the cover points read ev: an event
+  // is where the state machine decides it, never re-derived beside it.
+  typedef struct packed {
+    logic        wake;        // the state machine ran (else every field is 0)
+    logic        fsm_step;    // ... and reached its state case (no doorbell, error or abort first)
+    logic        db_start;    // accepted doorbell
+    logic        busy_err;    // doorbell while busy
+    logic        bus_err;     // a read error or error write response (not a held prefetch error)
+    logic        rec_err;     // record err_code / err_resp / err_addr below
+    logic [3:0]  err_code;
+    logic [1:0]  err_resp;
+    logic [1:0]  err_src;     // err_addr: ERR_SRC_* below
+    logic        drain;       // enter an error drain: drain_err_q <= 1, drain_keep_q <= keep
+    logic        keep;
+    logic        kill_set;    // drain_kill_q <= 1
+    logic        abort_drain; // enter an abort drain
+    logic        pend_tc;     // ... with the current descriptor's TC pending
+    logic        abort_idle;  // ABORT in ERROR: back to IDLE
+    logic        drain_idle;  // end of an abort drain
+    logic        stop;        // stop_o this cycle (abort or data error seen now)
+    logic        kill;        // kill_o this cycle (data error seen now)
+    logic        load;        // descriptor valid: load the working registers
+    logic        issue;       // data chunk granted
+    logic        pause;       // pausing (resume_q <= state_q)
+    logic        dtc_set;     // REQ_DRAIN -> DCLR
+    logic        handoff;     // next descriptor starts while this one retires
+    logic        next_desc;   // desc_addr_q <= NEXT
+    logic        end_chain;   // desc_addr_q <= 0 (chain done)
+    logic        wb_granted;
+    logic        take_raw;    // load raw_q from the prefetch ring
+    logic        pf_take;
+    logic        pf_miss;
+    logic        pf_refetch;
+    logic        pf_drop;
+    logic        pf_arrive;
+    logic        b_data;      // a data write response for this channel (any response)
+    logic        b_written;   // OKAY and none of its beats killed: its bytes are written
+    logic        b_lost;      // its bytes did not (all) reach memory
+    logic        ret_pop;     // the oldest retiring descriptor's last response
+    logic        tc_drain;
+    logic        tc_handoff;
+    logic        tc_retire;
+    logic        tc_abort;
+    logic        err_evt;     // IRQ_STATUS.ERR
+    logic        abort_evt;   // IRQ_STATUS.ABORT
+  } ev_t;                     // 44 bits: one 64-bit word in a Verilated model
+  // ERR_ADDR of a recorded error: the failing read, the failing write, the
+  // misaligned doorbell address, or the descriptor being decoded / taken.
+  localparam logic [1:0] ERR_SRC_RD = 2'd0, ERR_SRC_B = 2'd1, ERR_SRC_DB = 2'd2, ERR_SRC_DESC = 2'd3;
+  ev_t    ev;
+  state_e state_d;
+  logic   wake;
+
   // ---------------------------------------------------------- job request
-  always_comb begin
+  // Prefetch request (only in S_XFER, where it has priority over the data
+  // job): the ring is empty (read at NEXT: PF_G descriptors if the chain is
+  // contiguous here, else one), or it starts at NEXT and the chain is
+  // contiguous (read on after the last descriptor in the ring). Never across
+  // 4 KiB, only with room in the ring for PF_G more. A request refused there
+  // stays refused until the next descriptor (arrivals keep pf_cnt_q +
+  // pf_fly_q, NEXT does not change). pf_first: the ring is empty (the burst
+  // sets pf_lo_q).
+  logic        pf_first;
+  always_comb begin : req
+    logic        pf_contig;
+    logic [31:0] pf_room;             // descriptors up to the 4 KiB boundary
     req_valid_o   = 1'b0;
     req_kind_o    = JOB_DATA;
     req_src_o     = cur_src_q;
@@ -305,7 +382,13 @@ module dmac_channel
     req_src_inc_o = c_src_inc;
     req_dst_inc_o = c_dst_inc;
     req_width_o   = c_width;
-    unique case (state_q)
+    pf_req        = 1'b0;
+    pf_first      = 1'b0;
+    pf_fa         = '0;
+    pf_n          = '0;
+    pf_contig     = 1'b0;
+    pf_room       = '0;
+    case (state_q)   // not `unique`: its check would run in every cycle of every channel
       S_FETCH: begin
         req_valid_o   = !abort_i;
         req_kind_o    = JOB_DESC;
@@ -316,9 +399,18 @@ module dmac_channel
         req_width_o   = 3'(WB);
       end
       S_XFER: begin
-        // Data chunks and prefetch bursts (see pf_req).
         req_valid_o = !pause_i && !abort_i && !rd_err_i && !(bresp_i && bresp_resp_i != 2'b00);
+        if (pf_en_q) begin
+          pf_first  = pf_cnt_q == '0 && pf_fly_q == '0;
+          pf_contig = d_next == desc_addr_q + 32'd32;
+          pf_req    = pf_first || (pf_contig && pf_lo_q == d_next &&
+                                   32'(pf_cnt_q) + 32'(pf_fly_q) + 32'(PF_G) <= 32'(PF_N));
+        end
         if (pf_req) begin
+          pf_fa   = pf_first ? d_next : pf_lo_q + ((32'(pf_cnt_q) + 32'(pf_fly_q)) << 5);
+          pf_room = (32'd4096 - 32'(pf_fa[11:0])) >> 5;
+          pf_n    = (pf_contig && pf_room >= 32'(PF_G)) ? (PIW+1)'(PF_G) :
+                    pf_contig ? (PIW+1)'(pf_room) : (PIW+1)'(1);
           req_kind_o    = JOB_DESC;
           req_src_o     = pf_fa;
           req_len_o     = 24'(pf_n) << 5;
@@ -341,74 +433,266 @@ module dmac_channel
     endcase
   end
 
-  // Prefetch request: the ring is empty (read at NEXT: PF_G descriptors if
-  // the chain is contiguous here, else one), or it starts at NEXT and the
-  // chain is contiguous (read on after the last descriptor in the ring).
-  // Never across 4 KiB, only with room in the ring for PF_G more.
-  logic        pf_empty, pf_contig;
-  logic [31:0] pf_room;             // descriptors up to the 4 KiB boundary
-  assign pf_empty  = pf_cnt_q == '0 && pf_fly_q == '0;
-  assign pf_contig = d_next == desc_addr_q + 32'd32;
-  // Address and size of the burst, only when a prefetch is requested (every
-  // use is qualified by pf_req, so a simulator skips it in other cycles).
-  always_comb begin
-    pf_fa   = '0;
-    pf_room = '0;
-    pf_n    = '0;
-    if (pf_req) begin
-      pf_fa   = pf_empty ? d_next : pf_lo_q + ((32'(pf_cnt_q) + 32'(pf_fly_q)) << 5);
-      pf_room = (32'd4096 - 32'(pf_fa[11:0])) >> 5;
-      pf_n    = (pf_contig && pf_room >= 32'(PF_G)) ? (PIW+1)'(PF_G) : pf_contig ? (PIW+1)'(pf_room) : (PIW+1)'(1);
-    end
-  end
-  // Only in S_XFER, where it has priority over the data job: a request
-  // refused there stays refused until the next descriptor (arrivals keep
-  // pf_cnt_q + pf_fly_q, NEXT does not change).
-  logic pf_extend;
-  assign pf_extend = pf_contig && pf_lo_q == d_next && !pf_empty &&
-                     32'(pf_cnt_q) + 32'(pf_fly_q) + 32'(PF_G) <= 32'(PF_N);
-  assign pf_req = pf_en_q && state_q == S_XFER && (pf_empty || pf_extend);
-
-  // -------------------------------------------------------------- events
-  logic        bus_err;       // an error reported this cycle
-  logic [3:0]  bus_err_code;
-  logic [1:0]  bus_err_resp;
-  logic [31:0] bus_err_addr;
-  always_comb begin
-    bus_err      = 1'b0;
-    bus_err_code = DMAC_ERR_NONE;
-    bus_err_resp = 2'b00;
-    bus_err_addr = '0;
-    if (rd_err_i && !(rd_err_desc_i && pf_fly_q != '0)) begin
-      bus_err      = 1'b1;
-      bus_err_code = rd_err_desc_i ? DMAC_ERR_DESC_READ : DMAC_ERR_DATA_READ;
-      bus_err_resp = rd_err_resp_i;
-      bus_err_addr = rd_err_addr_i;
-    end else if (bresp_i && bresp_resp_i != 2'b00) begin
-      bus_err      = 1'b1;
-      bus_err_code = DMAC_ERR_DATA_WRITE;
-      bus_err_resp = bresp_resp_i;
-      bus_err_addr = bresp_addr_i;
-    end
-  end
-
   logic idle_like;  // states in which a doorbell is accepted
   assign idle_like = (state_q == S_IDLE) || (state_q == S_ERROR);
 
-  logic tc_event, err_event, abort_event;
-  logic tc_drain, tc_handoff, tc_retire, tc_abort, handoff;
-  logic b_data;                 // a data write response for this channel (any response)
-  logic b_good;                 // a good data write response for this channel
-  logic b_lost;                 // ... that says its bytes did not (all) reach memory
-  logic b_written;              // OKAY and none of its beats killed: its bytes are written
-  logic [23:0] rem_done_next;
-  assign b_data        = bresp_i && !bresp_wb_i;
-  assign b_good        = b_data && bresp_resp_i == 2'b00;
-  assign b_lost        = b_data && (bresp_killed_i || bresp_resp_i != 2'b00);
-  assign b_written     = b_good && !bresp_killed_i;
-  // REMAINING counts bytes not written: a killed burst's OKAY retires none.
-  assign rem_done_next = rem_done_q - ((b_written && !ret_valid_q) ? 24'(bresp_len_i) : 24'd0);
+  // Prefetch ring slots. The ring holds the descriptors at pf_lo_q,
+  // pf_lo_q + 32, ... (slot = address bits [5 +: PIW]). Same-ID reads return
+  // in order: a beat always belongs to the first descriptor not yet arrived.
+  // (Functions, evaluated where a beat arrives or the ring is read.)
+  function automatic logic [PIW-1:0] pf_lo_slot();
+    return pf_lo_q[5 +: PIW];
+  endfunction
+  function automatic logic [PIW-1:0] pf_beat_slot();
+    return pf_lo_q[5 +: PIW] + PIW'(pf_cnt_q);
+  endfunction
 
+  // Bytes of the current descriptor still unanswered after this cycle's
+  // write response (REMAINING counts bytes not written: a killed burst's
+  // OKAY retires none; responses go to a retiring descriptor first).
+  function automatic logic [23:0] rem_done_after(input logic b_written);
+    return rem_done_q - ((b_written && !ret_valid_q) ? 24'(bresp_len_i) : 24'd0);
+  endfunction
+
+  // The next descriptor is (being) prefetched: the ring has a burst in
+  // flight or starts at NEXT. Read only where the chain moves on.
+  function automatic logic pf_keep();
+    return pf_fly_q != '0 || (pf_cnt_q != '0 && pf_lo_q == d_next);
+  endfunction
+
+  // A descriptor error (validation, or a held prefetch read error): recorded
+  // with the descriptor's address, and the drain keeps the retiring
+  // descriptor's writes (its data was all read successfully).
+  function automatic ev_t desc_error(input ev_t e, input logic [3:0] code, input logic [1:0] resp);
+    ev_t r;
+    r          = e;
+    r.rec_err  = 1'b1;
+    r.err_code = code;
+    r.err_resp = resp;
+    r.err_src  = ERR_SRC_DESC;
+    r.drain    = 1'b1;
+    r.keep     = 1'b1;
+    return r;
+  endfunction
+
+  // ------------------------------------------------------- state machine
+  always_comb begin : next
+    logic       park;      // the state waits only for an input that wakes it
+    logic       hit, err_slot;
+    logic [3:0] dec_err;
+    case (state_q)   // every cycle: not `unique` (see `req`)
+      S_IDLE, S_ERROR, S_FETCH, S_FETCH_WAIT, S_WB, S_DCLR: park = 1'b1;
+      S_XFER, S_WAIT_REQ:                          park = !pause_i;
+      S_REQ_DRAIN, S_PAUSING, S_DRAIN:             park = busy_i;
+      S_PAUSED:                                    park = pause_i;
+      default:                                     park = 1'b0;   // DECODE, DESC_DRAIN, PF_WAIT
+    endcase
+    wake = !park || doorbell_i || abort_i || grant_i || desc_beat_i || rd_err_i || bresp_i ||
+           irq_clr_i != '0 || dtc_pulse_q;
+    state_d  = state_q;
+    ev       = '0;
+    hit      = 1'b0;
+    err_slot = 1'b0;
+    dec_err  = DMAC_ERR_NONE;
+    if (wake) begin
+      ev.wake = 1'b1;
+      // Write responses: residue bookkeeping and the retire queue.
+      if (bresp_i && !bresp_wb_i) begin
+        ev.b_data    = 1'b1;
+        ev.b_written = bresp_resp_i == 2'b00 && !bresp_killed_i;
+        ev.b_lost    = bresp_killed_i || bresp_resp_i != 2'b00;
+        ev.ret_pop   = ret_valid_q && ret_out_q == 24'(bresp_len_i);
+        // A retiring descriptor completes with its last good write response
+        // if none of its bursts had a beat killed (all of its bytes reached
+        // memory). A write error on a retiring descriptor (ret_err_q) also
+        // denies TC to the ones queued behind it.
+        ev.tc_retire = ev.ret_pop && ev.b_written && ret_tc_q && !ret_lost_q && !ret_err_q;
+      end
+      // A prefetched descriptor arrives with its last beat.
+      ev.pf_arrive = desc_beat_i && pf_fly_q != '0 && desc_beat_idx_i[DIW-1:0] == DIW'(DESC_BEATS - 1);
+      // Bus errors (a descriptor read error of a prefetch is held with its
+      // descriptor until the chain gets there).
+      if (rd_err_i && !(rd_err_desc_i && pf_fly_q != '0)) begin
+        ev.bus_err  = 1'b1;
+        ev.err_code = rd_err_desc_i ? DMAC_ERR_DESC_READ : DMAC_ERR_DATA_READ;
+        ev.err_resp = rd_err_resp_i;
+        ev.err_src  = ERR_SRC_RD;
+      end else if (bresp_i && bresp_resp_i != 2'b00) begin
+        ev.bus_err  = 1'b1;
+        ev.err_code = DMAC_ERR_DATA_WRITE;
+        ev.err_resp = bresp_resp_i;
+        ev.err_src  = ERR_SRC_B;
+      end
+      // A doorbell while busy only sets BUSY_ERR; it must not mask a
+      // same-cycle bus error or the state machine.
+      ev.busy_err = doorbell_i && !idle_like;
+
+      if (doorbell_i && idle_like) begin
+        ev.db_start = 1'b1;
+        if (doorbell_addr_i[4:0] != '0) begin
+          ev.rec_err  = 1'b1;
+          ev.err_code = DMAC_ERR_DESC_ALIGN;
+          ev.err_resp = 2'b00;
+          ev.err_src  = ERR_SRC_DB;
+          ev.err_evt  = 1'b1;
+          state_d     = S_ERROR;
+        end else begin
+          state_d     = S_FETCH;
+        end
+      end else if (ev.bus_err && !idle_like) begin
+        // First error wins; later ones (during the drain) are not recorded.
+        // A descriptor read error keeps the retiring descriptor's writes
+        // (drain_keep_q); a data error kills them, from this cycle on.
+        ev.rec_err  = !(state_q == S_DRAIN && drain_err_q);
+        ev.drain    = 1'b1;
+        ev.keep     = (ev.err_code == DMAC_ERR_DESC_READ) && (state_q != S_DRAIN || drain_keep_q);
+        ev.kill_set = ev.err_code != DMAC_ERR_DESC_READ;
+        ev.kill     = ev.kill_set;
+        ev.stop     = ev.kill_set || (abort_i && state_q != S_DRAIN);
+        state_d     = S_DRAIN;
+      end else if (abort_i && state_q != S_IDLE && state_q != S_DRAIN) begin
+        if (state_q == S_ERROR) begin
+          ev.abort_idle = 1'b1;        // leave ERROR: the channel is idle again
+          ev.abort_evt  = !ev.bus_err;
+          state_d       = S_IDLE;
+        end else begin
+          ev.abort_drain = 1'b1;
+          ev.stop        = 1'b1;
+          // All of the current descriptor issued, its TC not raised yet.
+          ev.pend_tc     = desc_loaded_q && rem_issue_q == '0 && (c_irq || d_next == '0) &&
+                           (state_q == S_REQ_DRAIN || state_q == S_DCLR ||
+                            state_q == S_DESC_DRAIN || state_q == S_WB);
+          state_d        = S_DRAIN;
+        end
+      end else begin
+        ev.fsm_step = 1'b1;
+        unique case (state_q)
+          S_IDLE, S_ERROR: ;
+          S_FETCH: if (grant_i) state_d = S_FETCH_WAIT;
+          S_FETCH_WAIT:
+            if (desc_beat_i && int'(desc_beat_idx_i) == DESC_BEATS - 1) state_d = S_DECODE;
+          S_DECODE: begin
+            dec_err = decode_error();
+            if (dec_err != DMAC_ERR_NONE) begin
+              ev      = desc_error(ev, dec_err, 2'b00);
+              state_d = S_DRAIN;
+            end else begin
+              ev.load = 1'b1;
+              state_d = periph ? S_WAIT_REQ : S_XFER;
+            end
+          end
+          S_XFER: begin
+            if (grant_i && pf_req) begin
+              // the ring counters follow the grant
+            end else if (grant_i) begin
+              ev.issue = 1'b1;
+              if (periph ? (req_left_q == 24'(grant_len_i)) : (rem_issue_q == 24'(grant_len_i)))
+                state_d = periph ? S_REQ_DRAIN : S_DESC_DRAIN;
+            end else if (pause_i) begin
+              ev.pause = 1'b1;
+              state_d  = S_PAUSING;
+            end
+          end
+          // S_WAIT_REQ (not pausing) and S_DCLR follow the request lines:
+          // the register stage below (hs_step).
+          S_WAIT_REQ: if (pause_i) begin
+            ev.pause = 1'b1;
+            state_d  = S_PAUSING;
+          end
+          S_REQ_DRAIN: if (!busy_i) begin
+            ev.dtc_set = 1'b1;
+            state_d    = S_DCLR;
+          end
+          S_DCLR: ;
+          S_DESC_DRAIN: begin
+            // Hand-over needs: no write-back (it must follow the data), a
+            // next descriptor, memory-to-memory (peripheral flows drain per
+            // request anyway) and room behind the descriptors still retiring.
+            if (busy_i && !wb_en_i && d_next != '0 && !periph &&
+                (!ret_valid_q || ev.ret_pop || rq_cnt_q != RQW'(RQ_N))) begin
+              // Retire this descriptor in the background, start the next now.
+              ev.handoff    = 1'b1;
+              ev.tc_handoff = rem_done_after(ev.b_written) == '0 && c_irq;
+              ev.next_desc  = 1'b1;
+              ev.pf_drop    = !pf_keep();
+              state_d       = pf_keep() ? S_PF_WAIT : S_FETCH;
+            end else if (!busy_i) begin
+              if (wb_en_i && !wb_done_q) begin
+                state_d = S_WB;
+              end else begin
+                ev.tc_drain = c_irq || d_next == '0;
+                if (d_next == '0) begin
+                  ev.end_chain = 1'b1;
+                  state_d      = S_IDLE;
+                end else begin
+                  ev.next_desc = 1'b1;
+                  ev.pf_drop   = !pf_keep();
+                  state_d      = pf_keep() ? S_PF_WAIT : S_FETCH;
+                end
+              end
+            end
+          end
+          S_WB: if (grant_i) begin
+            ev.wb_granted = 1'b1;
+            state_d       = S_DESC_DRAIN;
+          end
+          S_PF_WAIT: begin
+            // Take the descriptor at pf_lo_q when it is the one the chain
+            // needs; drop the ring when it is not there and nothing is in
+            // flight. A descriptor of a multi-descriptor burst with an error
+            // is read again alone (its burst may have failed for another).
+            hit      = pf_cnt_q != '0 && pf_lo_q == desc_addr_q;
+            err_slot = pf_err_q[pf_lo_slot()] && !pf_alone_q[pf_lo_slot()];
+            if (hit && err_slot && pf_fly_q == '0) begin
+              ev.pf_refetch = 1'b1;
+              ev.pf_drop    = 1'b1;
+              state_d       = S_FETCH;   // read it again, alone (the ring is dropped)
+            end else if (hit && !err_slot) begin
+              ev.pf_take = 1'b1;
+              if (pf_err_q[pf_lo_slot()]) begin
+                ev      = desc_error(ev, DMAC_ERR_DESC_READ, pf_err_resp_q[pf_lo_slot()]);
+                state_d = S_DRAIN;
+              end else begin
+                ev.take_raw = 1'b1;
+                state_d     = S_DECODE;
+              end
+            end else if (!hit && pf_fly_q == '0) begin
+              ev.pf_miss = 1'b1;
+              ev.pf_drop = 1'b1;
+              state_d    = S_FETCH;   // not in the ring (it is dropped): fetch it
+            end
+          end
+          S_PAUSING: if (!busy_i) state_d = S_PAUSED;
+          S_PAUSED:  if (!pause_i) state_d = resume_q;
+          S_DRAIN: if (!busy_i) begin
+            if (drain_err_q) begin
+              ev.err_evt = 1'b1;
+              state_d    = S_ERROR;
+            end else begin
+              // End of an abort drain: the current descriptor, fully issued
+              // before the abort, completes if all of its bytes were
+              // acknowledged OKAY, none killed.
+              ev.drain_idle = 1'b1;
+              ev.abort_evt  = 1'b1;
+              ev.tc_abort   = cur_pend_tc_q && !cur_lost_q && rem_done_q == '0;
+              state_d       = S_IDLE;
+            end
+          end
+          default: state_d = S_IDLE;
+        endcase
+      end
+    end
+  end
+
+  // The handshake states' own step (see the register stage): when the state
+  // machine does not run this cycle or reaches its state case.
+  logic hs_step;
+  assign hs_step = ((state_q == S_WAIT_REQ && !pause_i) || state_q == S_DCLR) && (!ev.wake || ev.fsm_step);
+
+  logic tc_event;
+  assign tc_event = ev.tc_drain || ev.tc_handoff || ev.tc_retire || ev.tc_abort;
+
+  // ------------------------------------------------------------ registers
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       state_q       <= S_IDLE;
@@ -458,68 +742,82 @@ module dmac_channel
       irq_raw_q     <= '0;
       tc_count_q    <= '0;
       dtc_pulse_q   <= 1'b0;
-    end else begin
-      dtc_pulse_q <= 1'b0;
-      pf_lo_q     <= pf_lo_d;
-      pf_cnt_q    <= pf_cnt_d;
-      pf_fly_q    <= pf_fly_d;
-      // A granted burst's slots learn whether it reads one descriptor.
+    end else if (ev.wake) begin
+      state_q     <= state_d;
+      dtc_pulse_q <= ev.dtc_set && rem_issue_q == '0;
+      // Event wins over a same-cycle clear.
+      irq_raw_q   <= (irq_raw_q & ~irq_clr_i) | {ev.abort_evt, ev.err_evt, tc_event};
+      // Two can complete in one cycle (a hand-over and a retiring one).
+      if (tc_event)
+        tc_count_q <= tc_count_q + 32'(ev.tc_drain) + 32'(ev.tc_handoff) + 32'(ev.tc_retire) + 32'(ev.tc_abort);
+
+      // Prefetch ring counters: a take moves the ring on, a drop empties
+      // it, an arrival moves a descriptor from in flight to arrived, a
+      // granted burst adds its descriptors in flight (and places the ring
+      // when it was empty).
+      if (ev.pf_take || ev.pf_drop || ev.pf_arrive)
+        pf_cnt_q <= (ev.pf_drop ? '0 : pf_cnt_q - (PIW+1)'(ev.pf_take)) + (PIW+1)'(ev.pf_arrive);
+      if (ev.pf_take) pf_lo_q <= pf_lo_q + 32'd32;
       if (grant_i && pf_req) begin
+        pf_fly_q <= pf_fly_q - (PIW+1)'(ev.pf_arrive) + pf_n;
+        if (pf_first) pf_lo_q <= pf_fa;
+        // The granted burst's slots learn whether it reads one descriptor.
         for (int k = 0; k < PF_G; k++)
           if (k < int'(pf_n)) pf_alone_q[pf_fa[5 +: PIW] + PIW'(k)] <= pf_n == (PIW+1)'(1);
+      end else if (ev.pf_arrive) begin
+        pf_fly_q <= pf_fly_q - 1'b1;
       end
-      // Event wins over a same-cycle clear.
-      irq_raw_q <= (irq_raw_q & ~irq_clr_i) | {abort_event, err_event, tc_event};
-      tc_count_q <= tc_count_q + 32'(tc_drain) + 32'(tc_handoff) + 32'(tc_retire) + 32'(tc_abort);
 
       // Residue: every good data write response retires its bytes, oldest
       // descriptor first. Every data write response (error included) answers
       // its bytes: responses go to the retiring descriptor until all of its
       // bursts are answered, then to the current one.
-      rem_done_q <= rem_done_next;
-      if (b_data && ret_valid_q) begin
-        if (b_written) ret_rem_q <= ret_rem_q - 24'(bresp_len_i);
-        ret_out_q <= ret_out_q - 24'(bresp_len_i);
-        if (b_lost) ret_lost_q <= 1'b1;
-        if (show_live_q && b_written) show_rem_q <= show_rem_q - 24'(bresp_len_i);
-        if (bresp_resp_i != 2'b00 && !ret_err_q) begin
-          ret_err_q   <= 1'b1;
-          show_addr_q <= ret_addr_q;
-          show_rem_q  <= ret_rem_q;
-          show_live_q <= 1'b1;
-        end
-        if (ret_pop) begin
-          show_live_q <= 1'b0;
-          // The next retiring descriptor (if any) becomes the oldest.
-          ret_valid_q <= rq_cnt_q != '0;
-          ret_addr_q  <= rq_addr_q[rq_head_q];
-          ret_rem_q   <= rq_bytes_q[rq_head_q];
-          ret_out_q   <= rq_bytes_q[rq_head_q];
-          ret_tc_q    <= rq_tc_q[rq_head_q];
-          ret_lost_q  <= 1'b0;
-          if (rq_cnt_q != '0) begin
-            rq_head_q <= rq_index(rq_head_q, RQW'(1));
-            rq_cnt_q  <= rq_cnt_q - 1'b1;
+      if (ev.b_data) begin
+        if (!ret_valid_q) begin
+          if (ev.b_written) rem_done_q <= rem_done_q - 24'(bresp_len_i);
+          if (ev.b_lost)    cur_lost_q <= 1'b1;
+        end else begin
+          if (ev.b_written) ret_rem_q <= ret_rem_q - 24'(bresp_len_i);
+          ret_out_q <= ret_out_q - 24'(bresp_len_i);
+          if (ev.b_lost) ret_lost_q <= 1'b1;
+          if (show_live_q && ev.b_written) show_rem_q <= show_rem_q - 24'(bresp_len_i);
+          if (bresp_resp_i != 2'b00 && !ret_err_q) begin
+            ret_err_q   <= 1'b1;
+            show_addr_q <= ret_addr_q;
+            show_rem_q  <= ret_rem_q;
+            show_live_q <= 1'b1;
+          end
+          if (ev.ret_pop) begin
+            show_live_q <= 1'b0;
+            // The next retiring descriptor (if any) becomes the oldest.
+            ret_valid_q <= rq_cnt_q != '0;
+            ret_addr_q  <= rq_addr_q[rq_head_q];
+            ret_rem_q   <= rq_bytes_q[rq_head_q];
+            ret_out_q   <= rq_bytes_q[rq_head_q];
+            ret_tc_q    <= rq_tc_q[rq_head_q];
+            ret_lost_q  <= 1'b0;
+            if (rq_cnt_q != '0) begin
+              rq_head_q <= rq_index(rq_head_q, RQW'(1));
+              rq_cnt_q  <= rq_cnt_q - 1'b1;
+            end
           end
         end
       end
-      if (b_lost && !ret_valid_q) cur_lost_q <= 1'b1;
 
       // Descriptor beats land in the raw image (bytes 0x00..0x13 are used),
-      // or, for a prefetch burst, in the ring.
-      // A beat carries words idx * WPB .. idx * WPB + WPB - 1 (one write per
-      // word lane, not one per descriptor word).
+      // or, for a prefetch burst, in the ring. A beat carries words
+      // idx * WPB .. idx * WPB + WPB - 1 (one write per word lane).
       if (desc_beat_i && pf_fly_q != '0) begin
         for (int j = 0; j < WPB; j++) begin
           if (int'(desc_beat_idx_i[DIW-1:0]) * WPB + j < 5)
-            pf_raw_q[int'(pf_beat_slot) * 5 + int'(desc_beat_idx_i[DIW-1:0]) * WPB + j] <= desc_beat_data_i[j*32 +: 32];
+            pf_raw_q[int'(pf_beat_slot()) * 5 + int'(desc_beat_idx_i[DIW-1:0]) * WPB + j] <= desc_beat_data_i[j*32 +: 32];
         end
         if (desc_beat_idx_i[DIW-1:0] == '0) begin
-          pf_err_q[pf_beat_slot]      <= rd_err_i && rd_err_desc_i;
-          pf_err_resp_q[pf_beat_slot] <= rd_err_resp_i;
-        end else if (rd_err_i && rd_err_desc_i && !pf_err_q[pf_beat_slot]) begin
-          pf_err_q[pf_beat_slot]      <= 1'b1;
-          pf_err_resp_q[pf_beat_slot] <= rd_err_resp_i;
+          pf_err_q[pf_beat_slot()]      <= rd_err_i && rd_err_desc_i;
+          pf_err_resp_q[pf_beat_slot()] <= rd_err_resp_i;
+        end else if (rd_err_i && rd_err_desc_i && !pf_err_q[pf_beat_slot()]) begin
+          pf_err_q[pf_beat_slot()]      <= 1'b1;
+          pf_err_resp_q[pf_beat_slot()] <= rd_err_resp_i;
         end
       end else if (desc_beat_i) begin
         for (int j = 0; j < WPB; j++) begin
@@ -527,285 +825,125 @@ module dmac_channel
         end
       end
 
-      // A doorbell while busy only sets BUSY_ERR; it must not mask a
-      // same-cycle bus error or the state machine.
-      if (doorbell_i && !idle_like) busy_err_q <= 1'b1;
-      if (doorbell_i && idle_like) begin
-        begin
-          busy_err_q  <= 1'b0;
-          aborted_q   <= 1'b0;
-          drain_kill_q <= 1'b0;
-          err_code_q  <= DMAC_ERR_NONE;
-          err_resp_q  <= 2'b00;
-          err_addr_q  <= '0;
-          tc_count_q  <= '0;
-          desc_addr_q <= doorbell_addr_i;
-          desc_loaded_q <= 1'b0;
-          ret_valid_q <= 1'b0;
-          ret_err_q   <= 1'b0;
-          rq_cnt_q    <= '0;
-          show_live_q <= 1'b0;
-          cur_pend_tc_q <= 1'b0;
-          pf_cnt_q    <= '0;
-          pf_en_q     <= 1'b0;
-          if (doorbell_addr_i[4:0] != '0) begin
-            err_code_q <= DMAC_ERR_DESC_ALIGN;
-            err_addr_q <= doorbell_addr_i;
-            state_q    <= S_ERROR;
-          end else begin
-            state_q    <= S_FETCH;
-          end
-        end
-      end else if (bus_err && state_q != S_IDLE && state_q != S_ERROR) begin
-        // First error wins; later ones (during the drain) are not recorded.
-        if (!(state_q == S_DRAIN && drain_err_q)) begin
-          err_code_q  <= bus_err_code;
-          err_resp_q  <= bus_err_resp;
-          err_addr_q  <= bus_err_addr;
-        end
-        drain_err_q <= 1'b1;
-        drain_keep_q <= (bus_err_code == DMAC_ERR_DESC_READ) && (state_q != S_DRAIN || drain_keep_q);
-        if (bus_err_code != DMAC_ERR_DESC_READ) drain_kill_q <= 1'b1;
-        state_q     <= S_DRAIN;
-      end else if (abort_i && state_q != S_IDLE && state_q != S_DRAIN) begin
-        if (state_q == S_ERROR) begin
-          state_q     <= S_IDLE;     // leave ERROR: the channel is idle again
-          aborted_q   <= 1'b1;
-          desc_addr_q <= '0;
-          ret_valid_q <= 1'b0;
-          ret_err_q   <= 1'b0;
-          rq_cnt_q    <= '0;
-          show_live_q <= 1'b0;
-        end else begin
-          drain_err_q <= 1'b0;
-          drain_keep_q <= 1'b0;
-          // All of the current descriptor issued, its TC not raised yet.
-          cur_pend_tc_q <= desc_loaded_q && rem_issue_q == '0 && (c_irq || d_next == '0) &&
-                           (state_q == S_REQ_DRAIN || state_q == S_DCLR ||
-                            state_q == S_DESC_DRAIN || state_q == S_WB);
-          state_q     <= S_DRAIN;
-        end
-      end else begin
-        unique case (state_q)
-          S_IDLE, S_ERROR: ;
-          S_FETCH: if (grant_i) state_q <= S_FETCH_WAIT;
-          S_FETCH_WAIT:
-            if (desc_beat_i && int'(desc_beat_idx_i) == DESC_BEATS - 1) state_q <= S_DECODE;
-          S_DECODE: begin
-            if (decode_error() != DMAC_ERR_NONE) begin
-              err_code_q  <= decode_error();
-              err_resp_q  <= 2'b00;
-              err_addr_q  <= desc_addr_q;
-              drain_err_q <= 1'b1;
-              drain_keep_q <= 1'b1;
-              state_q     <= S_DRAIN;
-            end else begin
-              cur_src_q     <= d_src;
-              cur_dst_q     <= d_dst;
-              rem_issue_q   <= d_len[23:0];
-              rem_done_q    <= d_len[23:0];
-              desc_loaded_q <= 1'b1;
-              cur_lost_q    <= 1'b0;
-              wb_done_q     <= 1'b0;
-              pf_en_q       <= !periph && d_next != '0 && !wb_en_i;
-              state_q       <= periph ? S_WAIT_REQ : S_XFER;
-            end
-          end
-          S_XFER: begin
-            if (grant_i && pf_req) begin
-              // the ring counters follow the grant (pf_*_d)
-            end else if (grant_i) begin
-              if (c_src_inc) cur_src_q <= cur_src_q + 32'(grant_len_i);
-              if (c_dst_inc) cur_dst_q <= cur_dst_q + 32'(grant_len_i);
-              rem_issue_q <= rem_issue_q - 24'(grant_len_i);
-              req_left_q  <= req_left_q - 24'(grant_len_i);
-              if (periph ? (req_left_q == 24'(grant_len_i)) : (rem_issue_q == 24'(grant_len_i)))
-                state_q <= periph ? S_REQ_DRAIN : S_DESC_DRAIN;
-            end else if (pause_i) begin
-              resume_q <= S_XFER;
-              state_q  <= S_PAUSING;
-            end
-          end
-          S_WAIT_REQ: begin
-            if (pause_i) begin
-              resume_q <= S_WAIT_REQ;
-              state_q  <= S_PAUSING;
-            end else if (dreq_b) begin
-              req_left_q <= req_bytes(1'b1);
-              state_q    <= S_XFER;
-            end else if (dreq_s) begin
-              req_left_q <= req_bytes(1'b0);
-              state_q    <= S_XFER;
-            end
-          end
-          S_REQ_DRAIN: if (!busy_i) begin
-            dtc_pulse_q <= (rem_issue_q == '0);
-            state_q     <= S_DCLR;
-          end
-          S_DCLR: if (!dreq_any) state_q <= (rem_issue_q == '0) ? S_DESC_DRAIN : S_WAIT_REQ;
-          S_DESC_DRAIN: if (handoff) begin
-            // Retire this descriptor in the background, start the next now.
-            if (!ret_valid_q || (ret_pop && rq_cnt_q == '0)) begin
-              ret_valid_q <= (rem_done_next != '0);
-              ret_addr_q  <= desc_addr_q;
-              ret_rem_q   <= rem_done_next;
-              ret_out_q   <= rem_done_next;
-              ret_err_q   <= 1'b0;
-              ret_tc_q    <= c_irq;
-              ret_lost_q  <= 1'b0;
-            end else begin
-              // Behind the ones already retiring (after this cycle's pop).
-              rq_addr_q[rq_wr]    <= desc_addr_q;
-              rq_bytes_q[rq_wr]   <= rem_done_next;
-              rq_tc_q[rq_wr]      <= c_irq;
-              rq_cnt_q            <= RQW'(rq_push) + 1'b1;
-            end
-            desc_addr_q   <= d_next;
-            desc_loaded_q <= 1'b0;
-            state_q       <= pf_keep ? S_PF_WAIT : S_FETCH;
-          end else if (!busy_i) begin
-            if (wb_en_i && !wb_done_q) begin
-              state_q <= S_WB;
-            end else if (d_next == '0) begin
-              state_q       <= S_IDLE;
-              desc_addr_q   <= '0;
-              desc_loaded_q <= 1'b0;
-            end else begin
-              desc_addr_q   <= d_next;
-              desc_loaded_q <= 1'b0;
-              state_q       <= pf_keep ? S_PF_WAIT : S_FETCH;
-            end
-          end
-          S_WB: if (grant_i) begin
-            wb_done_q <= 1'b1;
-            state_q   <= S_DESC_DRAIN;
-          end
-          S_PF_WAIT: if (pf_refetch) begin
-            state_q <= S_FETCH;   // read it again, alone (the ring is dropped)
-          end else if (pf_take) begin
-            if (pf_err_q[pf_lo_slot]) begin
-              err_code_q  <= DMAC_ERR_DESC_READ;
-              err_resp_q  <= pf_err_resp_q[pf_lo_slot];
-              err_addr_q  <= desc_addr_q;
-              drain_err_q <= 1'b1;
-              drain_keep_q <= 1'b1;
-              state_q     <= S_DRAIN;
-            end else begin
-              for (int k = 0; k < 5; k++) raw_q[k] <= pf_raw_q[int'(pf_lo_slot) * 5 + k];
-              state_q <= S_DECODE;
-            end
-          end else if (pf_miss) begin
-            state_q <= S_FETCH;   // not in the ring (it is dropped): fetch it
-          end
-          S_PAUSING: if (!busy_i) state_q <= S_PAUSED;
-          S_PAUSED:  if (!pause_i) state_q <= resume_q;
-          S_DRAIN: if (!busy_i) begin
-            if (drain_err_q) begin
-              state_q <= S_ERROR;
-            end else begin
-              state_q       <= S_IDLE;
-              aborted_q     <= 1'b1;
-              desc_addr_q   <= '0;
-              desc_loaded_q <= 1'b0;
-              ret_valid_q   <= 1'b0;
-              ret_err_q     <= 1'b0;
-              rq_cnt_q      <= '0;
-              show_live_q   <= 1'b0;
-              cur_pend_tc_q <= 1'b0;
-            end
-          end
-          default: state_q <= S_IDLE;
+      if (ev.busy_err) busy_err_q <= 1'b1;
+      if (ev.rec_err) begin
+        err_code_q <= ev.err_code;
+        err_resp_q <= ev.err_resp;
+        unique case (ev.err_src)
+          ERR_SRC_RD: err_addr_q <= rd_err_addr_i;
+          ERR_SRC_B:  err_addr_q <= bresp_addr_i;
+          ERR_SRC_DB: err_addr_q <= doorbell_addr_i;
+          default:    err_addr_q <= desc_addr_q;
         endcase
+      end
+      if (ev.drain) begin
+        drain_err_q  <= 1'b1;
+        drain_keep_q <= ev.keep;
+      end
+      if (ev.kill_set) drain_kill_q <= 1'b1;
+      if (ev.abort_drain) begin
+        drain_err_q   <= 1'b0;
+        drain_keep_q  <= 1'b0;
+        cur_pend_tc_q <= ev.pend_tc;
+      end
+      if (ev.pause) resume_q <= state_q;
+      if (ev.load) begin
+        cur_src_q     <= d_src;
+        cur_dst_q     <= d_dst;
+        rem_issue_q   <= d_len[23:0];
+        rem_done_q    <= d_len[23:0];
+        desc_loaded_q <= 1'b1;
+        cur_lost_q    <= 1'b0;
+        wb_done_q     <= 1'b0;
+        pf_en_q       <= !periph && d_next != '0 && !wb_en_i;
+      end
+      if (ev.issue) begin
+        if (c_src_inc) cur_src_q <= cur_src_q + 32'(grant_len_i);
+        if (c_dst_inc) cur_dst_q <= cur_dst_q + 32'(grant_len_i);
+        rem_issue_q <= rem_issue_q - 24'(grant_len_i);
+        req_left_q  <= req_left_q - 24'(grant_len_i);
+      end
+      if (ev.handoff) begin
+        if (!ret_valid_q || (ev.ret_pop && rq_cnt_q == '0)) begin
+          ret_valid_q <= rem_done_after(ev.b_written) != '0;
+          ret_addr_q  <= desc_addr_q;
+          ret_rem_q   <= rem_done_after(ev.b_written);
+          ret_out_q   <= rem_done_after(ev.b_written);
+          ret_err_q   <= 1'b0;
+          ret_tc_q    <= c_irq;
+          ret_lost_q  <= 1'b0;
+        end else begin
+          // Behind the ones already retiring, after this cycle's pop: a
+          // same-cycle pop moves the head on by one and shortens the queue
+          // by one, so the entry is rq_head_q + rq_cnt_q either way.
+          rq_addr_q[rq_index(rq_head_q, rq_cnt_q)]  <= desc_addr_q;
+          rq_bytes_q[rq_index(rq_head_q, rq_cnt_q)] <= rem_done_after(ev.b_written);
+          rq_tc_q[rq_index(rq_head_q, rq_cnt_q)]    <= c_irq;
+          rq_cnt_q <= ((ev.ret_pop && rq_cnt_q != '0) ? rq_cnt_q - 1'b1 : rq_cnt_q) + 1'b1;
+        end
+      end
+      if (ev.next_desc) begin
+        desc_addr_q   <= d_next;
+        desc_loaded_q <= 1'b0;
+      end
+      if (ev.wb_granted) wb_done_q <= 1'b1;
+      if (ev.take_raw)
+        for (int k = 0; k < 5; k++) raw_q[k] <= pf_raw_q[int'(pf_lo_slot()) * 5 + k];
+      if (ev.end_chain || ev.abort_idle || ev.drain_idle) begin
+        desc_addr_q <= '0;
+        if (!ev.abort_idle) desc_loaded_q <= 1'b0;
+      end
+      if (ev.abort_idle || ev.drain_idle) begin
+        aborted_q   <= 1'b1;
+        ret_valid_q <= 1'b0;
+        ret_err_q   <= 1'b0;
+        rq_cnt_q    <= '0;
+        show_live_q <= 1'b0;
+      end
+      if (ev.drain_idle) cur_pend_tc_q <= 1'b0;
+      if (ev.db_start) begin
+        busy_err_q    <= 1'b0;
+        aborted_q     <= 1'b0;
+        drain_kill_q  <= 1'b0;
+        tc_count_q    <= '0;
+        desc_addr_q   <= doorbell_addr_i;
+        desc_loaded_q <= 1'b0;
+        ret_valid_q   <= 1'b0;
+        ret_err_q     <= 1'b0;
+        rq_cnt_q      <= '0;
+        show_live_q   <= 1'b0;
+        cur_pend_tc_q <= 1'b0;
+        pf_cnt_q      <= '0;
+        pf_en_q       <= 1'b0;
+        if (!ev.rec_err) begin
+          err_code_q <= DMAC_ERR_NONE;
+          err_resp_q <= 2'b00;
+          err_addr_q <= '0;
+        end
+      end
+    end
+    // Peripheral handshake: S_WAIT_REQ takes a request (burst first),
+    // S_DCLR holds DMACCLR until the request lines drop. The state machine
+    // parks in both and the request lines are read here, at the clock edge
+    // only: no combinational path runs from the dreq pins into `next` (a
+    // Verilated model would evaluate it again on every input change).
+    if (rst_n && hs_step) begin
+      if (state_q == S_WAIT_REQ) begin
+        if (dreq_any) begin
+          req_left_q <= req_bytes(dreq_b);
+          state_q    <= S_XFER;
+        end
+      end else if (!dreq_any) begin
+        state_q <= (rem_issue_q == '0) ? S_DESC_DRAIN : S_WAIT_REQ;
       end
     end
   end
 
-  // Retire queue: the oldest retiring descriptor's last response pops it;
-  // a hand-over pushes behind the ones that remain.
-  assign ret_pop = b_data && ret_valid_q && ret_out_q == 24'(bresp_len_i);
-  assign rq_push = (ret_pop && rq_cnt_q != '0) ? rq_cnt_q - 1'b1 : rq_cnt_q;
-  // Behind the rq_cnt_q entries there now (a same-cycle pop moves the head on
-  // by one and shortens the queue by one: the same entry).
-  assign rq_wr   = rq_index(rq_head_q, rq_cnt_q);
-
-  // Prefetch ring, next state (once, here). A descriptor of the burst in
-  // flight arrives with its last beat; S_PF_WAIT takes the descriptor at
-  // pf_lo_q when it is the one the chain needs, or drops the ring when it is
-  // not there and nothing is in flight; moving on to a NEXT the ring does
-  // not start with drops it too (S_DESC_DRAIN to S_FETCH).
-  assign pf_lo_slot   = pf_lo_q[5 +: PIW];
-  // Same-ID reads return in order: a beat always belongs to the first
-  // descriptor not yet arrived.
-  assign pf_beat_slot = pf_lo_q[5 +: PIW] + PIW'(pf_cnt_q);
-  assign pf_arrive    = desc_beat_i && pf_fly_q != '0 && desc_beat_idx_i[DIW-1:0] == DIW'(DESC_BEATS - 1);
-  assign pf_hit       = pf_cnt_q != '0 && pf_lo_q == desc_addr_q;
-  assign pf_refetch   = fsm_step && state_q == S_PF_WAIT && pf_hit && pf_err_q[pf_lo_slot] && !pf_alone_q[pf_lo_slot] &&
-                        pf_fly_q == '0;
-  assign pf_take      = fsm_step && state_q == S_PF_WAIT && pf_hit && !(pf_err_q[pf_lo_slot] && !pf_alone_q[pf_lo_slot]);
-  assign pf_miss      = fsm_step && state_q == S_PF_WAIT && !pf_hit && pf_fly_q == '0;
-  assign pf_keep      = pf_fly_q != '0 || (pf_cnt_q != '0 && pf_lo_q == d_next);
-  assign pf_drop      = pf_miss || pf_refetch || (fsm_step && state_q == S_DESC_DRAIN && !pf_keep &&
-                                    (handoff || (!busy_i && !(wb_en_i && !wb_done_q) && d_next != '0)));
-  always_comb begin
-    pf_lo_d  = pf_lo_q;
-    pf_cnt_d = pf_cnt_q;
-    pf_fly_d = pf_fly_q;
-    if (pf_take) begin
-      pf_lo_d  = pf_lo_q + 32'd32;
-      pf_cnt_d = pf_cnt_d - 1'b1;
-    end
-    if (pf_drop) pf_cnt_d = '0;
-    if (pf_arrive) begin
-      pf_cnt_d = pf_cnt_d + 1'b1;
-      pf_fly_d = pf_fly_q - 1'b1;
-    end
-    if (grant_i && pf_req) begin
-      pf_fly_d = pf_fly_d + pf_n;
-      if (pf_empty) pf_lo_d = pf_fa;
-    end
-  end
-
-  // Interrupt events, derived from the transitions above.
-  logic fsm_step;   // the state machine's case statement runs this cycle
-  logic db_start;   // accepted doorbell
-  assign db_start = doorbell_i && idle_like;
-  assign fsm_step = !db_start && !bus_err && !(abort_i && state_q != S_IDLE && state_q != S_DRAIN);
-  // Handoff needs: no write-back (it must follow the data), a next
-  // descriptor, memory-to-memory (peripheral flows drain per request anyway)
-  // and no other descriptor still retiring.
-  assign handoff  = fsm_step && state_q == S_DESC_DRAIN && busy_i && !wb_en_i && d_next != '0 &&
-                    !periph && (!ret_valid_q || ret_pop || rq_cnt_q != RQW'(RQ_N));
-  assign tc_drain   = fsm_step && state_q == S_DESC_DRAIN && !busy_i &&
-                      !(wb_en_i && !wb_done_q) && (c_irq || d_next == '0);
-  assign tc_handoff = handoff && rem_done_next == '0 && c_irq;
-  // A retiring descriptor completes with its last good write response. During
-  // an abort/error drain that counts only if none of its bursts had a beat
-  // killed (all of its bytes did reach memory).
-  // A write error on a retiring descriptor (ret_err_q) also denies TC to the
-  // ones queued behind it, even if their writes all went out before it.
-  assign tc_retire  = b_good && ret_valid_q && ret_out_q == 24'(bresp_len_i) && ret_tc_q &&
-                      !ret_lost_q && !bresp_killed_i && !ret_err_q;
-  // End of an abort drain: the current descriptor, fully issued before the
-  // abort, completes if all of its bytes were acknowledged OKAY, none killed.
-  assign tc_abort   = fsm_step && state_q == S_DRAIN && !drain_err_q && !busy_i && cur_pend_tc_q &&
-                      !cur_lost_q && rem_done_q == '0;
-  assign tc_event   = tc_drain || tc_handoff || tc_retire || tc_abort;
-  assign err_event = (doorbell_i && idle_like && doorbell_addr_i[4:0] != '0) ||
-                     (!db_start && state_q == S_DRAIN && drain_err_q && !busy_i && !bus_err);
-  assign abort_event = !db_start && !bus_err &&
-                       ((state_q == S_DRAIN && !drain_err_q && !busy_i) ||
-                        (abort_i && state_q == S_ERROR));
-
   // ------------------------------------------------------------- outputs
   // Stop and kill from the cycle the abort or data error is seen (an AW or a
   // beat loaded in that cycle would otherwise still leave after it).
-  logic data_err_now, stop_now;
-  assign data_err_now = !db_start && state_q != S_IDLE && state_q != S_ERROR &&
-                        bus_err && bus_err_code != DMAC_ERR_DESC_READ;
-  assign stop_now = data_err_now || (!db_start && abort_i && state_q != S_IDLE && state_q != S_ERROR &&
-                                     state_q != S_DRAIN);
-  assign stop_o = ((state_q == S_DRAIN) && !drain_keep_q) || stop_now;
-  assign kill_o = ((state_q == S_DRAIN) && drain_kill_q) || data_err_now;
+  assign stop_o = ((state_q == S_DRAIN) && !drain_keep_q) || ev.stop;
+  assign kill_o = ((state_q == S_DRAIN) && drain_kill_q) || ev.kill;
 
   always_comb begin
     dclr_o = '0;
@@ -817,7 +955,7 @@ module dmac_channel
   end
 
   always_comb begin
-    unique case (state_q)
+    case (state_q)   // every cycle: not `unique` (see `req`)
       S_IDLE:   state_o = DMAC_STATE_IDLE;
       S_PAUSED: state_o = DMAC_STATE_PAUSED;
       S_ERROR:  state_o = DMAC_STATE_ERROR;
@@ -841,7 +979,7 @@ module dmac_channel
 
   // Quiet = clocking with unchanged inputs changes nothing in this channel.
   always_comb begin
-    unique case (state_q)
+    case (state_q)   // every cycle: not `unique` (see `req`)
       S_IDLE, S_ERROR: quiet_o = !abort_i && !doorbell_i;
       S_PAUSED:        quiet_o = pause_i && !abort_i && !doorbell_i;
       S_WAIT_REQ:      quiet_o = !dreq_any && !pause_i && !abort_i && !doorbell_i;
@@ -850,23 +988,27 @@ module dmac_channel
   end
 
   // ---------------------------------------------------------- invariants
+  // Checked in the cycles the state machine runs: every event they are
+  // about wakes it, and the registers they read change in no other cycle
+  // (the handshake step changes only state_q and req_left_q).
   always_ff @(posedge clk) begin
-    if (rst_n) begin
-      if (b_data && ret_valid_q)
+    if (rst_n && ev.wake) begin
+      if (ev.b_data && ret_valid_q)
         assert (24'(bresp_len_i) <= ret_out_q && ret_out_q <= ret_rem_q) else $error("dmac_channel: residue underflow");
-      if (b_written && !ret_valid_q)
+      if (ev.b_written && !ret_valid_q)
         assert (24'(bresp_len_i) <= rem_done_q) else $error("dmac_channel: residue underflow");
-      assert (!(tc_drain && tc_retire)) else $error("dmac_channel: two completions in one cycle");
-      assert (!(tc_abort && (tc_drain || tc_handoff || tc_retire))) else $error("dmac_channel: two completions in one cycle");
+      assert (!(ev.tc_drain && ev.tc_retire)) else $error("dmac_channel: two completions in one cycle");
+      assert (!(ev.tc_abort && (ev.tc_drain || ev.tc_handoff || ev.tc_retire)))
+        else $error("dmac_channel: two completions in one cycle");
       if (grant_i && state_q == S_XFER && !pf_req)
         assert (grant_len_i != '0 && 24'(grant_len_i) <= avail) else $error("dmac_channel: bad chunk");
       if (grant_i)
         assert (req_valid_o) else $error("dmac_channel: grant without request");
       // Prefetch ring and retire queue bookkeeping.
       assert (32'(pf_cnt_q) + 32'(pf_fly_q) <= 32'(PF_N)) else $error("dmac_channel: prefetch ring overflow");
-      if (db_start)
+      if (ev.db_start)
         assert (pf_fly_q == '0 && !busy_i) else $error("dmac_channel: doorbell with a descriptor read in flight");
-      if (pf_arrive || (desc_beat_i && pf_fly_q != '0))
+      if (desc_beat_i && pf_fly_q != '0)
         assert (state_q != S_FETCH_WAIT) else $error("dmac_channel: prefetch beat during a fetch");
       assert (int'(rq_cnt_q) <= RQ_N) else $error("dmac_channel: retire queue overflow");
       if (rq_cnt_q != '0)
@@ -896,8 +1038,8 @@ module dmac_channel
       cov_wrapped_q <= 1'b0;
     end else begin
       cov_prev_q <= state_q;
-      cov_err_q  <= err_event;
-      if (db_start) begin
+      cov_err_q  <= ev.err_evt;
+      if (ev.db_start) begin
         cov_head_q    <= doorbell_addr_i;
         cov_wrapped_q <= 1'b0;
       end else if (cov_wrap) begin
@@ -953,26 +1095,26 @@ module dmac_channel
   cov_tr_drain_error:       cover property (@(posedge clk) cov_tr && cov_prev_q == S_DRAIN && state_q == S_ERROR);
   cov_tr_drain_idle:        cover property (@(posedge clk) cov_tr && cov_prev_q == S_DRAIN && state_q == S_IDLE);
   // Descriptor hand-over (read-ahead) and the ways a descriptor completes.
-  cov_handoff:              cover property (@(posedge clk) rst_n && handoff);
+  cov_handoff:              cover property (@(posedge clk) rst_n && ev.handoff);
   cov_prefetch_granted:     cover property (@(posedge clk) rst_n && grant_i && pf_req);
   cov_prefetch_burst:       cover property (@(posedge clk) rst_n && grant_i && pf_req && pf_n == (PIW+1)'(PF_G));
-  cov_prefetch_extend:      cover property (@(posedge clk) rst_n && grant_i && pf_req && !pf_empty);
-  cov_prefetch_4k_cut:      cover property (@(posedge clk) rst_n && grant_i && pf_req && pf_contig && pf_n < (PIW+1)'(PF_G));
-  cov_prefetch_hit:         cover property (@(posedge clk) rst_n && pf_take);
-  cov_prefetch_drop:        cover property (@(posedge clk) rst_n && pf_drop && pf_cnt_q != '0);
+  cov_prefetch_extend:      cover property (@(posedge clk) rst_n && grant_i && pf_req && !pf_first);
+  cov_prefetch_4k_cut:      cover property (@(posedge clk) rst_n && grant_i && pf_req && d_next == desc_addr_q + 32'd32 && pf_n < (PIW+1)'(PF_G));
+  cov_prefetch_hit:         cover property (@(posedge clk) rst_n && ev.pf_take);
+  cov_prefetch_drop:        cover property (@(posedge clk) rst_n && ev.pf_drop && pf_cnt_q != '0);
   cov_prefetch_stale_wait:  cover property (@(posedge clk) rst_n && state_q == S_PF_WAIT && pf_fly_q != '0 && pf_cnt_q != '0 &&
                                            pf_lo_q != desc_addr_q);
   cov_prefetch_err_held:    cover property (@(posedge clk) rst_n && desc_beat_i && pf_fly_q != '0 && rd_err_i);
-  cov_prefetch_refetch:     cover property (@(posedge clk) rst_n && pf_refetch);
-  cov_retire_queued:        cover property (@(posedge clk) rst_n && handoff && ret_valid_q && !(ret_pop && rq_cnt_q == '0));
-  cov_retire_queue_full:    cover property (@(posedge clk) rst_n && fsm_step && state_q == S_DESC_DRAIN && busy_i && !wb_en_i &&
-                                           d_next != '0 && !periph && ret_valid_q && !ret_pop && rq_cnt_q == RQW'(RQ_N));
-  cov_retire_err_shown:     cover property (@(posedge clk) rst_n && ret_err_q && ret_pop && rq_cnt_q != '0);
-  cov_tc_drain:             cover property (@(posedge clk) rst_n && tc_drain);
-  cov_tc_handoff:           cover property (@(posedge clk) rst_n && tc_handoff);
-  cov_tc_retire:            cover property (@(posedge clk) rst_n && tc_retire);
-  cov_tc_abort:             cover property (@(posedge clk) rst_n && tc_abort);
-  cov_retire_lost:          cover property (@(posedge clk) rst_n && b_data && ret_valid_q && b_lost);
+  cov_prefetch_refetch:     cover property (@(posedge clk) rst_n && ev.pf_refetch);
+  cov_retire_queued:        cover property (@(posedge clk) rst_n && ev.handoff && ret_valid_q && !(ev.ret_pop && rq_cnt_q == '0));
+  cov_retire_queue_full:    cover property (@(posedge clk) rst_n && ev.fsm_step && state_q == S_DESC_DRAIN && busy_i && !wb_en_i &&
+                                           d_next != '0 && !periph && ret_valid_q && !ev.ret_pop && rq_cnt_q == RQW'(RQ_N));
+  cov_retire_err_shown:     cover property (@(posedge clk) rst_n && ret_err_q && ev.ret_pop && rq_cnt_q != '0);
+  cov_tc_drain:             cover property (@(posedge clk) rst_n && ev.tc_drain);
+  cov_tc_handoff:           cover property (@(posedge clk) rst_n && ev.tc_handoff);
+  cov_tc_retire:            cover property (@(posedge clk) rst_n && ev.tc_retire);
+  cov_tc_abort:             cover property (@(posedge clk) rst_n && ev.tc_abort);
+  cov_retire_lost:          cover property (@(posedge clk) rst_n && ev.b_data && ret_valid_q && ev.b_lost);
   cov_dtc:                  cover property (@(posedge clk) rst_n && state_q == S_DCLR && dtc_pulse_q);
   cov_dclr_held:            cover property (@(posedge clk) rst_n && state_q == S_DCLR && cov_prev_q == S_DCLR && dreq_any);
   cov_req_single:           cover property (@(posedge clk) rst_n && state_q == S_WAIT_REQ && !pause_i && !dreq_b && dreq_s);
@@ -995,11 +1137,11 @@ module dmac_channel
   // Error while the previous descriptor still retires (its writes kept: descriptor
   // error; killed: data error), a second error during the drain (first wins), an
   // error during an abort drain (ends in ERROR).
-  cov_err_keep_retiring:     cover property (@(posedge clk) rst_n && state_q == S_DRAIN && drain_keep_q && ret_valid_q && b_data);
-  cov_err_kill_retiring:     cover property (@(posedge clk) rst_n && bus_err && bus_err_code != DMAC_ERR_DESC_READ && ret_valid_q &&
+  cov_err_keep_retiring:     cover property (@(posedge clk) rst_n && state_q == S_DRAIN && drain_keep_q && ret_valid_q && ev.b_data);
+  cov_err_kill_retiring:     cover property (@(posedge clk) rst_n && ev.bus_err && ev.err_code != DMAC_ERR_DESC_READ && ret_valid_q &&
                                             state_q != S_DRAIN);
-  cov_err_second_in_drain:   cover property (@(posedge clk) rst_n && bus_err && state_q == S_DRAIN && drain_err_q);
-  cov_err_in_abort_drain:    cover property (@(posedge clk) rst_n && bus_err && state_q == S_DRAIN && !drain_err_q);
+  cov_err_second_in_drain:   cover property (@(posedge clk) rst_n && ev.bus_err && state_q == S_DRAIN && drain_err_q);
+  cov_err_in_abort_drain:    cover property (@(posedge clk) rst_n && ev.bus_err && state_q == S_DRAIN && !drain_err_q);
 
   // Abort / pause timing (what the channel is doing when the request arrives).
   cov_abort_idle:            cover property (@(posedge clk) rst_n && abort_i && state_q == S_IDLE);
@@ -1016,8 +1158,8 @@ module dmac_channel
   cov_abort_pausing:         cover property (@(posedge clk) rst_n && abort_i && state_q == S_PAUSING);
   cov_abort_paused:          cover property (@(posedge clk) rst_n && abort_i && state_q == S_PAUSED);
   cov_abort_retiring:        cover property (@(posedge clk) rst_n && abort_i && ret_valid_q && state_q != S_DRAIN);
-  cov_abort_pend_tc_lost:    cover property (@(posedge clk) rst_n && fsm_step && state_q == S_DRAIN && !drain_err_q && !busy_i &&
-                                            cur_pend_tc_q && !tc_abort);
+  cov_abort_pend_tc_lost:    cover property (@(posedge clk) rst_n && ev.fsm_step && state_q == S_DRAIN && !drain_err_q && !busy_i &&
+                                            cur_pend_tc_q && !ev.tc_abort);
   cov_abort_cyclic_wrapped:  cover property (@(posedge clk) rst_n && abort_i && cov_wrapped_q && periph && state_q != S_DRAIN);
   cov_abort_cyclic_at_head:  cover property (@(posedge clk) rst_n && abort_i && cov_wrapped_q && desc_addr_q == cov_head_q &&
                                             (state_q == S_FETCH || state_q == S_FETCH_WAIT || state_q == S_PF_WAIT ||
@@ -1037,5 +1179,6 @@ module dmac_channel
 `endif
 
   logic unused_ok;
-  assign unused_ok = ^{c_rsvd, d_ctrl};
+  // pf_miss and pf_refetch are read by the cover points only.
+  assign unused_ok = ^{c_rsvd, d_ctrl, ev.pf_miss, ev.pf_refetch};
 endmodule
