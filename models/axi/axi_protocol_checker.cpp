@@ -160,6 +160,7 @@ void Axi4Checker::check_r(uint64_t cycle) {
   const uint8_t rid = *p_.rid, rresp = *p_.rresp;
   const bool rlast = *p_.rlast;
   r_bad_ = false;
+  r_idx_valid_ = false;
   if ((rresp & 3) == AXI_EXOKAY)
     flag("R.resp", cycle, strfmt("RRESP EXOKAY for RID %u without an exclusive access", rid));
   auto it = std::find_if(reads_.begin(), reads_.end(), [&](const Txn& t) { return t.id == rid; });
@@ -170,6 +171,8 @@ void Axi4Checker::check_r(uint64_t cycle) {
                 rid, resp_name(rresp), int(rlast), reads_.size()));
     return;
   }
+  r_idx_ = size_t(it - reads_.begin());
+  r_idx_valid_ = true;
   const unsigned k = it->beats;
   if (rlast == (k == it->len)) return;
   // A mismatch that a later, not yet started read of the same ID explains:
@@ -190,6 +193,8 @@ void Axi4Checker::check_r(uint64_t cycle) {
     const long pos = long(it - reads_.begin());
     reads_.erase(j);
     reads_.insert(reads_.begin() + pos, moved);
+    r_idx_ = size_t(pos);
+    r_idx_valid_ = true;
     return;
   }
   if (rlast)
@@ -201,11 +206,19 @@ void Axi4Checker::check_r(uint64_t cycle) {
                 it->addr));
 }
 
-void Axi4Checker::consume_r(uint64_t cycle) {
+void Axi4Checker::consume_r(uint64_t cycle, bool checked) {
   if (r_bad_) return;
-  const uint8_t rid = *p_.rid;
-  auto it = std::find_if(reads_.begin(), reads_.end(), [&](const Txn& t) { return t.id == rid; });
-  if (it == reads_.end()) return;
+  // The oldest read with this RID: found by check_r when it ran this sample
+  // (nothing changed reads_ since), else searched (a beat presented earlier
+  // and stalled, or a sample right after a reset of the state).
+  std::deque<Txn>::iterator it;
+  if (checked && r_idx_valid_) {
+    it = reads_.begin() + long(r_idx_);
+  } else {
+    const uint8_t rid = *p_.rid;
+    it = std::find_if(reads_.begin(), reads_.end(), [&](const Txn& t) { return t.id == rid; });
+    if (it == reads_.end()) return;
+  }
   ++it->beats;
   it->progress = cycle;
   if (*p_.rlast || it->beats > it->len) reads_.erase(it);
@@ -251,6 +264,9 @@ std::string AxiCheckerBase::no_progress_text(uint64_t cycle, uint64_t since) {
 
 void AxiCheckerBase::handshake_hang(AxiChannelWatch* const* chans, size_t n, uint64_t cycle) {
   if (!hang_cycles_) return;
+  bool any = false;
+  for (size_t i = 0; i < n; ++i) any |= chans[i]->pending;
+  if (!any) return;
   for (size_t i = 0; i < n; ++i) {
     AxiChannelWatch* c = chans[i];
     if (c->pending && !c->hang_reported && cycle - c->pending_since >= hang_cycles_) {
@@ -314,17 +330,19 @@ void Axi4Checker::sample(uint64_t cycle, bool in_reset) {
   first_sample_ = false;
 
   const bool r_new = rv && !r_.pending, b_new = bv && !b_.pending;
-  watch(aw_, awv, awr, {*p_.awaddr, *p_.awid, *p_.awlen, *p_.awsize, *p_.awburst}, cycle);
-  watch(w_, wv, wr, {*p_.wdata, *p_.wstrb, *p_.wlast, 0, 0}, cycle);
-  watch(b_, bv, br, {*p_.bid, *p_.bresp, 0, 0, 0}, cycle);
-  watch(ar_, arv, arr, {*p_.araddr, *p_.arid, *p_.arlen, *p_.arsize, *p_.arburst}, cycle);
-  watch(r_, rv, rr, {*p_.rdata, *p_.rid, *p_.rresp, *p_.rlast, 0}, cycle);
+  watch_if_stalled(aw_, awv, awr, [&] { return AxiPayload{*p_.awaddr, *p_.awid, *p_.awlen, *p_.awsize, *p_.awburst}; },
+                   cycle);
+  watch_if_stalled(w_, wv, wr, [&] { return AxiPayload{*p_.wdata, *p_.wstrb, *p_.wlast, 0, 0}; }, cycle);
+  watch_if_stalled(b_, bv, br, [&] { return AxiPayload{*p_.bid, *p_.bresp, 0, 0, 0}; }, cycle);
+  watch_if_stalled(ar_, arv, arr, [&] { return AxiPayload{*p_.araddr, *p_.arid, *p_.arlen, *p_.arsize, *p_.arburst}; },
+                   cycle);
+  watch_if_stalled(r_, rv, rr, [&] { return AxiPayload{*p_.rdata, *p_.rid, *p_.rresp, *p_.rlast, 0}; }, cycle);
 
   // Responses first, against the requests of earlier cycles: a response may
   // not share the cycle of its request's (or last data beat's) handshake.
   if (r_new) check_r(cycle);
   if (rv && rr) {
-    consume_r(cycle);
+    consume_r(cycle, r_new);
     rd_since_ = cycle;
     rd_hang_ = false;
   }
@@ -405,11 +423,11 @@ void AxiLiteChecker::sample(uint64_t cycle, bool in_reset) {
   first_sample_ = false;
 
   const bool r_new = rv && !r_.pending, b_new = bv && !b_.pending;
-  watch(aw_, awv, awr, {*p_.awaddr, 0, 0, 0, 0}, cycle);
-  watch(w_, wv, wr, {*p_.wdata, *p_.wstrb, 0, 0, 0}, cycle);
-  watch(b_, bv, br, {*p_.bresp, 0, 0, 0, 0}, cycle);
-  watch(ar_, arv, arr, {*p_.araddr, 0, 0, 0, 0}, cycle);
-  watch(r_, rv, rr, {*p_.rdata, *p_.rresp, 0, 0, 0}, cycle);
+  watch_if_stalled(aw_, awv, awr, [&] { return AxiPayload{*p_.awaddr, 0, 0, 0, 0}; }, cycle);
+  watch_if_stalled(w_, wv, wr, [&] { return AxiPayload{*p_.wdata, *p_.wstrb, 0, 0, 0}; }, cycle);
+  watch_if_stalled(b_, bv, br, [&] { return AxiPayload{*p_.bresp, 0, 0, 0, 0}; }, cycle);
+  watch_if_stalled(ar_, arv, arr, [&] { return AxiPayload{*p_.araddr, 0, 0, 0, 0}; }, cycle);
+  watch_if_stalled(r_, rv, rr, [&] { return AxiPayload{*p_.rdata, *p_.rresp, 0, 0, 0}; }, cycle);
 
   if (r_new) {
     r_bad_ = false;
