@@ -264,9 +264,6 @@ std::string AxiCheckerBase::no_progress_text(uint64_t cycle, uint64_t since) {
 
 void AxiCheckerBase::handshake_hang(AxiChannelWatch* const* chans, size_t n, uint64_t cycle) {
   if (!hang_cycles_) return;
-  bool any = false;
-  for (size_t i = 0; i < n; ++i) any |= chans[i]->pending;
-  if (!any) return;
   for (size_t i = 0; i < n; ++i) {
     AxiChannelWatch* c = chans[i];
     if (c->pending && !c->hang_reported && cycle - c->pending_since >= hang_cycles_) {
@@ -279,8 +276,10 @@ void AxiCheckerBase::handshake_hang(AxiChannelWatch* const* chans, size_t n, uin
 }
 
 void Axi4Checker::hang_checks(uint64_t cycle) {
-  AxiChannelWatch* const chans[] = {&aw_, &w_, &b_, &ar_, &r_};
-  handshake_hang(chans, 5, cycle);
+  if (any_pending()) {
+    AxiChannelWatch* const chans[] = {&aw_, &w_, &b_, &ar_, &r_};
+    handshake_hang(chans, 5, cycle);
+  }
   progress_hang(!reads_.empty(), rd_since_, rd_hang_, cycle, "hang.read", [&] {
     const Txn& t = reads_.front();
     return strfmt("%zu read(s) outstanding, no R beat; oldest ARID %u ARADDR 0x%x ARLEN %u accepted at cycle %llu, "
@@ -422,6 +421,14 @@ void AxiLiteChecker::sample(uint64_t cycle, bool in_reset) {
   }
   first_sample_ = false;
 
+  // Nothing presented, nothing stalled, nothing unanswered (the register
+  // port nearly every cycle): the full sample below would only clear the
+  // watchdogs' reported flags.
+  if (!(awv || wv || bv || arv || rv) && !any_pending() && ar_cyc_.empty() && aw_cyc_.empty() && w_cyc_.empty()) {
+    if (hang_cycles_) rd_hang_ = wr_hang_ = wd_hang_ = false;
+    return;
+  }
+
   const bool r_new = rv && !r_.pending, b_new = bv && !b_.pending;
   watch_if_stalled(aw_, awv, awr, [&] { return AxiPayload{*p_.awaddr, 0, 0, 0, 0}; }, cycle);
   watch_if_stalled(w_, wv, wr, [&] { return AxiPayload{*p_.wdata, *p_.wstrb, 0, 0, 0}; }, cycle);
@@ -482,8 +489,10 @@ void AxiLiteChecker::sample(uint64_t cycle, bool in_reset) {
   }
 
   if (!hang_cycles_) return;
-  AxiChannelWatch* const chans[] = {&aw_, &w_, &b_, &ar_, &r_};
-  handshake_hang(chans, 5, cycle);
+  if (any_pending()) {
+    AxiChannelWatch* const chans[] = {&aw_, &w_, &b_, &ar_, &r_};
+    handshake_hang(chans, 5, cycle);
+  }
   // Unanswered requests: a read since its AR, a write since both AW and W.
   if (!ar_cyc_.empty() && !rd_hang_ && cycle - ar_cyc_.front() > hang_cycles_) {
     rd_hang_ = true;
