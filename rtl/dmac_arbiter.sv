@@ -38,9 +38,10 @@ module dmac_arbiter #(
   assign hi_req = req & prio;
   assign lo_req = req & ~prio;
 
+  // No request (most cycles while the slots are full): no search.
   always_comb begin
     grant = '0;
-    if (enable) begin
+    if (enable && req != '0) begin
       if (|hi_req) grant = rr_pick(hi_req, last_q[1]);
       else         grant = rr_pick(lo_req, last_q[0]);
     end

@@ -185,19 +185,33 @@ module dmac_axi_read #(
     return lim;
   endfunction
 
-  logic        job_any_fixed;
-  logic [13:0] lim_s, lim_d, lim;
-  assign job_any_fixed = !job_src_inc || !job_dst_inc;
-  assign lim_s     = side_limit(job_src[11:0], job_src_inc, job_width, job_any_fixed);
-  assign lim_d     = side_limit(job_dst[11:0], job_dst_inc, job_width, job_any_fixed);
-  assign lim       = (lim_s < lim_d) ? lim_s : lim_d;
-  assign grant_len = (job_kind == JOB_DATA && job_len >= 24'(lim)) ? 13'(lim) : 13'(job_len);
-
+  // Evaluated only in a cycle with a grant (one in 16 or fewer at full rate):
+  // grant_len and the burst shape are used only with job_valid (by the
+  // channels with their grant, here at the clock edge).
   logic [8:0]  job_beats, job_b1;
   logic [31:0] job_aligned;
-  assign job_beats   = read_beats(job_kind, job_src[WB-1:0], grant_len, job_src_inc, job_width);
-  assign job_aligned = {job_src[31:WB], WB'(0)};
-  assign job_b1      = job_src_inc ? first_burst(job_aligned[11:0], job_beats) : job_beats;
+  always_comb begin
+    logic        any_fixed;
+    logic [13:0] lim_s, lim_d, lim;
+    any_fixed   = 1'b0;   // block temporaries set on every path (no latch)
+    lim_s       = '0;
+    lim_d       = '0;
+    lim         = '0;
+    grant_len   = '0;
+    job_beats   = '0;
+    job_b1      = '0;
+    job_aligned = '0;
+    if (job_valid) begin
+      any_fixed   = !job_src_inc || !job_dst_inc;
+      lim_s       = side_limit(job_src[11:0], job_src_inc, job_width, any_fixed);
+      lim_d       = side_limit(job_dst[11:0], job_dst_inc, job_width, any_fixed);
+      lim         = (lim_s < lim_d) ? lim_s : lim_d;
+      grant_len   = (job_kind == JOB_DATA && job_len >= 24'(lim)) ? 13'(lim) : 13'(job_len);
+      job_beats   = read_beats(job_kind, job_src[WB-1:0], grant_len, job_src_inc, job_width);
+      job_aligned = {job_src[31:WB], WB'(0)};
+      job_b1      = job_src_inc ? first_burst(job_aligned[11:0], job_beats) : job_beats;
+    end
+  end
 
   // The AR to queue this cycle: the second burst of a split job, or a new job
   // (never both: a pending second burst blocks grants).
@@ -271,8 +285,16 @@ module dmac_axi_read #(
   // -------------------------------------------------------------- R channel
   assign m_axi_rready = 1'b1;   // space is reserved at allocation
 
-  // Oldest reading slot with this ID, searched only in a cycle with an R
-  // beat (everything that uses it is qualified by ri_valid).
+  // Oldest reading slot with this ID, looked up only in a cycle with an R
+  // beat (everything that uses it is qualified by ri_valid). The slot of the
+  // previous beat (rc_*), while it still reads, is the answer for the next
+  // beat of the same ID: it was the oldest reading slot of that ID, the older
+  // ones have finished reading (a slot never reads again) and newer ones come
+  // after it. The table is searched only for a burst's first beat after
+  // another ID's beat or after a slot's last beat.
+  logic           rc_valid_q;
+  logic [3:0]     rc_id_q;
+  logic [SIW-1:0] rc_slot_q;
   logic           r_hit;
   logic [SIW-1:0] r_slot;
   always_comb begin
@@ -280,7 +302,10 @@ module dmac_axi_read #(
     r_hit  = 1'b0;
     r_slot = '0;
     idx    = '0;
-    if (ri_valid) begin
+    if (ri_valid && rc_valid_q && ri_id == rc_id_q) begin
+      r_hit  = 1'b1;
+      r_slot = rc_slot_q;
+    end else if (ri_valid) begin
       for (int i = 0; i < NUM_SLOTS; i++) begin
         idx = slot_after(head_q, i);
         // The first match wins (expressions: Verilator's coverage does not
@@ -297,36 +322,41 @@ module dmac_axi_read #(
   logic [12:0]    r_pos;          // stream position of this beat's first byte (fixed source)
   logic [WB-1:0]  r_rot;          // left rotation (bytes) from bus lanes to buffer lanes
   logic [13:0]    r_rcv_next;
-  assign r_fire      = ri_valid && r_hit;
-  assign r_b         = rbeat_q[r_slot];
-  assign r_last_beat = (r_b + 9'd1) == read_beats(s_kind[r_slot], s_src[r_slot][WB-1:0], s_len[r_slot],
-                                                  s_src_inc[r_slot], s_width[r_slot]);
-  assign r_pos       = 13'(r_b) << s_width[r_slot];
-  assign r_rot       = r_pos[WB-1:0] - s_src[r_slot][WB-1:0];
+  assign r_fire = ri_valid && r_hit;
+  assign r_b    = rbeat_q[r_slot];
 
-  always_comb begin
-    if (s_src_inc[r_slot]) begin
-      // bytes of the stream covered after this beat, capped at the length
-      r_rcv_next = 14'((32'(r_b) + 32'd1) * W) - 14'(s_src[r_slot][WB-1:0]);
-      if (r_rcv_next > 14'(s_len[r_slot])) r_rcv_next = 14'(s_len[r_slot]);
-    end else begin
-      r_rcv_next = 14'(r_pos) + 14'(14'd1 << s_width[r_slot]);
-    end
-  end
-
+  // Everything below is used only with r_fire (the slot table update at the
+  // edge, the buffer write, the events): computed only in a cycle with an R beat.
   // Incrementing source: the beat as it is. Fixed (narrow) source: its
   // 1 << WIDTH bytes rotated from their bus lanes to the stream position,
   // lane l <- bus lane (l - r_rot) mod W (whole-word shifts, no per-lane loop).
   always_comb begin
-    buf_we    = r_fire && s_kind[r_slot] == JOB_DATA;
-    buf_slot  = r_slot;
-    buf_beat  = s_src_inc[r_slot] ? 8'(r_b) : 8'(r_pos >> WB);
-    if (s_src_inc[r_slot]) begin
-      buf_wdata = ri_data;
-      buf_be    = '1;
-    end else begin
-      buf_wdata = (ri_data << (32'(r_rot) * 8)) | (ri_data >> ((W - 32'(r_rot)) * 8));
-      buf_be    = W'(((32'd1 << (32'd1 << s_width[r_slot])) - 32'd1) << r_pos[WB-1:0]);
+    r_last_beat = 1'b0;
+    r_pos       = '0;
+    r_rot       = '0;
+    r_rcv_next  = '0;
+    buf_we      = 1'b0;
+    buf_slot    = r_slot;
+    buf_beat    = '0;
+    buf_wdata   = ri_data;
+    buf_be      = '1;
+    if (ri_valid) begin
+      r_last_beat = (r_b + 9'd1) == read_beats(s_kind[r_slot], s_src[r_slot][WB-1:0], s_len[r_slot],
+                                               s_src_inc[r_slot], s_width[r_slot]);
+      buf_we      = r_fire && s_kind[r_slot] == JOB_DATA;
+      if (s_src_inc[r_slot]) begin
+        // bytes of the stream covered after this beat, capped at the length
+        r_rcv_next = 14'((32'(r_b) + 32'd1) * W) - 14'(s_src[r_slot][WB-1:0]);
+        if (r_rcv_next > 14'(s_len[r_slot])) r_rcv_next = 14'(s_len[r_slot]);
+        buf_beat   = 8'(r_b);
+      end else begin
+        r_pos      = 13'(r_b) << s_width[r_slot];
+        r_rot      = r_pos[WB-1:0] - s_src[r_slot][WB-1:0];
+        r_rcv_next = 14'(r_pos) + 14'(14'd1 << s_width[r_slot]);
+        buf_beat   = 8'(r_pos >> WB);
+        buf_wdata  = (ri_data << (32'(r_rot) * 8)) | (ri_data >> ((W - 32'(r_rot)) * 8));
+        buf_be     = W'(((32'd1 << (32'd1 << s_width[r_slot])) - 32'd1) << r_pos[WB-1:0]);
+      end
     end
   end
 
@@ -369,6 +399,9 @@ module dmac_axi_read #(
       s_rdone   <= '0;
       rbeat_q   <= '{default: '0};
       rsplit_q  <= '{default: '0};
+      rc_valid_q <= 1'b0;
+      rc_id_q    <= '0;
+      rc_slot_q  <= '0;
     end else begin
       if (job_valid) begin
         s_valid[tail_q]   <= 1'b1;
@@ -390,6 +423,9 @@ module dmac_axi_read #(
         rbeat_q[r_slot] <= r_b + 9'd1;
         s_rcv[r_slot]   <= 13'(r_rcv_next);
         if (r_last_beat) s_rdone[r_slot] <= 1'b1;
+        rc_valid_q <= !r_last_beat;
+        rc_id_q    <= ri_id;
+        rc_slot_q  <= r_slot;
       end
       if (free_valid) begin
         s_valid[head_q] <= 1'b0;

@@ -146,7 +146,7 @@ module dmac_axi_write #(
   endfunction
 
   // Channel-indexed vectors widened to the 4-bit ID space.
-  logic [15:0] stop16, kill16, busy16;
+  logic [15:0] stop16, kill16;
   assign stop16 = 16'(stop);
   assign kill16 = 16'(kill);
 
@@ -170,56 +170,87 @@ module dmac_axi_write #(
   // ------------------------------------------------------------ AW stage
   logic [SIW-1:0] a;
   logic           a_pending, a_skip, a_issue;
-  logic [WB-1:0]  a_doff;
-  assign a       = aw_ptr_q;
-  assign a_doff  = s_dst[a][WB-1:0];
+  logic [8:0]     a_beats, a_b1;
+  logic [31:0]    a_aligned;
+  logic           a_second_q;     // first of two bursts issued, second pending
+  logic           aw_last_q;      // the AW in the output register is the slot's last
+  assign a         = aw_ptr_q;
   assign a_pending = s_valid[a] && !aw_done_q[a];
   assign a_skip    = a_pending && !a_second_q && (s_kind[a] == JOB_DESC || stop16[s_ch[a]]);
   // a_issue and h_load below do not include AWREADY / WREADY: the output
   // registers being free is looked at only at the clock edge, in the clocked
   // block (no combinational path from those inputs into the engine).
-  assign a_issue   = a_pending && !a_skip && !bt_full && (a_second_q ||
-                     beat_ready(s_kind[a], a_doff, s_len[a], s_dst_inc[a], s_width[a], s_rcv[a], 9'd0));
-
-  logic [8:0]  a_beats, a_b1;
-  logic [31:0] a_aligned;
-  logic        a_second_q;     // first of two bursts issued, second pending
-  logic        aw_last_q;      // the AW in the output register is the slot's last
-  assign a_beats   = write_beats(s_kind[a], a_doff, s_len[a], s_dst_inc[a], s_width[a]);
-  assign a_aligned = {s_dst[a][31:WB], WB'(0)};
-  assign a_b1      = (s_dst_inc[a] && s_kind[a] != JOB_WB) ? first_burst(a_aligned[11:0], a_beats) : a_beats;
+  // The burst shape is used only with a_issue: computed only while a slot
+  // waits for its AW (one AW per burst, not every cycle).
+  always_comb begin
+    logic [WB-1:0] doff;
+    doff      = '0;
+    a_issue   = 1'b0;
+    a_beats   = '0;
+    a_b1      = '0;
+    a_aligned = '0;
+    if (a_pending && !a_skip && !bt_full) begin
+      doff      = s_dst[a][WB-1:0];
+      a_issue   = a_second_q || beat_ready(s_kind[a], doff, s_len[a], s_dst_inc[a], s_width[a], s_rcv[a], 9'd0);
+      a_beats   = write_beats(s_kind[a], doff, s_len[a], s_dst_inc[a], s_width[a]);
+      a_aligned = {s_dst[a][31:WB], WB'(0)};
+      a_b1      = (s_dst_inc[a] && s_kind[a] != JOB_WB) ? first_burst(a_aligned[11:0], a_beats) : a_beats;
+    end
+  end
 
   // ------------------------------------------------------------- W stage
+  // The head slot's beat is worked out only when it may be loaded (its AW
+  // accepted, not skipped): the realignment, strobes and buffer addresses are
+  // used only with h_load.
   logic [SIW-1:0] h;
-  logic [WB-1:0]  h_doff, h_ro;
+  logic [WB-1:0]  h_doff;
   logic [8:0]     h_beats, h_b1;
-  logic [11:0]    h_aligned;
-  logic           h_ready, h_killed, h_load, h_last, h_skip_free;
-  assign h        = w_ptr_q;
-  assign h_doff   = s_dst[h][WB-1:0];
-  assign h_ro     = s_src_inc[h] ? s_src[h][WB-1:0] : '0;
-  assign h_beats  = write_beats(s_kind[h], h_doff, s_len[h], s_dst_inc[h], s_width[h]);
-  assign h_aligned = {s_dst[h][11:WB], WB'(0)};
-  assign h_b1     = (s_dst_inc[h] && s_kind[h] != JOB_WB) ? first_burst(h_aligned, h_beats) : h_beats;
-  assign h_killed = kill16[s_ch[h]];
-  assign h_ready  = beat_ready(s_kind[h], h_doff, s_len[h], s_dst_inc[h], s_width[h], s_rcv[h], k_q);
-  assign h_last   = (k_q + 9'd1) == h_beats;
-  // A killed slot still waits for its read to end before it is retired.
-  assign h_load      = s_valid[h] && aw_done_q[h] && !skip_q[h] && aw_acc_q[h] &&
-                       (h_killed ? s_rdone[h] : h_ready);
+  logic           h_killed, h_load, h_last, h_skip_free;
+  assign h = w_ptr_q;
+  always_comb begin
+    logic [11:0] aligned;
+    aligned  = '0;
+    h_doff   = '0;
+    h_beats  = '0;
+    h_b1     = '0;
+    h_killed = 1'b0;
+    h_load   = 1'b0;
+    h_last   = 1'b0;
+    if (s_valid[h] && aw_done_q[h] && !skip_q[h] && aw_acc_q[h]) begin
+      h_doff   = s_dst[h][WB-1:0];
+      h_beats  = write_beats(s_kind[h], h_doff, s_len[h], s_dst_inc[h], s_width[h]);
+      aligned  = {s_dst[h][11:WB], WB'(0)};
+      h_b1     = (s_dst_inc[h] && s_kind[h] != JOB_WB) ? first_burst(aligned, h_beats) : h_beats;
+      h_killed = kill16[s_ch[h]];
+      // A killed slot still waits for its read to end before it is retired.
+      h_load   = h_killed ? s_rdone[h] :
+                 beat_ready(s_kind[h], h_doff, s_len[h], s_dst_inc[h], s_width[h], s_rcv[h], k_q);
+      h_last   = (k_q + 9'd1) == h_beats;
+    end
+  end
   assign h_skip_free = s_valid[h] && aw_done_q[h] && skip_q[h] && s_rdone[h];
   assign free_valid  = h_skip_free || (h_load && h_last && (!m_axi_wvalid || m_axi_wready));
 
   // Realignment: output lane j carries slot byte (p + j).
   logic [SB-1:0]  h_pos;
-  logic [MBW:0]   h_beat0, h_beat1;
   always_comb begin
-    if (s_dst_inc[h]) h_pos = SB'(h_ro) + SB'(32'(k_q) * W) - SB'(h_doff);
-    else              h_pos = SB'(h_ro) + SB'(32'(k_q) << s_width[h]) - SB'(h_doff);
-    h_beat0 = (MBW + 1)'(h_pos >> WB);
-    h_beat1 = (MBW + 1)'((32'(h_beat0) + 32'd1) % MAX_BURST);
-    buf_raddr0 = BUF_AW'(32'(h) * MAX_BURST + 32'(h_beat0));
-    buf_raddr1 = BUF_AW'(32'(h) * MAX_BURST + 32'(h_beat1));
+    logic [WB-1:0] ro;
+    logic [MBW:0]  beat0, beat1;
+    ro         = '0;
+    beat0      = '0;
+    beat1      = '0;
+    h_pos      = '0;
+    buf_raddr0 = '0;
+    buf_raddr1 = '0;
+    if (h_load) begin
+      ro = s_src_inc[h] ? s_src[h][WB-1:0] : '0;
+      if (s_dst_inc[h]) h_pos = SB'(ro) + SB'(32'(k_q) * W) - SB'(h_doff);
+      else              h_pos = SB'(ro) + SB'(32'(k_q) << s_width[h]) - SB'(h_doff);
+      beat0      = (MBW + 1)'(h_pos >> WB);
+      beat1      = (MBW + 1)'((32'(beat0) + 32'd1) % MAX_BURST);
+      buf_raddr0 = BUF_AW'(32'(h) * MAX_BURST + 32'(beat0));
+      buf_raddr1 = BUF_AW'(32'(h) * MAX_BURST + 32'(beat1));
+    end
   end
 
   logic [2*DATA_W-1:0] h_pair;
@@ -227,24 +258,29 @@ module dmac_axi_write #(
   logic [W-1:0]        h_strb;
   always_comb begin
     int e;   // incrementing destination: first lane past the slot's last byte in this beat
-    h_pair = {buf_rdata1, buf_rdata0} >> (32'(h_pos[WB-1:0]) * 8);
-    h_data = h_pair[DATA_W-1:0];
-    // Lanes j with stream byte k * W + j - doff inside [0, len) (incrementing
-    // destination), or the 1 << WIDTH lanes from doff (fixed): masks, not a
-    // per-lane loop.
+    h_pair = '0;
+    h_data = '0;
+    h_strb = '0;
     e = 0;
-    if (s_dst_inc[h]) begin
-      e = int'(h_doff) + int'(s_len[h]) - int'(k_q) * W;
-      e = (e > W) ? W : (e < 0) ? 0 : e;   // a clamp, not a branch (coverage counts no ternaries)
-      h_strb = W'(((32'd1 << e) - 32'd1) & ~((32'd1 << ((k_q == '0) ? 32'(h_doff) : 32'd0)) - 32'd1));
-    end else begin
-      h_strb = W'(((32'd1 << (32'd1 << s_width[h])) - 32'd1) << h_doff);
+    if (h_load) begin
+      h_pair = {buf_rdata1, buf_rdata0} >> (32'(h_pos[WB-1:0]) * 8);
+      h_data = h_pair[DATA_W-1:0];
+      // Lanes j with stream byte k * W + j - doff inside [0, len) (incrementing
+      // destination), or the 1 << WIDTH lanes from doff (fixed): masks, not a
+      // per-lane loop.
+      if (s_dst_inc[h]) begin
+        e = int'(h_doff) + int'(s_len[h]) - int'(k_q) * W;
+        e = (e > W) ? W : (e < 0) ? 0 : e;   // a clamp, not a branch (coverage counts no ternaries)
+        h_strb = W'(((32'd1 << e) - 32'd1) & ~((32'd1 << ((k_q == '0) ? 32'(h_doff) : 32'd0)) - 32'd1));
+      end else begin
+        h_strb = W'(((32'd1 << (32'd1 << s_width[h])) - 32'd1) << h_doff);
+      end
+      if (s_kind[h] == JOB_WB) begin
+        h_data = {(DATA_W / 32){s_src[h]}};
+        h_strb = W'(4'hF) << h_doff;
+      end
+      if (h_killed) h_strb = '0;   // data error: nothing more reaches memory
     end
-    if (s_kind[h] == JOB_WB) begin
-      h_data = {(DATA_W / 32){s_src[h]}};
-      h_strb = W'(4'hF) << h_doff;
-    end
-    if (h_killed) h_strb = '0;   // data error: nothing more reaches memory
   end
 
   // ------------------------------------------------------------- B stage
@@ -309,10 +345,15 @@ module dmac_axi_write #(
       bt_head_q  <= '0;
       bt_tail_q  <= '0;
       bt_w_q     <= '0;
+      alloc_q     <= 1'b0;
+      alloc_idx_q <= '0;
+      n_slot_q    <= '{default: '0};
+      n_bt_q      <= '{default: '0};
     end else begin
       // Channels whose data error response is at the pins at this edge.
       logic [15:0] pin_kill;
-      logic        aw_free, w_free, found;
+      logic        aw_free, w_free, found, bt_add;
+      bt_add   = 1'b0;
       aw_free  = !m_axi_awvalid || m_axi_awready;
       w_free   = !m_axi_wvalid || m_axi_wready;
       pin_kill = '0;
@@ -383,6 +424,7 @@ module dmac_axi_write #(
         bt_len_q[bt_tail_q]   <= last ? s_len[a] : 13'd0;
         bt_addr_q[bt_tail_q]  <= s_dst[a];
         bt_tail_q             <= bt_tail_q + BTW'(1);
+        bt_add                = 1'b1;
       end
 
       // W
@@ -404,17 +446,37 @@ module dmac_axi_write #(
         bt_valid_q[bt_head_q] <= 1'b0;
         bt_head_q             <= bt_head_q + BTW'(1);
       end
+
+      // ch_busy counts (an increment and a decrement of one channel cancel)
+      alloc_q     <= alloc_valid;
+      alloc_idx_q <= alloc_idx;
+      if (!(alloc_q && free_valid && s_ch[alloc_idx_q] == s_ch[h])) begin
+        if (alloc_q)    n_slot_q[CW'(s_ch[alloc_idx_q])] <= n_slot_q[CW'(s_ch[alloc_idx_q])] + 1'b1;
+        if (free_valid) n_slot_q[CW'(s_ch[h])]           <= n_slot_q[CW'(s_ch[h])] - 1'b1;
+      end
+      if (!(bt_add && b_event && s_ch[a] == b_ch)) begin
+        if (bt_add)  n_bt_q[CW'(s_ch[a])] <= n_bt_q[CW'(s_ch[a])] + 1'b1;
+        if (b_event) n_bt_q[CW'(b_ch)]    <= n_bt_q[CW'(b_ch)] - 1'b1;
+      end
     end
   end
 
+  // ch_busy: a channel has a slot in the table or a write awaiting its B.
+  // Counted per channel at the events that change it instead of searching
+  // both tables every cycle: a slot is counted from the cycle after its grant
+  // (alloc_q: its channel is in the table then; until the count includes it,
+  // alloc_q marks it busy), uncounted at free_valid (never the cycle after its
+  // grant: its AW is not done yet); a write is counted at its AW, uncounted at
+  // its B.
+  localparam int CW = (NUM_CH > 1) ? $clog2(NUM_CH) : 1;
+  logic [$clog2(NUM_SLOTS + 1)-1:0] n_slot_q [NUM_CH];
+  logic [$clog2(NUM_BT + 1)-1:0]    n_bt_q [NUM_CH];
+  logic                             alloc_q;
+  logic [SIW-1:0]                   alloc_idx_q;
   always_comb begin
-    busy16 = '0;
-    for (int i = 0; i < NUM_SLOTS; i++)
-      if (s_valid[i]) busy16[s_ch[i]] = 1'b1;
-    for (int i = 0; i < NUM_BT; i++)
-      if (bt_valid_q[i] && !bt_done_q[i]) busy16[bt_ch_q[i]] = 1'b1;
+    for (int c = 0; c < NUM_CH; c++) ch_busy[c] = (n_slot_q[c] != '0) || (n_bt_q[c] != '0);
+    if (alloc_q) ch_busy[CW'(s_ch[alloc_idx_q])] = 1'b1;
   end
-  assign ch_busy = busy16[NUM_CH-1:0];
 
   assign idle = !m_axi_awvalid && !m_axi_wvalid && (bt_valid_q == '0);
 
@@ -431,6 +493,8 @@ module dmac_axi_write #(
         else $error("dmac_axi_write: W beat without its write-response entry");
       if (a_issue) assert (a_beats != '0 && int'(a_beats) <= MAX_BURST) else $error("dmac_axi_write: bad beat count");
       if (free_valid) assert (s_rdone[h]) else $error("dmac_axi_write: retiring a slot still reading");
+      if (free_valid) assert (n_slot_q[CW'(s_ch[h])] != '0) else $error("dmac_axi_write: slot count underflow");
+      if (b_event) assert (n_bt_q[CW'(b_ch)] != '0) else $error("dmac_axi_write: write count underflow");
     end
   end
 
@@ -453,5 +517,5 @@ module dmac_axi_write #(
 `endif
 
   logic unused_ok;
-  assign unused_ok = ^{s_src_inc, h_pair[2*DATA_W-1:DATA_W], stop16, kill16, busy16};
+  assign unused_ok = ^{s_src_inc, h_pair[2*DATA_W-1:DATA_W], stop16, kill16};
 endmodule

@@ -141,12 +141,14 @@ module dmac_axil_regs
       irq_clr_q     <= '{default: '0};
       wdata_q       <= '0;
     end else begin
-      doorbell_q <= '0;
-      abort_q    <= '0;
-      irq_clr_q  <= '{default: '0};
       wr_pend_q  <= 1'b0;
       if (s_axil_bvalid && s_axil_bready) s_axil_bvalid <= 1'b0;
+      // The pulses are set only with wr_take, which wr_pend_q blocks in the
+      // next cycle: they are cleared in that cycle, not written every cycle.
       if (wr_pend_q) begin
+        doorbell_q    <= '0;
+        abort_q       <= '0;
+        irq_clr_q     <= '{default: '0};
         s_axil_bvalid <= 1'b1;
         s_axil_bresp  <= wr_pend_ok_q ? RESP_OKAY : RESP_SLVERR;
       end

@@ -21,7 +21,11 @@ module dmac_slot_buffer #(
   // No reset: contents are only read after being written (the write engine
   // waits for the bytes it needs; stale lanes are never strobed).
   always_ff @(posedge clk) begin
-    if (we) begin
+    // A whole beat (an incrementing source, nearly every beat) is one write;
+    // only a narrow beat is written byte by byte.
+    if (we && &wbe) begin
+      mem[waddr] <= wdata;
+    end else if (we) begin
       for (int b = 0; b < DATA_W / 8; b++) begin
         if (wbe[b]) mem[waddr][b*8 +: 8] <= wdata[b*8 +: 8];
       end

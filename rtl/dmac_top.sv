@@ -205,11 +205,11 @@ module dmac_top #(
   // Mux the granted channel's job.
   logic           g_valid;
   logic [CHW-1:0] gnt_ch;
+  assign g_valid = |grant;
   always_comb begin
     gnt_ch = '0;
-    for (int c = 0; c < NUM_CH; c++) if (grant[c]) gnt_ch = CHW'(c);
+    if (g_valid) for (int c = 0; c < NUM_CH; c++) if (grant[c]) gnt_ch = CHW'(c);   // searched only with a grant
   end
-  assign g_valid = |grant;
 
   // ------------------------------------------------------ response inputs
   // R and B are registered at the boundary: nothing in the controller

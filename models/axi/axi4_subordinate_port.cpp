@@ -142,6 +142,15 @@ void Axi4SubordinatePort::complete_write(Burst& b, uint64_t cycle) {
     for (unsigned k = 0; k < beats; ++k) {
       uint64_t a = beat_address(b, k);
       uint64_t beat_lo = a, beat_hi = (a & ~(bytes - 1)) + bytes;
+      if (!fixed && bytes == kDataBytes && (a & (kDataBytes - 1)) == 0 && bw[k].strb == 0xFF) {
+        // A whole aligned bus word (nearly every beat of a copy): every lane
+        // lies inside the beat, nothing to check lane by lane.
+        for (unsigned lane = 0; lane < kDataBytes; ++lane) {
+          data[a - lo + lane] = uint8_t(bw[k].data >> (8 * lane));
+          strobe[a - lo + lane] = 1;
+        }
+        continue;
+      }
       for (unsigned lane = 0; lane < kDataBytes; ++lane) {
         if (!(bw[k].strb >> lane & 1)) continue;
         uint64_t byte_addr = (a & ~uint64_t(kDataBytes - 1)) + lane;
@@ -248,7 +257,11 @@ void Axi4SubordinatePort::drive_outputs(uint64_t cycle) {
     const uint64_t beat_lo = a, beat_hi = (a & ~(bytes - 1)) + bytes;
     const uint64_t span = h.burst == AXI_BURST_FIXED ? beat_hi - beat_lo : 0;
     uint64_t word = 0;
-    if (!h.data.empty()) {
+    if (h.burst != AXI_BURST_FIXED && bytes == kDataBytes && (a & (kDataBytes - 1)) == 0 && !h.data.empty()) {
+      // A whole aligned bus word, all in the burst's byte range: its 8 bytes in lane order.
+      const uint8_t* d = h.data.data() + (a - h.addr);
+      for (unsigned lane = 0; lane < kDataBytes; ++lane) word |= uint64_t(d[lane]) << (8 * lane);
+    } else if (!h.data.empty()) {
       for (unsigned lane = 0; lane < kDataBytes; ++lane) {
         uint64_t byte_addr = (a & ~uint64_t(kDataBytes - 1)) + lane;
         if (byte_addr < beat_lo || byte_addr >= beat_hi) continue;

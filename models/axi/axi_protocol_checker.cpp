@@ -160,6 +160,7 @@ void Axi4Checker::check_r(uint64_t cycle) {
   const uint8_t rid = *p_.rid, rresp = *p_.rresp;
   const bool rlast = *p_.rlast;
   r_bad_ = false;
+  r_idx_valid_ = false;
   if ((rresp & 3) == AXI_EXOKAY)
     flag("R.resp", cycle, strfmt("RRESP EXOKAY for RID %u without an exclusive access", rid));
   auto it = std::find_if(reads_.begin(), reads_.end(), [&](const Txn& t) { return t.id == rid; });
@@ -170,6 +171,8 @@ void Axi4Checker::check_r(uint64_t cycle) {
                 rid, resp_name(rresp), int(rlast), reads_.size()));
     return;
   }
+  r_idx_ = size_t(it - reads_.begin());
+  r_idx_valid_ = true;
   const unsigned k = it->beats;
   if (rlast == (k == it->len)) return;
   // A mismatch that a later, not yet started read of the same ID explains:
@@ -190,6 +193,8 @@ void Axi4Checker::check_r(uint64_t cycle) {
     const long pos = long(it - reads_.begin());
     reads_.erase(j);
     reads_.insert(reads_.begin() + pos, moved);
+    r_idx_ = size_t(pos);
+    r_idx_valid_ = true;
     return;
   }
   if (rlast)
@@ -201,11 +206,19 @@ void Axi4Checker::check_r(uint64_t cycle) {
                 it->addr));
 }
 
-void Axi4Checker::consume_r(uint64_t cycle) {
+void Axi4Checker::consume_r(uint64_t cycle, bool checked) {
   if (r_bad_) return;
-  const uint8_t rid = *p_.rid;
-  auto it = std::find_if(reads_.begin(), reads_.end(), [&](const Txn& t) { return t.id == rid; });
-  if (it == reads_.end()) return;
+  // The oldest read with this RID: found by check_r when it ran this sample
+  // (nothing changed reads_ since), else searched (a beat presented earlier
+  // and stalled, or a sample right after a reset of the state).
+  std::deque<Txn>::iterator it;
+  if (checked && r_idx_valid_) {
+    it = reads_.begin() + long(r_idx_);
+  } else {
+    const uint8_t rid = *p_.rid;
+    it = std::find_if(reads_.begin(), reads_.end(), [&](const Txn& t) { return t.id == rid; });
+    if (it == reads_.end()) return;
+  }
   ++it->beats;
   it->progress = cycle;
   if (*p_.rlast || it->beats > it->len) reads_.erase(it);
@@ -263,8 +276,10 @@ void AxiCheckerBase::handshake_hang(AxiChannelWatch* const* chans, size_t n, uin
 }
 
 void Axi4Checker::hang_checks(uint64_t cycle) {
-  AxiChannelWatch* const chans[] = {&aw_, &w_, &b_, &ar_, &r_};
-  handshake_hang(chans, 5, cycle);
+  if (any_pending()) {
+    AxiChannelWatch* const chans[] = {&aw_, &w_, &b_, &ar_, &r_};
+    handshake_hang(chans, 5, cycle);
+  }
   progress_hang(!reads_.empty(), rd_since_, rd_hang_, cycle, "hang.read", [&] {
     const Txn& t = reads_.front();
     return strfmt("%zu read(s) outstanding, no R beat; oldest ARID %u ARADDR 0x%x ARLEN %u accepted at cycle %llu, "
@@ -314,17 +329,19 @@ void Axi4Checker::sample(uint64_t cycle, bool in_reset) {
   first_sample_ = false;
 
   const bool r_new = rv && !r_.pending, b_new = bv && !b_.pending;
-  watch(aw_, awv, awr, {*p_.awaddr, *p_.awid, *p_.awlen, *p_.awsize, *p_.awburst}, cycle);
-  watch(w_, wv, wr, {*p_.wdata, *p_.wstrb, *p_.wlast, 0, 0}, cycle);
-  watch(b_, bv, br, {*p_.bid, *p_.bresp, 0, 0, 0}, cycle);
-  watch(ar_, arv, arr, {*p_.araddr, *p_.arid, *p_.arlen, *p_.arsize, *p_.arburst}, cycle);
-  watch(r_, rv, rr, {*p_.rdata, *p_.rid, *p_.rresp, *p_.rlast, 0}, cycle);
+  watch_if_stalled(aw_, awv, awr, [&] { return AxiPayload{*p_.awaddr, *p_.awid, *p_.awlen, *p_.awsize, *p_.awburst}; },
+                   cycle);
+  watch_if_stalled(w_, wv, wr, [&] { return AxiPayload{*p_.wdata, *p_.wstrb, *p_.wlast, 0, 0}; }, cycle);
+  watch_if_stalled(b_, bv, br, [&] { return AxiPayload{*p_.bid, *p_.bresp, 0, 0, 0}; }, cycle);
+  watch_if_stalled(ar_, arv, arr, [&] { return AxiPayload{*p_.araddr, *p_.arid, *p_.arlen, *p_.arsize, *p_.arburst}; },
+                   cycle);
+  watch_if_stalled(r_, rv, rr, [&] { return AxiPayload{*p_.rdata, *p_.rid, *p_.rresp, *p_.rlast, 0}; }, cycle);
 
   // Responses first, against the requests of earlier cycles: a response may
   // not share the cycle of its request's (or last data beat's) handshake.
   if (r_new) check_r(cycle);
   if (rv && rr) {
-    consume_r(cycle);
+    consume_r(cycle, r_new);
     rd_since_ = cycle;
     rd_hang_ = false;
   }
@@ -404,12 +421,20 @@ void AxiLiteChecker::sample(uint64_t cycle, bool in_reset) {
   }
   first_sample_ = false;
 
+  // Nothing presented, nothing stalled, nothing unanswered (the register
+  // port nearly every cycle): the full sample below would only clear the
+  // watchdogs' reported flags.
+  if (!(awv || wv || bv || arv || rv) && !any_pending() && ar_cyc_.empty() && aw_cyc_.empty() && w_cyc_.empty()) {
+    if (hang_cycles_) rd_hang_ = wr_hang_ = wd_hang_ = false;
+    return;
+  }
+
   const bool r_new = rv && !r_.pending, b_new = bv && !b_.pending;
-  watch(aw_, awv, awr, {*p_.awaddr, 0, 0, 0, 0}, cycle);
-  watch(w_, wv, wr, {*p_.wdata, *p_.wstrb, 0, 0, 0}, cycle);
-  watch(b_, bv, br, {*p_.bresp, 0, 0, 0, 0}, cycle);
-  watch(ar_, arv, arr, {*p_.araddr, 0, 0, 0, 0}, cycle);
-  watch(r_, rv, rr, {*p_.rdata, *p_.rresp, 0, 0, 0}, cycle);
+  watch_if_stalled(aw_, awv, awr, [&] { return AxiPayload{*p_.awaddr, 0, 0, 0, 0}; }, cycle);
+  watch_if_stalled(w_, wv, wr, [&] { return AxiPayload{*p_.wdata, *p_.wstrb, 0, 0, 0}; }, cycle);
+  watch_if_stalled(b_, bv, br, [&] { return AxiPayload{*p_.bresp, 0, 0, 0, 0}; }, cycle);
+  watch_if_stalled(ar_, arv, arr, [&] { return AxiPayload{*p_.araddr, 0, 0, 0, 0}; }, cycle);
+  watch_if_stalled(r_, rv, rr, [&] { return AxiPayload{*p_.rdata, *p_.rresp, 0, 0, 0}; }, cycle);
 
   if (r_new) {
     r_bad_ = false;
@@ -464,8 +489,10 @@ void AxiLiteChecker::sample(uint64_t cycle, bool in_reset) {
   }
 
   if (!hang_cycles_) return;
-  AxiChannelWatch* const chans[] = {&aw_, &w_, &b_, &ar_, &r_};
-  handshake_hang(chans, 5, cycle);
+  if (any_pending()) {
+    AxiChannelWatch* const chans[] = {&aw_, &w_, &b_, &ar_, &r_};
+    handshake_hang(chans, 5, cycle);
+  }
   // Unanswered requests: a read since its AR, a write since both AW and W.
   if (!ar_cyc_.empty() && !rd_hang_ && cycle - ar_cyc_.front() > hang_cycles_) {
     rd_hang_ = true;

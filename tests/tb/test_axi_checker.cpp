@@ -473,6 +473,84 @@ TEST(Axi4Checker, HangTimeouts) {
   }
 }
 
+// The checkers read a channel's payload only while it stalls and credit an R
+// beat to the read found when it was first presented: the watchdogs still fire
+// at the cycle their timeout ends, after a stretch of flowing handshakes.
+TEST(Axi4Checker, WatchdogsFireAtTheCycleTheTimeoutEnds) {
+  auto first = [](const Rig4& g) { return g.chk.violations().empty() ? 0 : g.chk.violations()[0].cycle; };
+  {
+    Rig4 g;
+    g.chk.set_hang_timeout(100);
+    g.ar(0, 0x0, 1);   // cycle 1
+    g.rburst(0, 2);    // cycles 2, 3
+    g.set_ar(0, 0x40, 0);
+    g.s.arvalid = 1;   // from cycle 4, ARREADY never comes
+    g.tick(150);
+    EXPECT_EQ(g.rules(), Rules{"hang.handshake"});
+    EXPECT_EQ(first(g), 104u) << "VALID high since cycle 4, 100 cycles";
+  }
+  {
+    Rig4 g;
+    g.chk.set_hang_timeout(100);
+    g.aw(0, 0x0, 0);   // cycle 1: nothing outstanding before it
+    g.w(0xFF, true);   // cycle 2: data complete, no B
+    g.tick(150);
+    EXPECT_EQ(g.rules(), Rules{"hang.write"});
+    EXPECT_EQ(first(g), 102u) << "last idle sample cycle 1, more than 100 cycles";
+  }
+  {
+    Rig4 g;
+    g.chk.set_hang_timeout(100);
+    g.aw(0, 0x0, 1);
+    g.w(0xFF, false);  // cycle 2: the last W progress
+    g.tick(150);
+    EXPECT_EQ(g.rules(), Rules{"hang.write_data"});
+    EXPECT_EQ(first(g), 103u);
+  }
+  {
+    Rig4 g;
+    g.chk.set_hang_timeout(100);
+    g.ar(0, 0x0, 0);
+    g.r(0, true);
+    g.w(0xFF, true);   // cycle 3: data without an AW
+    g.tick(150);
+    EXPECT_EQ(g.rules(), Rules{"hang.write_addr"});
+    EXPECT_EQ(first(g), 103u) << "last idle sample cycle 2, more than 100 cycles";
+  }
+  {
+    RigL g;
+    g.chk.set_hang_timeout(50);
+    g.ar();
+    g.r();             // cycles 1, 2: answered
+    g.ar();            // cycle 3: never answered
+    g.tick(100);
+    EXPECT_EQ(g.rules(), Rules{"hang.read"});
+    EXPECT_EQ(g.chk.violations()[0].cycle, 54u) << "accepted at cycle 3, more than 50 cycles";
+  }
+}
+
+// An R beat held by RREADY low is credited, when it is taken, to the oldest
+// read of its ID: the same read as a beat taken at once (silent), and a beat
+// that follows the wrong read is still caught after the stall (fires).
+TEST(Axi4Checker, StalledRBeatCreditsTheOldestReadOfItsId) {
+  for (bool wrong : {false, true}) {
+    Rig4 g;
+    g.ar(1, 0x0, 1);
+    g.ar(2, 0x100, 0);
+    g.ar(1, 0x200, 0);
+    g.s.rid = 1; g.s.rlast = 0; g.s.rvalid = 1; g.s.rready = 0;
+    g.tick(3);         // first beat of the first ID-1 read waits for RREADY
+    g.s.rready = 1;
+    g.tick();
+    g.s.rvalid = g.s.rready = 0;
+    g.r(2, true);
+    g.r(1, !wrong);    // the first ID-1 read's last beat (without RLAST when wrong)
+    g.r(1, true);      // the second ID-1 read
+    EXPECT_EQ(g.rules(), wrong ? Rules{"R.rlast_missing"} : Rules{}) << wrong;
+    EXPECT_EQ(g.chk.outstanding_reads(), 0u) << wrong;
+  }
+}
+
 TEST(Axi4Checker, PolicyCountersAndGlobalTally) {
   Rig4 g;
   g.r(0, true);
