@@ -6,6 +6,7 @@
 set -euo pipefail
 dmacosim="$1"; src="$2"; out="$3"
 rm -rf "$out"
+mkdir -p "$(dirname "$out")"  # "$out.stdout" sits beside the run directory
 "$dmacosim" run audio --trace --start-stop=2 --quiet --out="$out" > "$out.stdout" 2>&1 || { cat "$out.stdout"; exit 1; }
 if grep -q "dump call ignored" "$out.stdout"; then
   echo "FST dumps dropped: $(grep -c 'dump call ignored' "$out.stdout") x 'dump call ignored'"; exit 1
