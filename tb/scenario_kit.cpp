@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "tb/board.h"
+
 namespace dmacosim::kit {
 
 int usage_error(const ScenarioOptions& opt, const std::string& message) {
@@ -63,6 +65,21 @@ bool KThread::join(const sc_core::sc_time& timeout) {
 
 void Workload::start(std::function<int()> init, const std::string& name) { sys_.start_init(std::move(init), name); }
 
+void Workload::start_client(const ScenarioOptions& opt, const char* kfunc, const dmaengine::dmac_platform_data& pd,
+                            std::function<bool(linux_c::DmacProvider&)> body) {
+  start([this, &opt, kfunc, pd, body = std::move(body)]() -> int {
+    KFUNC(kfunc);
+    if (!probe(opt, pd)) return 1;
+    if (body(dmac_)) {
+      finish();
+      return 0;
+    }
+    end_state_ += dmac_.remove();  // frees what probe allocated (LeakSanitizer)
+    sc_core::sc_stop();
+    return 1;
+  });
+}
+
 bool Workload::probe(const ScenarioOptions& opt, const dmaengine::dmac_platform_data& pd) {
   std::string why;
   if (dmac_.probe(opt.driver, pd, &why)) return true;
@@ -92,6 +109,26 @@ void Workload::report_outcome(ScenarioReport& report, const std::string& hang_re
   if (!error_.empty()) report.fail(error_);
   if (!workload_error.empty()) report.fail(workload_error);
   if (!finished_ && ran()) report.fail_hang(hang_reason, sys_.kernel.hang_dumps());
+}
+
+namespace {
+void result_callback(void* p, const dmaengine::dmaengine_result* r) {
+  auto* s = static_cast<ResultCallback*>(p);
+  s->calls++;
+  s->res = *r;
+  kernel::complete(&s->done);
+}
+}  // namespace
+
+void ResultCallback::attach(dmaengine::dma_async_tx_descriptor* tx) {
+  tx->callback_result = result_callback;
+  tx->callback_param = this;
+}
+
+std::vector<uint8_t> read_bus(Cpu& cpu, uint64_t addr, size_t len) {
+  std::vector<uint8_t> v(len);
+  cpu.memcpy_from_bus(v.data(), addr, len);
+  return v;
 }
 
 double Samples::median() const {
@@ -150,6 +187,20 @@ void row_times(ScenarioReport& report, const RunTimes& t) {
 void row_validator(ScenarioReport& report, const std::vector<kernel::LockReport>& reps) {
   report.row("validator reports", std::to_string(reps.size()));
   for (const kernel::LockReport& r : reps) report.row("  " + r.rule, r.headline);
+}
+
+void rows_run_end(ScenarioReport& report, System& sys, const RunTimes& t,
+                  const std::vector<kernel::LockReport>& reps) {
+  report.row("DMA IRQs taken", std::to_string(sys.kernel.irq_count(board::kIrqDma)));
+  row_validator(report, reps);
+  row_times(report, t);
+}
+
+int finish_report(ScenarioReport& report, const ScenarioOptions& opt, const PlatformConfig& cfg, const RunTimes& t) {
+  report.add("sim_seconds", t.sim_s);
+  report.add("cycles", t.cycles);
+  if (opt.trace) report.write_save_file(opt.scenario, cfg.fst_path);
+  return report.finish();
 }
 
 }  // namespace dmacosim::kit

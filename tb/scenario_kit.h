@@ -7,13 +7,17 @@
 //   set up     the platform (platform_config), the System, the DMA provider
 //              --driver names (Workload::probe) on the board (tb/board_linux.h)
 //   workload   kernel threads on the modelled CPU (Workload::start for init,
-//              KThread for the others, wait_until for a bounded sleep), run
-//              to a time limit (simulate())
+//              or Workload::start_client for a dmaengine client on the probed
+//              provider; KThread for the others, wait_until for a bounded
+//              sleep, ResultCallback for a descriptor's callback_result,
+//              read_bus for what the CPU reads), run to a time limit
+//              (simulate())
 //   check      the workload's outcome (Workload::report_outcome: kernel
 //              fatal, DMA not quiescent, setup error, hang), the lock
 //              validator's reports, the scenario's own data checks
 //   report     terminal rows and summary.json fields (ScenarioReport), the
-//              common ones here (row_times, row_validator)
+//              common ones here (row_times, row_validator, rows_run_end,
+//              finish_report)
 //
 // docs/architecture.md ("Scenarios: the toolkit") shows a scenario file on it.
 #pragma once
@@ -24,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "driver/dmaengine/dmaengine.h"
 #include "driver/kernel/lockdep.h"
 #include "driver/kernel/sched.h"
 #include "driver/linux_c/dmac_provider.h"
@@ -110,6 +115,15 @@ public:
   // Starts `init` as the first kernel thread (System::start_init).
   void start(std::function<int()> init, const std::string& name = "init");
 
+  // Starts the init thread of a dmaengine client (`kfunc`: its frame in call
+  // traces): probes the provider --driver names with `pd`, then runs `body`
+  // on it. When body returns true (the workload ran to its end) finish();
+  // when false (it could not start: it called fail() and released what it
+  // took) the provider's .remove (its leak report joins the end state) and
+  // the simulation stops. opt must outlive the simulation.
+  void start_client(const ScenarioOptions& opt, const char* kfunc, const dmaengine::dmac_platform_data& pd,
+                    std::function<bool(linux_c::DmacProvider&)> body);
+
   // Process context: probes the provider --driver names with `pd` (the board's
   // controller). On failure: the reason is kept, the simulation stops, false.
   bool probe(const ScenarioOptions& opt, const dmaengine::dmac_platform_data& pd);
@@ -151,6 +165,19 @@ private:
   std::string end_state_;  // check_quiescent() + remove(): "" when clean
   bool finished_ = false;
 };
+
+// A descriptor's callback_result: counts the calls, keeps the last result
+// and completes `done`.
+struct ResultCallback {
+  kernel::completion done;
+  int calls = 0;
+  dmaengine::dmaengine_result res;
+  void arm() { kernel::init_completion(&done); }  // before the descriptor is submitted
+  void attach(dmaengine::dma_async_tx_descriptor* tx);  // tx's callback_result is this
+};
+
+// `len` bytes at bus address `addr`, as the CPU reads them (process context).
+std::vector<uint8_t> read_bus(Cpu& cpu, uint64_t addr, size_t len);
 
 // Log lines a scenario provokes on purpose (an injected fault): each is
 // labelled expected while this object lives, so the strict log oracle does
@@ -219,5 +246,13 @@ RunTimes run_times(const ScenarioReport& report, System& sys);  // after simulat
 void row_times(ScenarioReport& report, const RunTimes& t);
 // Rows "validator reports" (the count), then one per report (rule: headline).
 void row_validator(ScenarioReport& report, const std::vector<kernel::LockReport>& reps);
+// The closing rows of a dmaengine client's table: "DMA IRQs taken",
+// row_validator(reps), row_times(t).
+void rows_run_end(ScenarioReport& report, System& sys, const RunTimes& t,
+                  const std::vector<kernel::LockReport>& reps);
+// The closing summary fields (sim_seconds, cycles), with --trace the GTKWave
+// save file (<out>/<opt.scenario>.gtkw), then the verdict:
+// ScenarioReport::finish()'s exit code.
+int finish_report(ScenarioReport& report, const ScenarioOptions& opt, const PlatformConfig& cfg, const RunTimes& t);
 
 }  // namespace dmacosim::kit

@@ -197,7 +197,9 @@ struct Run {
   bool started = false, stopped = false, xrun = false;
   sc_core::sc_time t_trigger, t_enable, t_stop;
   snd_pcm_uframes_t hw_ptr_at_stop = 0;
-  uint64_t callbacks = 0;
+  // Period callbacks (snd_pcm_period_elapsed() calls) from this run's creation
+  // to the next one's or the end: the PCM's count, runtime->period_elapsed_calls.
+  uint64_t callbacks = 0, calls_before = 0;
   uint64_t periods_by_position = 0;  // periods crossed, from the residue pointer at the callbacks
   snd_pcm_uframes_t last_period_index = 0;  // ring period of the position at the last callback
   unsigned pauses = 0, suspends = 0;
@@ -264,6 +266,8 @@ private:
   bool probe_card();
   void hook_pcm();
   void period_elapsed(snd_pcm_substream* s);
+  uint64_t period_elapsed_calls() const { return ss_ && ss_->runtime ? ss_->runtime->period_elapsed_calls : 0; }
+  void count_callbacks();
   void start_threads();
   // workload
   int app();
@@ -459,7 +463,6 @@ void Audio::period_elapsed(snd_pcm_substream* s) {
   if (!runs_.empty()) {
     // Position as ALSA's update in snd_pcm_period_elapsed() reads it.
     Run& run = runs_.back();
-    run.callbacks++;
     unsigned long flags;
     snd_pcm_stream_lock_irqsave(s, flags);
     const snd_pcm_uframes_t index = snd_dmaengine_pcm_pointer(s) / s_.period_frames;
@@ -469,6 +472,13 @@ void Audio::period_elapsed(snd_pcm_substream* s) {
   }
   sys_.hw.mark_first("period_elapsed");
   wake_up(&ctl_.ctl_wq);
+}
+
+// The last run's callbacks so far (the PCM counts them); while the stream is
+// open: at the next run's creation, at the close, at the check when the run
+// was cut short.
+void Audio::count_callbacks() {
+  if (ss_ && !runs_.empty()) runs_.back().callbacks = period_elapsed_calls() - runs_.back().calls_before;
 }
 
 void Audio::start_threads() {
@@ -545,9 +555,11 @@ int Audio::control() {
 }
 
 void Audio::play_run(unsigned r) {
+  count_callbacks();
   runs_.push_back(Run{});
   Run& run = runs_.back();
   run.index = r;
+  run.calls_before = period_elapsed_calls();
   // Faults this run injects on purpose: their log lines are labelled
   // expected (the strict oracle fails the run on any other).
   kit::ExpectedLogs injected;
@@ -701,6 +713,7 @@ void Audio::close() {
     deferred_cancelled_ = i2s_->deferred_cancelled;
     deferred_overwritten_ = i2s_->deferred_overwritten;
   }
+  count_callbacks();
   snd_pcm_release(ss_);
   if (!runs_.empty()) account_stop_idle(runs_.back());
   audio_chan_ = nullptr;
@@ -739,6 +752,7 @@ void Audio::run() {
 // ---- check ----
 
 void Audio::check() {
+  count_callbacks();  // a run cut short by the time limit: the stream is still open
   tot_.played = port_.frames_out();
   uint64_t cursor = 0;
   for (Run& run : runs_) check_run(run, &cursor);

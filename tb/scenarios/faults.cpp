@@ -38,7 +38,7 @@
 #include "models/log.h"
 #include "tb/board_linux.h"
 #include "tb/scenario.h"
-#include "tb/scenario_checks.h"
+#include "tb/scenario_kit.h"
 #include "tb/scenario_report.h"
 #include "tb/system.h"
 
@@ -48,6 +48,8 @@ namespace {
 using namespace kernel;
 using namespace board;
 namespace de = dmaengine;
+using kit::read_bus;
+using kit::ResultCallback;
 
 constexpr uint64_t kUnmapped = 0x5000'0000;  // no target on the bus
 constexpr unsigned kGuard = 64;
@@ -110,19 +112,20 @@ public:
   FaultsClient(System& sys, size_t len, uint32_t seed, Region pool)
       : cpu_(sys.hw.cpu), ram_(sys.hw.ram), len_(len), seed_(seed), pool_(pool) {}
 
-  // The ClientBody: a DMA_MEMCPY channel, a fault-free copy, every fault, the bad calls.
-  bool run(ClientRun* run) {
+  // The client's body (kit::Workload::start_client): a DMA_MEMCPY channel, a
+  // fault-free copy, every fault, the bad calls.
+  bool run(kit::Workload& work) {
     de::dma_cap_mask_t mask;
     de::dma_cap_zero(mask);
     de::dma_cap_set(de::DMA_MEMCPY, mask);
     chan_ = de::dma_request_channel(mask, nullptr, nullptr);
     if (!chan_) {
-      run->setup_error = "no DMA_MEMCPY channel";
+      work.fail("no DMA_MEMCPY channel");
       return false;
     }
     std::string why;
     if (!good_copy(dst_, &why)) {
-      run->setup_error = "the first (fault-free) copy failed: " + why;
+      work.fail("the first (fault-free) copy failed: " + why);
       de::dma_release_channel(chan_);
       return false;
     }
@@ -319,9 +322,8 @@ private:
 
 // ---- check ----
 
-void check_faults(ScenarioReport& report, System& sys, const ClientRun& run, const FaultsClient& client,
-                  const RunTotals& totals) {
-  fail_client_run(report, sys, run, "the init thread did not finish");
+void check_faults(ScenarioReport& report, System& sys, const kit::Workload& work, const FaultsClient& client) {
+  work.report_outcome(report, "simulation hang: the init thread did not finish");
   for (auto& f : client.faults)
     if (!f.ok())
       report.fail(strfmt("fault '%s': %d callback(s) %s (expected %s), tx_status %s, terminate %d, %s%s%s",
@@ -330,8 +332,8 @@ void check_faults(ScenarioReport& report, System& sys, const ClientRun& run, con
                          f.note.empty() ? "" : ": ", f.note.c_str()));
   for (auto& b : client.bad)
     if (!b.ok) report.fail("bad call " + b.call + ": expected " + b.expected + ", got " + b.got);
-  if (run.finished && client.faults.empty()) report.fail("no fault ran");
-  fail_validator_reports(report, totals);
+  if (work.finished() && client.faults.empty()) report.fail("no fault ran");
+  kit::fail_validator(report, sys.kernel.lockdep().unexpected());
 }
 
 // ---- report ----
@@ -371,7 +373,8 @@ std::string json_bad_calls(const std::vector<BadCall>& bad) {
 }
 
 void report_faults(ScenarioReport& report, const ScenarioOptions& opt, System& sys, const FaultsClient& client,
-                   const RunTotals& totals) {
+                   const kit::RunTimes& times) {
+  const std::vector<kernel::LockReport> unexpected = sys.kernel.lockdep().unexpected();
   unsigned faults_ok = 0, bad_ok = 0;
   for (auto& f : client.faults) faults_ok += f.ok();
   for (auto& b : client.bad) bad_ok += b.ok;
@@ -380,7 +383,7 @@ void report_faults(ScenarioReport& report, const ScenarioOptions& opt, System& s
   report.row("faults reported as expected", strfmt("%u of %zu", faults_ok, client.faults.size()));
   report.row("bad API calls rejected", strfmt("%u of %zu", bad_ok, client.bad.size()));
   report.row("RAM errors injected", std::to_string(sys.hw.ram.injected_error_count()));
-  add_run_rows(report, sys, totals, false);
+  kit::rows_run_end(report, sys, times, unexpected);
 
   report.add("faults_total", uint64_t(client.faults.size()));
   report.add("faults_ok", uint64_t(faults_ok));
@@ -388,7 +391,7 @@ void report_faults(ScenarioReport& report, const ScenarioOptions& opt, System& s
   report.add("bad_calls_ok", uint64_t(bad_ok));
   report.add_raw_json("faults", json_faults(client.faults));
   report.add_raw_json("bad_calls", json_bad_calls(client.bad));
-  report.add_raw_json("validator_reports", json_reports_brief(totals.unexpected));
+  report.add_raw_json("validator_reports", ScenarioReport::json_reports(unexpected));
   report.add("ram_errors_injected", sys.hw.ram.injected_error_count());
 }
 
@@ -396,20 +399,20 @@ int run_faults(const ScenarioOptions& opt) {
   ScenarioReport report("faults", opt);
   report.add("driver", opt.driver);
   FaultsSettings settings;
-  if (!scenario_driver_known("faults", opt) || !settings.read(opt)) return kExitUsage;
+  if (!kit::driver_known(opt) || !settings.read(opt)) return kExitUsage;
 
-  const PlatformConfig cfg = scenario_platform_config("faults", opt, report);
+  const PlatformConfig cfg = kit::platform_config(opt, report, "faults");
   System sys("sys", cfg);
   const Region pool = dmac_pool();
   FaultsClient client(sys, settings.len, opt.seed, pool);
-  ClientRun run;
-  start_client(sys, opt, "faults_init", dmac_pdata(pool), &run,
-               [&](linux_c::DmacProvider&) { return client.run(&run); });
-  const RunTotals totals = simulate_client(opt, sys, report, sc_core::sc_time(5, sc_core::SC_SEC));
+  kit::Workload work(sys);
+  work.start_client(opt, "faults_init", dmac_pdata(pool), [&](linux_c::DmacProvider&) { return client.run(work); });
+  simulate(opt, sc_core::sc_time(5, sc_core::SC_SEC));
+  const kit::RunTimes times = kit::run_times(report, sys);
 
-  check_faults(report, sys, run, client, totals);
-  report_faults(report, opt, sys, client, totals);
-  return finish_client_report(report, opt, cfg, "faults", totals);
+  check_faults(report, sys, work, client);
+  report_faults(report, opt, sys, client, times);
+  return kit::finish_report(report, opt, cfg, times);
 }
 
 ScenarioRegistrar reg({"faults", "bus errors on source/destination/descriptors/unmapped -> callback_result, "

@@ -35,7 +35,7 @@
 #include "models/log.h"
 #include "tb/board_linux.h"
 #include "tb/scenario.h"
-#include "tb/scenario_checks.h"
+#include "tb/scenario_kit.h"
 #include "tb/scenario_report.h"
 #include "tb/system.h"
 
@@ -45,6 +45,7 @@ namespace {
 using namespace kernel;
 using namespace board;
 namespace de = dmaengine;
+using kit::read_bus;
 
 // ---- --chain: memcpy on A, then a dependent memcpy on B ----
 
@@ -223,7 +224,7 @@ struct MemcpyClient {
   unsigned nr_channels = 0;
   sc_core::sc_time t_start, t_end;
 
-  // The ClientBody.
+  // The client's body (kit::Workload::start_client).
   bool run(linux_c::DmacProvider& d) {
     const de::dmatest_params& p = s.p;
     nr_channels = d.nr_channels();
@@ -249,15 +250,14 @@ struct MemcpyClient {
 
 // ---- check ----
 
-void check_memcpy(ScenarioReport& report, System& sys, const ClientRun& run, const MemcpyClient& client,
-                  const RunTotals& totals) {
+void check_memcpy(ScenarioReport& report, System& sys, const kit::Workload& work, const MemcpyClient& client) {
   const de::dmatest_info& info = client.info;
-  fail_client_run(report, sys, run, "dmatest did not return");
-  if (run.finished && client.ret != 0) report.fail(strfmt("dmatest_run returned %d", client.ret));
-  if (run.finished && !info.all_threads_finished) report.fail("not every dmatest thread finished");
+  work.report_outcome(report, "simulation hang: dmatest did not return");
+  if (work.finished() && client.ret != 0) report.fail(strfmt("dmatest_run returned %d", client.ret));
+  if (work.finished() && !info.all_threads_finished) report.fail("not every dmatest thread finished");
   if (info.total_failures) report.fail(strfmt("%u of %u tests failed", info.total_failures, info.total_tests));
-  if (run.finished && info.total_tests == 0) report.fail("no test ran");
-  fail_validator_reports(report, totals);
+  if (work.finished() && info.total_tests == 0) report.fail("no test ran");
+  kit::fail_validator(report, sys.kernel.lockdep().unexpected());
   for (const std::string& e : client.cinfo.errors) report.fail("chain: " + e);
 }
 
@@ -283,7 +283,8 @@ void print_dmatest_lines(const de::dmatest_info& info) {
 }
 
 void report_memcpy(ScenarioReport& report, const ScenarioOptions& opt, System& sys, const MemcpyClient& client,
-                   const RunTotals& totals) {
+                   const kit::RunTimes& times) {
+  const std::vector<kernel::LockReport> unexpected = sys.kernel.lockdep().unexpected();
   const de::dmatest_info& info = client.info;
   const chain_info& cinfo = client.cinfo;
   // Aggregate throughput in simulated time over the whole run (threads overlap).
@@ -299,7 +300,7 @@ void report_memcpy(ScenarioReport& report, const ScenarioOptions& opt, System& s
   report.row("iops (sum of threads)", strfmt("%llu (aggregate %.0f over %.3f ms simulated)",
                                              (unsigned long long)sum_iops, agg_iops, run_s * 1e3));
   report.row("KB/s (sum of threads)", std::to_string(sum_kbs) + " (simulated time)");
-  add_run_rows(report, sys, totals, true);
+  kit::rows_run_end(report, sys, times, unexpected);
 
   report.add("channels", uint64_t(info.channels));
   report.add("threads", uint64_t(info.threads.size()));
@@ -318,7 +319,7 @@ void report_memcpy(ScenarioReport& report, const ScenarioOptions& opt, System& s
     report.add("chain_bytes", cinfo.bytes);
   }
   report.add_raw_json("thread_results", json_threads(info));
-  report.add_raw_json("validator_reports", ScenarioReport::json_reports(totals.unexpected));
+  report.add_raw_json("validator_reports", ScenarioReport::json_reports(unexpected));
   report.add("dma_irqs", sys.kernel.irq_count(kIrqDma));
 }
 
@@ -326,22 +327,23 @@ int run_memcpy(const ScenarioOptions& opt) {
   ScenarioReport report("memcpy", opt);
   report.add("driver", opt.driver);
   MemcpySettings settings;
-  if (!scenario_driver_known("memcpy", opt) || !settings.read(opt)) return kExitUsage;
+  if (!kit::driver_known(opt) || !settings.read(opt)) return kExitUsage;
 
-  const PlatformConfig cfg = scenario_platform_config("memcpy", opt, report);
+  const PlatformConfig cfg = kit::platform_config(opt, report, "memcpy");
   System sys("sys", cfg);
   MemcpyClient client(settings, opt.quiet);
-  ClientRun run;
+  kit::Workload work(sys);
   // dmatest's buffers come from the provider's pool: a larger one than the board's default.
-  start_client(sys, opt, "memcpy_init", dmac_pdata(dmac_pool(8u << 20)), &run,
-               [&](linux_c::DmacProvider& d) { return client.run(d); });
+  work.start_client(opt, "memcpy_init", dmac_pdata(dmac_pool(8u << 20)),
+                    [&](linux_c::DmacProvider& d) { return client.run(d); });
   // Bound: each test is at most its timeout; the run normally takes ms.
   const sc_core::sc_time limit(10.0 + double(settings.p.iterations) * settings.p.timeout / 1000.0, sc_core::SC_SEC);
-  const RunTotals totals = simulate_client(opt, sys, report, limit);
+  simulate(opt, limit);
+  const kit::RunTimes times = kit::run_times(report, sys);
 
-  check_memcpy(report, sys, run, client, totals);
-  report_memcpy(report, opt, sys, client, totals);
-  return finish_client_report(report, opt, cfg, "memcpy", totals);
+  check_memcpy(report, sys, work, client);
+  report_memcpy(report, opt, sys, client, times);
+  return kit::finish_report(report, opt, cfg, times);
 }
 
 ScenarioRegistrar reg({"memcpy", "dmatest memcpy client over all DMA channels (threads, iterations, buf-size)",

@@ -36,7 +36,7 @@
 #include "models/log.h"
 #include "tb/board_linux.h"
 #include "tb/scenario.h"
-#include "tb/scenario_checks.h"
+#include "tb/scenario_kit.h"
 #include "tb/scenario_report.h"
 #include "tb/system.h"
 
@@ -46,6 +46,8 @@ namespace {
 using namespace kernel;
 using namespace board;
 namespace de = dmaengine;
+using kit::read_bus;
+using kit::ResultCallback;
 
 uint32_t sg_frame(uint32_t seed, uint64_t k) {
   return uint32_t(k & 0xffff) | (uint32_t((k * 2654435761u) ^ seed) & 0xffff0000u);
@@ -91,7 +93,7 @@ struct SgSettings {
 // The audio port's FIFO as sg needs it: small, so the slave DMA's peripheral
 // flow control is exercised often.
 PlatformConfig sg_platform_config(const ScenarioOptions& opt, const ScenarioReport& report) {
-  PlatformConfig cfg = scenario_platform_config("sg", opt, report);
+  PlatformConfig cfg = kit::platform_config(opt, report, "sg");
   cfg.audio.fifo_depth = 16;
   cfg.audio.watermark = 4;
   return cfg;
@@ -104,9 +106,14 @@ public:
   SgClient(System& sys, const SgSettings& s, uint32_t seed)
       : runs(s.rounds), port_(sys.hw.audio), cpu_(sys.hw.cpu), s_(s), seed_(seed), rng_(seed) {}
 
-  // The ClientBody: the i2s "tx" channel, configured, then every round.
-  bool run(ClientRun* run) {
-    if (!setup(&run->setup_error)) return false;
+  // The client's body (kit::Workload::start_client): the i2s "tx" channel,
+  // configured, then every round.
+  bool run(kit::Workload& work) {
+    std::string why;
+    if (!setup(&why)) {
+      work.fail(why);
+      return false;
+    }
     // Scattered chunk slots in [1 MiB, 12 MiB) (below the coherent pool), one per
     // entry, used in shuffled order.
     std::vector<unsigned> slots(size_t(s_.entries) * s_.rounds);
@@ -115,7 +122,10 @@ public:
     size_t next_slot = 0;
     for (unsigned r = 0; r < s_.rounds; ++r) {
       fill_round(runs[r], slots, &next_slot);
-      if (!play_round(r, &run->setup_error)) break;
+      if (!play_round(r, &why)) {
+        work.fail(why);
+        break;
+      }
     }
     de::dmaengine_terminate_sync(chan_);
     de::dma_release_channel(chan_);
@@ -263,10 +273,10 @@ struct CodecCheck {
   }
 };
 
-void check_sg(ScenarioReport& report, System& sys, const ClientRun& run, const SgClient& client,
-              const CodecCheck& codec, const RunTotals& totals) {
-  fail_client_run(report, sys, run, "the init thread did not finish");
-  const bool setup_ok = run.setup_error.empty();
+void check_sg(ScenarioReport& report, System& sys, const kit::Workload& work, const SgClient& client,
+              const CodecCheck& codec) {
+  work.report_outcome(report, "simulation hang: the init thread did not finish");
+  const bool setup_ok = work.ok();
   for (unsigned r = 0; r < client.runs.size(); ++r) {
     const Round& rd = client.runs[r];
     if (rd.timed_out) report.fail(strfmt("round %u: no completion callback", r));
@@ -276,13 +286,14 @@ void check_sg(ScenarioReport& report, System& sys, const ClientRun& run, const S
   }
   if (!codec.exact) report.fail("data mismatch at the codec: " + codec.first_mismatch);
   if (sys.hw.audio.overflow_count()) report.fail(strfmt("%u FIFO overflows", sys.hw.audio.overflow_count()));
-  fail_validator_reports(report, totals);
+  kit::fail_validator(report, sys.kernel.lockdep().unexpected());
 }
 
 // ---- report ----
 
 void report_sg(ScenarioReport& report, const ScenarioOptions& opt, System& sys, const SgSettings& s,
-               const ClientRun& run, const SgClient& client, const CodecCheck& codec, const RunTotals& totals) {
+               const kit::Workload& work, const SgClient& client, const CodecCheck& codec, const kit::RunTimes& times) {
+  const std::vector<kernel::LockReport> unexpected = sys.kernel.lockdep().unexpected();
   unsigned cb_ok = 0;
   for (const Round& rd : client.runs) cb_ok += rd.callback_ok();
   const size_t sent = client.signal.size();
@@ -295,7 +306,7 @@ void report_sg(ScenarioReport& report, const ScenarioOptions& opt, System& sys, 
   report.row("callbacks NOERROR/COMPLETE", strfmt("%u of %u", cb_ok, s.rounds));
   report.row("trailing silence frames", std::to_string(codec.trailing_silence) + " (after a round's last frame)");
   report.row("FIFO overflows", std::to_string(overflows));
-  add_run_rows(report, sys, totals, true);
+  kit::rows_run_end(report, sys, times, unexpected);
 
   report.add("rounds", uint64_t(s.rounds));
   report.add("entries", uint64_t(s.entries));
@@ -305,8 +316,8 @@ void report_sg(ScenarioReport& report, const ScenarioOptions& opt, System& sys, 
   report.add("callbacks_ok", uint64_t(cb_ok));
   report.add("trailing_silence", uint64_t(codec.trailing_silence));
   report.add("overflows", uint64_t(overflows));
-  report.add_bool("bit_exact", codec.exact && run.setup_error.empty() && codec.matched == sent);
-  report.add_raw_json("validator_reports", json_reports_brief(totals.unexpected));
+  report.add_bool("bit_exact", codec.exact && work.ok() && codec.matched == sent);
+  report.add_raw_json("validator_reports", ScenarioReport::json_reports(unexpected));
   report.add("dma_irqs", sys.kernel.irq_count(kIrqDma));
 }
 
@@ -314,19 +325,20 @@ int run_sg(const ScenarioOptions& opt) {
   ScenarioReport report("sg", opt);
   report.add("driver", opt.driver);
   SgSettings settings;
-  if (!scenario_driver_known("sg", opt) || !settings.read(opt)) return kExitUsage;
+  if (!kit::driver_known(opt) || !settings.read(opt)) return kExitUsage;
 
   const PlatformConfig cfg = sg_platform_config(opt, report);
   System sys("sys", cfg);
   SgClient client(sys, settings, opt.seed);
-  ClientRun run;
-  start_client(sys, opt, "sg_init", dmac_pdata(), &run, [&](linux_c::DmacProvider&) { return client.run(&run); });
-  const RunTotals totals = simulate_client(opt, sys, report, sc_core::sc_time(5.0 + settings.rounds, sc_core::SC_SEC));
+  kit::Workload work(sys);
+  work.start_client(opt, "sg_init", dmac_pdata(), [&](linux_c::DmacProvider&) { return client.run(work); });
+  simulate(opt, sc_core::sc_time(5.0 + settings.rounds, sc_core::SC_SEC));
+  const kit::RunTimes times = kit::run_times(report, sys);
 
   const CodecCheck codec(sys.hw.audio, client);
-  check_sg(report, sys, run, client, codec, totals);
-  report_sg(report, opt, sys, settings, run, client, codec, totals);
-  return finish_client_report(report, opt, cfg, "sg", totals);
+  check_sg(report, sys, work, client, codec);
+  report_sg(report, opt, sys, settings, work, client, codec, times);
+  return kit::finish_report(report, opt, cfg, times);
 }
 
 ScenarioRegistrar reg({"sg", "slave scatter-gather: memory -> audio FIFO, unaligned multi-entry scatterlists, "

@@ -1,6 +1,9 @@
 // The scenario toolkit (tb/scenario_kit.h): each check it makes fires on bad
 // input and stays silent on good input; the workload helpers report a hang
-// instead of hanging. One simulation per test (each runs in its own process).
+// instead of hanging. A dmaengine client (Workload::start_client) still
+// running at the time limit is a hang (with the drivers' state), one that
+// cannot start is its setup error (not a hang), one that ends cleanly passes.
+// One simulation per test (each runs in its own process).
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -9,6 +12,7 @@
 
 #include "driver/kernel/sched.h"
 #include "tb/board_linux.h"
+#include "tb/json_value.h"
 #include "tb/scenario_kit.h"
 
 using namespace dmacosim;
@@ -62,9 +66,8 @@ TEST(ScenarioKit, UsageErrorAndDriverCheck) {
   opt.driver = "no-such-driver";
   testing::internal::CaptureStderr();
   EXPECT_FALSE(kit::driver_known(opt));
-  const std::string err = testing::internal::GetCapturedStderr();
-  EXPECT_EQ(err.rfind("kit-test: unknown driver 'no-such-driver' (", 0), 0u) << err;
-  EXPECT_NE(err.find("virt-dma"), std::string::npos) << err;
+  EXPECT_EQ(testing::internal::GetCapturedStderr(),
+            std::string("kit-test: unknown driver 'no-such-driver' (") + linux_c::dmac_driver_names() + ")\n");
 }
 
 TEST(ScenarioKit, PlatformConfigTracesIntoOut) {
@@ -213,4 +216,103 @@ TEST(ScenarioKit, ValidatorReportsFailTheRunWithTheirContexts) {
   report.finish();
   const std::string out = testing::internal::GetCapturedStdout();
   EXPECT_NE(out.find("validator V-BH-1: lock taken in two contexts [softirq | process]"), std::string::npos) << out;
+}
+
+// ---- a dmaengine client on the probed provider (Workload::start_client) ----
+
+namespace {
+struct Verdict {
+  int rc;
+  std::string out;
+  JsonValue summary;  // summary.json
+};
+
+// Runs `body` as the client on the virt-dma provider for at most 50 ms, then
+// the outcome, the closing rows and the verdict as printed and written.
+// `after`, if given, runs once the verdict is taken (the System still alive).
+Verdict run_client(const std::string& out_dir, std::function<bool(kit::Workload&)> body,
+                   const std::function<void(kit::Workload&)>& after = nullptr) {
+  ScenarioOptions opt = kit_options();
+  opt.out_dir = out_dir;
+  opt.quiet = true;
+  ScenarioReport report("kit-test", opt);
+  const PlatformConfig cfg = kit::platform_config(opt, report, "kit-test");
+  System sys("sys", cfg);
+  kit::Workload work(sys);
+  work.start_client(opt, "kit_test_init", board::dmac_pdata(), [&](linux_c::DmacProvider&) { return body(work); });
+  simulate(opt, sc_core::sc_time(50, sc_core::SC_MS));
+  const kit::RunTimes times = kit::run_times(report, sys);
+  work.report_outcome(report, "simulation hang: the test client did not finish");
+  kit::fail_validator(report, sys.kernel.lockdep().unexpected());
+  kit::rows_run_end(report, sys, times, sys.kernel.lockdep().unexpected());
+  testing::internal::CaptureStdout();
+  Verdict v;
+  v.rc = kit::finish_report(report, opt, cfg, times);
+  v.out = testing::internal::GetCapturedStdout();
+  std::string error;
+  EXPECT_TRUE(json_parse_file(out_dir + "/summary.json", &v.summary, &error)) << error;
+  if (after) after(work);
+  return v;
+}
+}  // namespace
+
+TEST(ScenarioKit, ClientStillRunningAtTheLimitIsAHangWithTheDriversState) {
+  // The client outlasts the 50 ms limit; afterwards the test lets it finish,
+  // so the provider is removed (nothing left for LeakSanitizer).
+  const Verdict v = run_client(
+      "out-kit-client-hang",
+      [](kit::Workload&) {
+        kernel::msleep(100);
+        return true;
+      },
+      [](kit::Workload& work) {
+        EXPECT_FALSE(work.finished());
+        simulate(kit_options(), sc_core::sc_time(200, sc_core::SC_MS));
+        EXPECT_TRUE(work.finished());
+      });
+  EXPECT_EQ(v.rc, kExitFindings);
+  EXPECT_NE(v.out.find("RESULT: FAILED: simulation hang: the test client did not finish"), std::string::npos) << v.out;
+  EXPECT_NE(v.out.find("State at the hang:"), std::string::npos) << v.out;
+  EXPECT_NE(v.summary.string("hang_state"), "");
+}
+
+TEST(ScenarioKit, ClientThatEndsCleanlyPassesWithTheClosingRowsAndFields) {
+  bool finished = false;
+  const Verdict v = run_client(
+      "out-kit-client-clean", [](kit::Workload& work) { return work.dmac().nr_channels() > 0; },
+      [&finished](kit::Workload& work) { finished = work.finished() && work.ok(); });
+  EXPECT_TRUE(finished);
+  EXPECT_EQ(v.rc, kExitClean) << v.out;
+  EXPECT_NE(v.out.find("RESULT: clean"), std::string::npos) << v.out;
+  for (const char* row : {"DMA IRQs taken", "validator reports", "simulated time", "wall time"})
+    EXPECT_NE(v.out.find(row), std::string::npos) << row << "\n" << v.out;
+  EXPECT_EQ(v.summary.get("hang_state"), nullptr);
+  EXPECT_GT(v.summary.number("sim_seconds"), 0);
+  EXPECT_GT(v.summary.number("cycles"), 0);
+}
+
+TEST(ScenarioKit, ClientThatCannotStartIsItsSetupErrorNotAHang) {
+  const Verdict v = run_client("out-kit-client-setup", [](kit::Workload& work) {
+    work.fail("no channel for the test");
+    return false;
+  });
+  EXPECT_EQ(v.rc, kExitFindings);
+  EXPECT_NE(v.out.find("RESULT: FAILED: no channel for the test"), std::string::npos) << v.out;
+  EXPECT_EQ(v.out.find("simulation hang"), std::string::npos) << v.out;
+  EXPECT_EQ(v.summary.get("hang_state"), nullptr);
+}
+
+TEST(ScenarioKit, ClientProbeFailureIsASetupError) {
+  bool body_ran = false;
+  ScenarioOptions opt = kit_options();
+  opt.driver = "no-such-driver";  // driver_known() keeps it from a real run; here probe() sees it
+  ASSERT_FALSE(linux_c::dmac_driver_known(opt.driver));
+  ScenarioReport report("kit-test", opt);
+  System sys("sys", kit::platform_config(opt, report, "kit-test"));
+  kit::Workload work(sys);
+  work.start_client(opt, "kit_test_init", board::dmac_pdata(), [&](linux_c::DmacProvider&) { return body_ran = true; });
+  simulate(opt, sc_core::sc_time(10, sc_core::SC_MS));
+  EXPECT_FALSE(body_ran);
+  EXPECT_FALSE(work.finished());
+  EXPECT_NE(work.error().find("unknown driver 'no-such-driver'"), std::string::npos) << work.error();
 }
