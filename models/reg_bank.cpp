@@ -225,9 +225,12 @@ tlm_response_status RegWindow::decode(const tlm_generic_payload& t, Access& a) c
   a.write = t.is_write();
   a.offset = uint32_t(addr & ~3ull);
   const unsigned lane = addr % 4;
-  const unsigned char* be = t.get_byte_enable_ptr();
+  // A byte-enable pointer with length 0 is malformed: read as no enables
+  // given (as RegBank::check_bus does), never as a division by zero.
+  const unsigned bl = t.get_byte_enable_length();
+  const unsigned char* be = bl ? t.get_byte_enable_ptr() : nullptr;
   for (unsigned i = 0; i < len; ++i) {
-    if (be && be[i % t.get_byte_enable_length()] != TLM_BYTE_ENABLED) continue;
+    if (be && be[i % bl] != TLM_BYTE_ENABLED) continue;
     a.strb |= uint8_t(1u << (lane + i));
     a.data |= uint32_t(t.get_data_ptr()[i]) << (8 * (lane + i));
   }

@@ -253,5 +253,10 @@ TEST(RegWindow, SubWordAccessesBecomeOneWordWithStrobes) {
   EXPECT_EQ(a.strb, 0x8u);
   RegWindow::complete_read(t, 0x7F000000u);
   EXPECT_EQ(byte, 0x7Fu) << "the read word's lane 3 goes to the one byte read";
+  uint8_t w2[4] = {5, 6, 7, 8};
+  const uint8_t off[4] = {TLM_BYTE_DISABLED, TLM_BYTE_DISABLED, TLM_BYTE_DISABLED, TLM_BYTE_DISABLED};
+  payload(t, TLM_WRITE_COMMAND, 0x30, w2, 4, off, 0);
+  ASSERT_EQ(w.decode(t, a), TLM_OK_RESPONSE) << "byte enables with length 0: none given, no crash";
+  EXPECT_EQ(a.strb, 0xFu);
   EXPECT_EQ(errors(), 0u);
 }
