@@ -34,18 +34,26 @@ module dmac_axi_read #(
   output logic [12:0]                 grant_len,   // bytes of the granted job (to the channels)
   output logic                       can_read,    // a read job may be granted
   output logic                       can_wb,      // a write-back job may be granted
-  // slot table, seen by the write engine
+  // slot table, seen by the write engine: the per-slot flags, kinds, channels
+  // and widths as packed vectors (a few words), the wide fields read at the
+  // two slots the write engine works on (its AW pointer and its head), so no
+  // per-slot copy of the table crosses a port
   output logic [NUM_SLOTS-1:0]       s_valid,
-  output logic [1:0]                s_kind [NUM_SLOTS],
-  output logic [3:0]                s_ch [NUM_SLOTS],
-  output logic [31:0]               s_src [NUM_SLOTS],
-  output logic [31:0]               s_dst [NUM_SLOTS],
-  output logic [12:0]               s_len [NUM_SLOTS],
+  output logic [NUM_SLOTS-1:0][1:0]  s_kind,
+  output logic [NUM_SLOTS-1:0][3:0]  s_ch,
   output logic [NUM_SLOTS-1:0]       s_src_inc,
   output logic [NUM_SLOTS-1:0]       s_dst_inc,
-  output logic [2:0]                s_width [NUM_SLOTS],
-  output logic [12:0]               s_rcv [NUM_SLOTS],       // stream bytes received so far
+  output logic [NUM_SLOTS-1:0][2:0]  s_width,
   output logic [NUM_SLOTS-1:0]       s_rdone,
+  input  logic [SIW-1:0]             wa_slot,     // write engine's AW pointer
+  output logic [31:0]                wa_dst,
+  output logic [12:0]                wa_len,
+  output logic [12:0]                wa_rcv,      // stream bytes received so far
+  input  logic [SIW-1:0]             wh_slot,     // write engine's head (W pointer)
+  output logic [31:0]                wh_src,
+  output logic [11:0]                wh_dst,      // offset in its 4 KiB page
+  output logic [12:0]                wh_len,
+  output logic [12:0]                wh_rcv,
   output logic [SIW-1:0]             alloc_idx,   // slot taken by job_valid
   input  logic                       free_valid,  // write engine retires the head slot
   // buffer write port
@@ -106,6 +114,11 @@ module dmac_axi_read #(
   endfunction
 
   logic [SIW-1:0] tail_q, head_q;              // allocate at tail, retire at head
+  // Wide per-slot fields, only ever read at one index.
+  logic [31:0]    s_src [NUM_SLOTS];
+  logic [31:0]    s_dst [NUM_SLOTS];
+  logic [12:0]    s_len [NUM_SLOTS];
+  logic [12:0]    s_rcv [NUM_SLOTS];          // stream bytes received so far
   logic [8:0] rbeat_q [NUM_SLOTS];          // R beats received per slot
   logic [8:0] rsplit_q [NUM_SLOTS];         // beats of the first burst (rlast check)
   // Read bursts in flight (AR queued, RLAST not yet at the pins): counted per
@@ -360,6 +373,14 @@ module dmac_axi_read #(
     end
   end
 
+  assign wa_dst = s_dst[wa_slot];
+  assign wa_len = s_len[wa_slot];
+  assign wa_rcv = s_rcv[wa_slot];
+  assign wh_src = s_src[wh_slot];
+  assign wh_dst = s_dst[wh_slot][11:0];
+  assign wh_len = s_len[wh_slot];
+  assign wh_rcv = s_rcv[wh_slot];
+
   assign rd_head      = head_q;
   assign rd_fin_valid = r_fire && r_last_beat;
   assign rd_fin_slot  = r_slot;
@@ -387,14 +408,14 @@ module dmac_axi_read #(
       head_q    <= '0;
       rd_out_q  <= '0;
       s_valid   <= '0;
-      s_kind    <= '{default: '0};
-      s_ch      <= '{default: '0};
+      s_kind    <= '0;
+      s_ch      <= '0;
       s_src     <= '{default: '0};
       s_dst     <= '{default: '0};
       s_len     <= '{default: '0};
       s_src_inc <= '0;
       s_dst_inc <= '0;
-      s_width   <= '{default: '0};
+      s_width   <= '0;
       s_rcv     <= '{default: '0};
       s_rdone   <= '0;
       rbeat_q   <= '{default: '0};

@@ -29,18 +29,24 @@ module dmac_axi_write #(
 ) (
   input  logic                       clk,
   input  logic                       rst_n,
-  // slot table
+  // slot table (owned by the read engine): per-slot flags, kinds, channels
+  // and widths packed, the wide fields at the two slots looked at
   input  logic [NUM_SLOTS-1:0]       s_valid,
-  input  logic [1:0]                s_kind [NUM_SLOTS],
-  input  logic [3:0]                s_ch [NUM_SLOTS],
-  input  logic [31:0]               s_src [NUM_SLOTS],
-  input  logic [31:0]               s_dst [NUM_SLOTS],
-  input  logic [12:0]               s_len [NUM_SLOTS],
+  input  logic [NUM_SLOTS-1:0][1:0]  s_kind,
+  input  logic [NUM_SLOTS-1:0][3:0]  s_ch,
   input  logic [NUM_SLOTS-1:0]       s_src_inc,
   input  logic [NUM_SLOTS-1:0]       s_dst_inc,
-  input  logic [2:0]                s_width [NUM_SLOTS],
-  input  logic [12:0]               s_rcv [NUM_SLOTS],
+  input  logic [NUM_SLOTS-1:0][2:0]  s_width,
   input  logic [NUM_SLOTS-1:0]       s_rdone,
+  output logic [SIW-1:0]             wa_slot,    // the AW pointer's slot
+  input  logic [31:0]                wa_dst,
+  input  logic [12:0]                wa_len,
+  input  logic [12:0]                wa_rcv,
+  output logic [SIW-1:0]             wh_slot,    // the head slot (W pointer)
+  input  logic [31:0]                wh_src,
+  input  logic [11:0]                wh_dst,     // offset in its 4 KiB page
+  input  logic [12:0]                wh_len,
+  input  logic [12:0]                wh_rcv,
   input  logic                       alloc_valid,
   input  logic [SIW-1:0]             alloc_idx,
   output logic                       free_valid,
@@ -175,6 +181,7 @@ module dmac_axi_write #(
   logic           a_second_q;     // first of two bursts issued, second pending
   logic           aw_last_q;      // the AW in the output register is the slot's last
   assign a         = aw_ptr_q;
+  assign wa_slot   = aw_ptr_q;
   assign a_pending = s_valid[a] && !aw_done_q[a];
   assign a_skip    = a_pending && !a_second_q && (s_kind[a] == JOB_DESC || stop16[s_ch[a]]);
   // a_issue and h_load below do not include AWREADY / WREADY: the output
@@ -190,10 +197,10 @@ module dmac_axi_write #(
     a_b1      = '0;
     a_aligned = '0;
     if (a_pending && !a_skip && !bt_full) begin
-      doff      = s_dst[a][WB-1:0];
-      a_issue   = a_second_q || beat_ready(s_kind[a], doff, s_len[a], s_dst_inc[a], s_width[a], s_rcv[a], 9'd0);
-      a_beats   = write_beats(s_kind[a], doff, s_len[a], s_dst_inc[a], s_width[a]);
-      a_aligned = {s_dst[a][31:WB], WB'(0)};
+      doff      = wa_dst[WB-1:0];
+      a_issue   = a_second_q || beat_ready(s_kind[a], doff, wa_len, s_dst_inc[a], s_width[a], wa_rcv, 9'd0);
+      a_beats   = write_beats(s_kind[a], doff, wa_len, s_dst_inc[a], s_width[a]);
+      a_aligned = {wa_dst[31:WB], WB'(0)};
       a_b1      = (s_dst_inc[a] && s_kind[a] != JOB_WB) ? first_burst(a_aligned[11:0], a_beats) : a_beats;
     end
   end
@@ -206,7 +213,8 @@ module dmac_axi_write #(
   logic [WB-1:0]  h_doff;
   logic [8:0]     h_beats, h_b1;
   logic           h_killed, h_load, h_last, h_skip_free;
-  assign h = w_ptr_q;
+  assign h       = w_ptr_q;
+  assign wh_slot = w_ptr_q;
   always_comb begin
     logic [11:0] aligned;
     aligned  = '0;
@@ -217,14 +225,14 @@ module dmac_axi_write #(
     h_load   = 1'b0;
     h_last   = 1'b0;
     if (s_valid[h] && aw_done_q[h] && !skip_q[h] && aw_acc_q[h]) begin
-      h_doff   = s_dst[h][WB-1:0];
-      h_beats  = write_beats(s_kind[h], h_doff, s_len[h], s_dst_inc[h], s_width[h]);
-      aligned  = {s_dst[h][11:WB], WB'(0)};
+      h_doff   = wh_dst[WB-1:0];
+      h_beats  = write_beats(s_kind[h], h_doff, wh_len, s_dst_inc[h], s_width[h]);
+      aligned  = {wh_dst[11:WB], WB'(0)};
       h_b1     = (s_dst_inc[h] && s_kind[h] != JOB_WB) ? first_burst(aligned, h_beats) : h_beats;
       h_killed = kill16[s_ch[h]];
       // A killed slot still waits for its read to end before it is retired.
       h_load   = h_killed ? s_rdone[h] :
-                 beat_ready(s_kind[h], h_doff, s_len[h], s_dst_inc[h], s_width[h], s_rcv[h], k_q);
+                 beat_ready(s_kind[h], h_doff, wh_len, s_dst_inc[h], s_width[h], wh_rcv, k_q);
       h_last   = (k_q + 9'd1) == h_beats;
     end
   end
@@ -243,7 +251,7 @@ module dmac_axi_write #(
     buf_raddr0 = '0;
     buf_raddr1 = '0;
     if (h_load) begin
-      ro = s_src_inc[h] ? s_src[h][WB-1:0] : '0;
+      ro = s_src_inc[h] ? wh_src[WB-1:0] : '0;
       if (s_dst_inc[h]) h_pos = SB'(ro) + SB'(32'(k_q) * W) - SB'(h_doff);
       else              h_pos = SB'(ro) + SB'(32'(k_q) << s_width[h]) - SB'(h_doff);
       beat0      = (MBW + 1)'(h_pos >> WB);
@@ -269,14 +277,14 @@ module dmac_axi_write #(
       // destination), or the 1 << WIDTH lanes from doff (fixed): masks, not a
       // per-lane loop.
       if (s_dst_inc[h]) begin
-        e = int'(h_doff) + int'(s_len[h]) - int'(k_q) * W;
+        e = int'(h_doff) + int'(wh_len) - int'(k_q) * W;
         e = (e > W) ? W : (e < 0) ? 0 : e;   // a clamp, not a branch (coverage counts no ternaries)
         h_strb = W'(((32'd1 << e) - 32'd1) & ~((32'd1 << ((k_q == '0) ? 32'(h_doff) : 32'd0)) - 32'd1));
       end else begin
         h_strb = W'(((32'd1 << (32'd1 << s_width[h])) - 32'd1) << h_doff);
       end
       if (s_kind[h] == JOB_WB) begin
-        h_data = {(DATA_W / 32){s_src[h]}};
+        h_data = {(DATA_W / 32){wh_src}};
         h_strb = W'(4'hF) << h_doff;
       end
       if (h_killed) h_strb = '0;   // data error: nothing more reaches memory
@@ -410,7 +418,7 @@ module dmac_axi_write #(
           m_axi_awsize  <= 3'(WB);
           m_axi_awburst <= 2'b01;
         end else begin
-          m_axi_awaddr  <= ADDR_W'(s_dst[a]);
+          m_axi_awaddr  <= ADDR_W'(wa_dst);
           m_axi_awlen   <= 8'(a_beats - 9'd1);
           m_axi_awsize  <= s_width[a];
           m_axi_awburst <= 2'b00;
@@ -421,8 +429,8 @@ module dmac_axi_write #(
         bt_wb_q[bt_tail_q]    <= (s_kind[a] == JOB_WB);
         bt_kill_q[bt_tail_q]  <= 1'b0;
         bt_ch_q[bt_tail_q]    <= s_ch[a];
-        bt_len_q[bt_tail_q]   <= last ? s_len[a] : 13'd0;
-        bt_addr_q[bt_tail_q]  <= s_dst[a];
+        bt_len_q[bt_tail_q]   <= last ? wa_len : 13'd0;
+        bt_addr_q[bt_tail_q]  <= wa_dst;
         bt_tail_q             <= bt_tail_q + BTW'(1);
         bt_add                = 1'b1;
       end

@@ -244,11 +244,13 @@ module dmac_top #(
 
   // ---------------------------------------------------------------- engines
   logic [NUM_SLOTS-1:0]       s_valid, s_src_inc, s_dst_inc, s_rdone;
-  logic [1:0] s_kind [NUM_SLOTS];
-  logic [3:0] s_ch [NUM_SLOTS];
-  logic [31:0] s_src [NUM_SLOTS], s_dst [NUM_SLOTS];
-  logic [12:0] s_len [NUM_SLOTS], s_rcv [NUM_SLOTS];
-  logic [2:0] s_width [NUM_SLOTS];
+  logic [NUM_SLOTS-1:0][1:0]  s_kind;
+  logic [NUM_SLOTS-1:0][3:0]  s_ch;
+  logic [NUM_SLOTS-1:0][2:0]  s_width;
+  logic [SIW-1:0]             wa_slot, wh_slot;
+  logic [31:0]                wa_dst, wh_src;
+  logic [11:0]                wh_dst;
+  logic [12:0]                wa_len, wa_rcv, wh_len, wh_rcv;
   logic [SIW-1:0]             alloc_idx, buf_slot, rd_head, rd_fin_slot;
   logic                       rd_fin_valid;
   logic                       free_valid, rd_idle, wr_idle;
@@ -267,8 +269,9 @@ module dmac_top #(
     .job_dst(j_dst[gnt_ch]), .job_len(j_len[gnt_ch]), .job_src_inc(j_src_inc[gnt_ch]),
     .job_dst_inc(j_dst_inc[gnt_ch]), .job_width(j_width[gnt_ch]), .grant_len(g_len),
     .can_read, .can_wb,
-    .s_valid, .s_kind, .s_ch, .s_src, .s_dst, .s_len, .s_src_inc, .s_dst_inc, .s_width,
-    .s_rcv, .s_rdone, .alloc_idx, .free_valid,
+    .s_valid, .s_kind, .s_ch, .s_src_inc, .s_dst_inc, .s_width, .s_rdone,
+    .wa_slot, .wa_dst, .wa_len, .wa_rcv, .wh_slot, .wh_src, .wh_dst, .wh_len, .wh_rcv,
+    .alloc_idx, .free_valid,
     .buf_we, .buf_slot, .buf_beat, .buf_be, .buf_wdata,
     .desc_beat(ev_desc), .desc_ch(ev_desc_ch), .desc_idx(ev_desc_idx), .desc_data(ev_desc_data),
     .rd_err(ev_rerr), .rd_err_ch(ev_rerr_ch), .rd_err_desc(ev_rerr_desc),
@@ -291,8 +294,9 @@ module dmac_top #(
     .NUM_SLOTS(NUM_SLOTS), .SIW(SIW), .NUM_BT(NUM_BT), .BUF_AW(BUF_AW)
   ) u_wr (
     .clk, .rst_n,
-    .s_valid, .s_kind, .s_ch, .s_src, .s_dst, .s_len, .s_src_inc, .s_dst_inc, .s_width,
-    .s_rcv, .s_rdone, .alloc_valid(g_valid), .alloc_idx, .free_valid, .stop, .kill,
+    .s_valid, .s_kind, .s_ch, .s_src_inc, .s_dst_inc, .s_width, .s_rdone,
+    .wa_slot, .wa_dst, .wa_len, .wa_rcv, .wh_slot, .wh_src, .wh_dst, .wh_len, .wh_rcv,
+    .alloc_valid(g_valid), .alloc_idx, .free_valid, .stop, .kill,
     .buf_raddr0, .buf_rdata0, .buf_raddr1, .buf_rdata1,
     .b_event(ev_b), .b_ch(ev_b_ch), .b_wb(ev_b_wb), .b_killed(ev_b_killed), .b_len(ev_b_len), .b_resp(ev_b_resp),
     .b_addr(ev_b_addr), .ch_busy, .idle(wr_idle),
