@@ -121,6 +121,7 @@ module dmac_axi_read #(
   logic [12:0]    s_rcv [NUM_SLOTS];          // stream bytes received so far
   logic [8:0] rbeat_q [NUM_SLOTS];          // R beats received per slot
   logic [8:0] rsplit_q [NUM_SLOTS];         // beats of the first burst (rlast check)
+  logic [8:0] rtotal_q [NUM_SLOTS];         // R beats of the job, worked out at its grant
   // Read bursts in flight (AR queued, RLAST not yet at the pins): counted per
   // burst, so a job read as two bursts counts twice (its second AR waits for
   // room), and released at the edge RLAST is received, before the beat is
@@ -354,8 +355,7 @@ module dmac_axi_read #(
     buf_wdata   = ri_data;
     buf_be      = '1;
     if (ri_valid) begin
-      r_last_beat = (r_b + 9'd1) == read_beats(s_kind[r_slot], s_src[r_slot][WB-1:0], s_len[r_slot],
-                                               s_src_inc[r_slot], s_width[r_slot]);
+      r_last_beat = (r_b + 9'd1) == rtotal_q[r_slot];
       buf_we      = r_fire && s_kind[r_slot] == JOB_DATA;
       if (s_src_inc[r_slot]) begin
         // bytes of the stream covered after this beat, capped at the length
@@ -420,6 +420,7 @@ module dmac_axi_read #(
       s_rdone   <= '0;
       rbeat_q   <= '{default: '0};
       rsplit_q  <= '{default: '0};
+      rtotal_q  <= '{default: '0};
       rc_valid_q <= 1'b0;
       rc_id_q    <= '0;
       rc_slot_q  <= '0;
@@ -438,6 +439,7 @@ module dmac_axi_read #(
         s_rdone[tail_q]   <= (job_kind == JOB_WB);   // nothing to read
         rbeat_q[tail_q]   <= '0;
         rsplit_q[tail_q]  <= job_b1;
+        rtotal_q[tail_q]  <= job_beats;
         tail_q            <= next_slot(tail_q);
       end
       if (r_fire) begin

@@ -261,18 +261,17 @@ module dmac_axi_write #(
     end
   end
 
-  logic [2*DATA_W-1:0] h_pair;
   logic [DATA_W-1:0]   h_data;
   logic [W-1:0]        h_strb;
   always_comb begin
     int e;   // incrementing destination: first lane past the slot's last byte in this beat
-    h_pair = '0;
     h_data = '0;
     h_strb = '0;
     e = 0;
     if (h_load) begin
-      h_pair = {buf_rdata1, buf_rdata0} >> (32'(h_pos[WB-1:0]) * 8);
-      h_data = h_pair[DATA_W-1:0];
+      // The low bytes of beat1:beat0 from lane h_pos mod W, as two
+      // beat-wide shifts (a shift by DATA_W gives 0: no lane offset, beat0).
+      h_data = (buf_rdata0 >> (32'(h_pos[WB-1:0]) * 8)) | (buf_rdata1 << ((W - 32'(h_pos[WB-1:0])) * 8));
       // Lanes j with stream byte k * W + j - doff inside [0, len) (incrementing
       // destination), or the 1 << WIDTH lanes from doff (fixed): masks, not a
       // per-lane loop.
@@ -357,6 +356,8 @@ module dmac_axi_write #(
       alloc_idx_q <= '0;
       n_slot_q    <= '{default: '0};
       n_bt_q      <= '{default: '0};
+      slot_nz_q   <= '0;
+      bt_nz_q     <= '0;
     end else begin
       // Channels whose data error response is at the pins at this edge.
       logic [15:0] pin_kill;
@@ -458,13 +459,26 @@ module dmac_axi_write #(
       // ch_busy counts (an increment and a decrement of one channel cancel)
       alloc_q     <= alloc_valid;
       alloc_idx_q <= alloc_idx;
+      // and their non-zero flags (a decrement from 1 clears its flag)
       if (!(alloc_q && free_valid && s_ch[alloc_idx_q] == s_ch[h])) begin
-        if (alloc_q)    n_slot_q[CW'(s_ch[alloc_idx_q])] <= n_slot_q[CW'(s_ch[alloc_idx_q])] + 1'b1;
-        if (free_valid) n_slot_q[CW'(s_ch[h])]           <= n_slot_q[CW'(s_ch[h])] - 1'b1;
+        if (alloc_q) begin
+          n_slot_q[CW'(s_ch[alloc_idx_q])]  <= n_slot_q[CW'(s_ch[alloc_idx_q])] + 1'b1;
+          slot_nz_q[CW'(s_ch[alloc_idx_q])] <= 1'b1;
+        end
+        if (free_valid) begin
+          n_slot_q[CW'(s_ch[h])]  <= n_slot_q[CW'(s_ch[h])] - 1'b1;
+          slot_nz_q[CW'(s_ch[h])] <= n_slot_q[CW'(s_ch[h])] != 1;
+        end
       end
       if (!(bt_add && b_event && s_ch[a] == b_ch)) begin
-        if (bt_add)  n_bt_q[CW'(s_ch[a])] <= n_bt_q[CW'(s_ch[a])] + 1'b1;
-        if (b_event) n_bt_q[CW'(b_ch)]    <= n_bt_q[CW'(b_ch)] - 1'b1;
+        if (bt_add) begin
+          n_bt_q[CW'(s_ch[a])]  <= n_bt_q[CW'(s_ch[a])] + 1'b1;
+          bt_nz_q[CW'(s_ch[a])] <= 1'b1;
+        end
+        if (b_event) begin
+          n_bt_q[CW'(b_ch)]  <= n_bt_q[CW'(b_ch)] - 1'b1;
+          bt_nz_q[CW'(b_ch)] <= n_bt_q[CW'(b_ch)] != 1;
+        end
       end
     end
   end
@@ -475,14 +489,16 @@ module dmac_axi_write #(
   // (alloc_q: its channel is in the table then; until the count includes it,
   // alloc_q marks it busy), uncounted at free_valid (never the cycle after its
   // grant: its AW is not done yet); a write is counted at its AW, uncounted at
-  // its B.
+  // its B. Each count has a flag, "not zero", set and cleared with it, so
+  // ch_busy is two vector ORs, not a loop over the channels every cycle.
   localparam int CW = (NUM_CH > 1) ? $clog2(NUM_CH) : 1;
   logic [$clog2(NUM_SLOTS + 1)-1:0] n_slot_q [NUM_CH];
   logic [$clog2(NUM_BT + 1)-1:0]    n_bt_q [NUM_CH];
+  logic [NUM_CH-1:0]                slot_nz_q, bt_nz_q;
   logic                             alloc_q;
   logic [SIW-1:0]                   alloc_idx_q;
   always_comb begin
-    for (int c = 0; c < NUM_CH; c++) ch_busy[c] = (n_slot_q[c] != '0) || (n_bt_q[c] != '0);
+    ch_busy = slot_nz_q | bt_nz_q;
     if (alloc_q) ch_busy[CW'(s_ch[alloc_idx_q])] = 1'b1;
   end
 
@@ -501,8 +517,10 @@ module dmac_axi_write #(
         else $error("dmac_axi_write: W beat without its write-response entry");
       if (a_issue) assert (a_beats != '0 && int'(a_beats) <= MAX_BURST) else $error("dmac_axi_write: bad beat count");
       if (free_valid) assert (s_rdone[h]) else $error("dmac_axi_write: retiring a slot still reading");
-      if (free_valid) assert (n_slot_q[CW'(s_ch[h])] != '0) else $error("dmac_axi_write: slot count underflow");
-      if (b_event) assert (n_bt_q[CW'(b_ch)] != '0) else $error("dmac_axi_write: write count underflow");
+      if (free_valid) assert (n_slot_q[CW'(s_ch[h])] != '0 && slot_nz_q[CW'(s_ch[h])])
+        else $error("dmac_axi_write: slot count underflow");
+      if (b_event) assert (n_bt_q[CW'(b_ch)] != '0 && bt_nz_q[CW'(b_ch)])
+        else $error("dmac_axi_write: write count underflow");
     end
   end
 
@@ -525,5 +543,5 @@ module dmac_axi_write #(
 `endif
 
   logic unused_ok;
-  assign unused_ok = ^{s_src_inc, h_pair[2*DATA_W-1:DATA_W], stop16, kill16};
+  assign unused_ok = ^{s_src_inc, stop16, kill16};
 endmodule
