@@ -51,7 +51,7 @@ module dmac_axi_read #(
   output logic [12:0]                wa_rcv,      // stream bytes received so far
   input  logic [SIW-1:0]             wh_slot,     // write engine's head (W pointer)
   output logic [31:0]                wh_src,
-  output logic [11:0]                wh_dst,      // offset in its 4 KiB page
+  output logic [$clog2(DATA_W/8)-1:0] wh_dst,    // lane of its first byte
   output logic [12:0]                wh_len,
   output logic [12:0]                wh_rcv,
   output logic [SIW-1:0]             alloc_idx,   // slot taken by job_valid
@@ -377,7 +377,7 @@ module dmac_axi_read #(
   assign wa_len = s_len[wa_slot];
   assign wa_rcv = s_rcv[wa_slot];
   assign wh_src = s_src[wh_slot];
-  assign wh_dst = s_dst[wh_slot][11:0];
+  assign wh_dst = s_dst[wh_slot][WB-1:0];
   assign wh_len = s_len[wh_slot];
   assign wh_rcv = s_rcv[wh_slot];
 

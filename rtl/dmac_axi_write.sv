@@ -44,7 +44,7 @@ module dmac_axi_write #(
   input  logic [12:0]                wa_rcv,
   output logic [SIW-1:0]             wh_slot,    // the head slot (W pointer)
   input  logic [31:0]                wh_src,
-  input  logic [11:0]                wh_dst,     // offset in its 4 KiB page
+  input  logic [$clog2(DATA_W/8)-1:0] wh_dst,   // lane of its first byte
   input  logic [12:0]                wh_len,
   input  logic [12:0]                wh_rcv,
   input  logic                       alloc_valid,
@@ -158,6 +158,10 @@ module dmac_axi_write #(
 
   // Per-slot write-side flags.
   logic [NUM_SLOTS-1:0] aw_done_q, skip_q, aw_acc_q;
+  // W beats of a slot and of its first burst, kept at its first AW (the W
+  // stage looks them up on every beat instead of working them out again)
+  logic [8:0]     wbeats_q [NUM_SLOTS];
+  logic [8:0]     wb1_q [NUM_SLOTS];
   logic [SIW-1:0] aw_ptr_q, w_ptr_q, aw_slot_q;
   logic [8:0]     k_q;             // next W beat of the head slot
 
@@ -216,8 +220,6 @@ module dmac_axi_write #(
   assign h       = w_ptr_q;
   assign wh_slot = w_ptr_q;
   always_comb begin
-    logic [11:0] aligned;
-    aligned  = '0;
     h_doff   = '0;
     h_beats  = '0;
     h_b1     = '0;
@@ -225,10 +227,9 @@ module dmac_axi_write #(
     h_load   = 1'b0;
     h_last   = 1'b0;
     if (s_valid[h] && aw_done_q[h] && !skip_q[h] && aw_acc_q[h]) begin
-      h_doff   = wh_dst[WB-1:0];
-      h_beats  = write_beats(s_kind[h], h_doff, wh_len, s_dst_inc[h], s_width[h]);
-      aligned  = {wh_dst[11:WB], WB'(0)};
-      h_b1     = (s_dst_inc[h] && s_kind[h] != JOB_WB) ? first_burst(aligned, h_beats) : h_beats;
+      h_doff   = wh_dst;
+      h_beats  = wbeats_q[h];
+      h_b1     = wb1_q[h];
       h_killed = kill16[s_ch[h]];
       // A killed slot still waits for its read to end before it is retired.
       h_load   = h_killed ? s_rdone[h] :
@@ -330,6 +331,8 @@ module dmac_axi_write #(
       w_ptr_q   <= '0;
       aw_slot_q <= '0;
       aw_last_q <= 1'b0;
+      wbeats_q  <= '{default: '0};
+      wb1_q     <= '{default: '0};
       a_second_q <= 1'b0;
       k_q       <= '0;
       m_axi_awvalid <= 1'b0;
@@ -404,6 +407,10 @@ module dmac_axi_write #(
           aw_ptr_q     <= next_slot(a);
         end
         a_second_q    <= !last;
+        if (!a_second_q) begin
+          wbeats_q[a] <= a_beats;
+          wb1_q[a]    <= a_b1;
+        end
         aw_slot_q     <= a;
         aw_last_q     <= last;
         m_axi_awvalid <= 1'b1;

@@ -20,16 +20,18 @@ module dmac_slot_buffer #(
 
   // No reset: contents are only read after being written (the write engine
   // waits for the bytes it needs; stale lanes are never strobed).
-  always_ff @(posedge clk) begin
-    // A whole beat (an incrementing source, nearly every beat) is one write;
-    // only a narrow beat is written byte by byte.
-    if (we && &wbe) begin
-      mem[waddr] <= wdata;
-    end else if (we) begin
-      for (int b = 0; b < DATA_W / 8; b++) begin
-        if (wbe[b]) mem[waddr][b*8 +: 8] <= wdata[b*8 +: 8];
-      end
+  // One word write per beat: a whole beat (an incrementing source, nearly
+  // every beat) as it is, a narrow one merged into the stored word under its
+  // byte enables (the mask is built only for a narrow beat).
+  logic [DATA_W-1:0] bmask;
+  always_comb begin
+    bmask = '1;
+    if (we && !(&wbe)) begin
+      for (int b = 0; b < DATA_W / 8; b++) bmask[b*8 +: 8] = {8{wbe[b]}};
     end
+  end
+  always_ff @(posedge clk) begin
+    if (we) mem[waddr] <= (wdata & bmask) | (mem[waddr] & ~bmask);
   end
 
   assign rdata0 = mem[raddr0];

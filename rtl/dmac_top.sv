@@ -249,7 +249,7 @@ module dmac_top #(
   logic [NUM_SLOTS-1:0][2:0]  s_width;
   logic [SIW-1:0]             wa_slot, wh_slot;
   logic [31:0]                wa_dst, wh_src;
-  logic [11:0]                wh_dst;
+  logic [$clog2(DATA_W/8)-1:0] wh_dst;
   logic [12:0]                wa_len, wa_rcv, wh_len, wh_rcv;
   logic [SIW-1:0]             alloc_idx, buf_slot, rd_head, rd_fin_slot;
   logic                       rd_fin_valid;
