@@ -21,6 +21,13 @@ function(dmacosim_flags target)
       target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-sanitize=alignment,null
                                                 -fno-omit-frame-pointer -O1 -g1)
     endif()
+  elseif("${ARGV1}" STREQUAL "TEST")
+    # Test programs' own sources: line tables and function names only (-g1,
+    # after the build type's -g). Full debug info of gtest and SystemC
+    # templates is most of a test file's compile: tests/driver/kernel/
+    # test_context.cpp takes 16.0 s of CPU at -O2 -g, 11.0 s at -O2 -g1.
+    # Product code keeps -g: its call traces name inlined functions.
+    target_compile_options(${target} PRIVATE -g1)
   endif()
 endfunction()
 
@@ -92,6 +99,25 @@ function(dmacosim_add_gtest)
 endfunction()
 include(GoogleTest)
 
+# The Verilator runtime every model links (dmacosim_verilate says why one
+# copy serves them all): the sources verilate() would add to each model, with
+# its flags (the switches only select what verilated.h declares). The
+# coverage database is added with the first coverage model. STATIC: a model
+# without coverage or tracing pulls no coverage database or FST writer.
+function(dmacosim_verilated_runtime)
+  if(TARGET dmacosim_verilated)
+    return()
+  endif()
+  set(inc ${VERILATOR_ROOT}/include)
+  add_library(dmacosim_verilated STATIC ${inc}/verilated.cpp ${inc}/verilated_threads.cpp ${inc}/verilated_fst_c.cpp)
+  target_include_directories(dmacosim_verilated PUBLIC ${inc} ${inc}/vltstd)
+  target_compile_definitions(dmacosim_verilated PRIVATE VM_COVERAGE=0 VM_SC=0 VM_TRACE=1 VM_TRACE_VCD=0 VM_TRACE_FST=1)
+  target_compile_options(dmacosim_verilated PRIVATE -g0)
+  target_link_libraries(dmacosim_verilated PUBLIC ${VERILATOR_MT_CFLAGS} z)
+  set_target_properties(dmacosim_verilated PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  dmacosim_ccache_generated(dmacosim_verilated)
+endfunction()
+
 # dmacosim_verilate(<target> <verilate() arguments...>): verilate() plus a
 # fingerprint of the SOURCES in Verilator's command line (a define nothing
 # reads) and a configure dependency on them. Why: verilate() lists the
@@ -127,19 +153,47 @@ function(dmacosim_verilate target)
     list(APPEND args OPT_SLOW -O0)
   endif()
   verilate(${target} ${args})
+  # verilate() adds the Verilator runtime (verilated.cpp, its threads, FST
+  # writer or coverage database) to every model; every model here is plain C++
+  # (no SystemC) and the runtime's own sources read none of the VM_* switches
+  # that differ between models (in verilated.h VM_TRACE only defines WAVES,
+  # which the runtime does not use), so all models share one compiled copy.
+  if(NOT V_SYSTEMC)
+    dmacosim_verilated_runtime()
+    get_target_property(srcs ${target} SOURCES)
+    list(FILTER srcs EXCLUDE REGEX "/include/verilated[a-z_]*\\.cpp$")
+    set_property(TARGET ${target} PROPERTY SOURCES ${srcs})
+    target_link_libraries(${target} PUBLIC dmacosim_verilated)
+    if(V_COVERAGE)
+      get_target_property(rt dmacosim_verilated SOURCES)
+      if(NOT "${VERILATOR_ROOT}/include/verilated_cov.cpp" IN_LIST rt)
+        target_sources(dmacosim_verilated PRIVATE ${VERILATOR_ROOT}/include/verilated_cov.cpp)
+      endif()
+    endif()
+  endif()
   # No debug info in generated code: nobody steps through it, and with -g the
   # trace functions alone (Vdmac_top__Trace__0.cpp) compile 10x slower (43 s
   # against 4 s), the largest single item of a clean build.
   target_compile_options(${target} PRIVATE -g0)
-  # The Verilated C++ is the bulk of a build and is compiled with the same
-  # flags in every build tree (the sanitizer build leaves it uninstrumented),
-  # so ccache, when installed, compiles it once for the plain and the ASan
-  # build. Paths under the source tree are hashed relative to it, so build
-  # trees of the same depth (build/, build-asan/) share their entries.
+  dmacosim_ccache_generated(${target})
+endfunction()
+
+# The Verilated C++ is the bulk of a build and is compiled with the same
+# flags in every build tree (the sanitizer build leaves it uninstrumented),
+# so ccache, when installed, compiles it once for the plain and the ASan
+# build. Paths under the source tree are hashed relative to it, so build
+# trees of the same depth (build/, build-asan/) share their entries.
+# A launcher given at configure time that is not ccache (bench/build_time.sh
+# times every compile through one) stays in front.
+function(dmacosim_ccache_generated target)
   find_program(DMACOSIM_CCACHE ccache)
   if(DMACOSIM_CCACHE)
-    set_target_properties(${target} PROPERTIES CXX_COMPILER_LAUNCHER
-      "${CMAKE_COMMAND};-E;env;CCACHE_BASEDIR=${CMAKE_SOURCE_DIR};CCACHE_NOHASHDIR=1;${DMACOSIM_CCACHE}")
+    set(launcher "")
+    if(CMAKE_CXX_COMPILER_LAUNCHER AND NOT CMAKE_CXX_COMPILER_LAUNCHER MATCHES "ccache")
+      set(launcher ${CMAKE_CXX_COMPILER_LAUNCHER})
+    endif()
+    list(APPEND launcher ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${CMAKE_SOURCE_DIR} CCACHE_NOHASHDIR=1 ${DMACOSIM_CCACHE})
+    set_target_properties(${target} PROPERTIES CXX_COMPILER_LAUNCHER "${launcher}")
   endif()
 endfunction()
 

@@ -16,7 +16,7 @@ include(CMakePackageConfigHelpers)
 
 # The platform: models, RTL host, the Verilated DMA with the Verilator
 # runtime, kernel model, dmaengine, ALSA, network load, kernel-C support.
-set(_dmacosim_parts dmacosim_models dmacosim_tb dmac_rtl dmacosim_platform dmacosim_kernel dmacosim_dmaengine
+set(_dmacosim_parts dmacosim_models dmacosim_tb dmac_rtl dmacosim_verilated dmacosim_platform dmacosim_kernel dmacosim_dmaengine
     dmacosim_sound dmacosim_net dmacosim_linux_c dmacosim_linux_c_glue)
 set(_dmacosim_objects "")
 foreach(t IN LISTS _dmacosim_parts)
@@ -39,10 +39,10 @@ if(DMACOSIM_SANITIZE)
 endif()
 
 # The command's own objects: main (option parsing, exit codes), the report
-# plumbing, the built-in scenarios and the kernel-C provider. An executable
-# links them whole (dmacosim_add_scenario): scenarios and C drivers register
+# plumbing and scenario kit (dmacosim_scenario), the built-in scenarios and
+# the kernel-C provider. An executable links them whole (dmacosim_add_scenario): scenarios and C drivers register
 # themselves from static constructors, which a plain archive link would drop.
-set(_dmacosim_main_objects $<TARGET_OBJECTS:dmacosim> $<TARGET_OBJECTS:dmacosim_dmac_c>)
+set(_dmacosim_main_objects $<TARGET_OBJECTS:dmacosim> $<TARGET_OBJECTS:dmacosim_scenario> $<TARGET_OBJECTS:dmacosim_dmac_c>)
 if(TARGET dmacosim_sanitizer_options)
   list(APPEND _dmacosim_main_objects $<TARGET_OBJECTS:dmacosim_sanitizer_options>)
 endif()

@@ -11,7 +11,8 @@ mode="${1:-}"
 
 # linux-headers-amd64: ctest linux_c.kbuild_module builds the kernel-C provider
 # (driver/dmaengine/c/) as a Linux module against them (compile only).
-packages=(build-essential cmake python3 pkg-config verilator libsystemc-dev libgtest-dev libdw-dev gtkwave xvfb xauth ccache python3-matplotlib linux-headers-amd64)
+# ninja-build: bench/build_time.sh reads per-unit times from a Ninja tree.
+packages=(build-essential cmake python3 pkg-config verilator libsystemc-dev libgtest-dev libdw-dev gtkwave xvfb xauth ccache python3-matplotlib linux-headers-amd64 ninja-build)
 
 install_missing() {
   local missing=()
