@@ -243,6 +243,10 @@ module dmac_channel
   // transaction is abandoned), so those bursts finish with their data.
   logic [NUM_CH-1:0] drain_kill_q;
   logic [NUM_CH-1:0] dtc_pulse_q;
+  // The context allows a hand-over in S_DESC_DRAIN (a next descriptor, memory
+  // to memory, room in the retire queue); WB_EN and busy_i are levels read
+  // beside it. Registered with the context.
+  logic [NUM_CH-1:0] handoff_ok_q;
 
   // Status registers as the register block reads them (by channel index, on
   // a read): packed per channel. STATUS.STATE, CUR_DESC and REMAINING are
@@ -304,6 +308,11 @@ module dmac_channel
     logic [10:0] rsvd;
     logic        periph;   // a peripheral flow (MEM2PER / PER2MEM)
   } dsc_t;
+  // A descriptor CTRL word with a peripheral flow (MEM2PER / PER2MEM).
+  function automatic logic periph_of(input logic [31:0] ctrl);
+    return ctrl[DMAC_DESC_CTRL_FLOW_SHIFT +: 2] == DMAC_FLOW_MEM2PER ||
+           ctrl[DMAC_DESC_CTRL_FLOW_SHIFT +: 2] == DMAC_FLOW_PER2MEM;
+  endfunction
   function automatic dsc_t dsc_of(input int c);
     dsc_t d;
     d.src     = ctx_q[c].raw[3'(DMAC_DESC_SRC >> 2)];
@@ -319,7 +328,7 @@ module dmac_channel
     d.burst   = d.ctrl[DMAC_DESC_CTRL_BURST_SHIFT +: 8];
     d.req     = d.ctrl[DMAC_DESC_CTRL_REQ_SHIFT +: 5];
     d.rsvd    = d.ctrl[DMAC_DESC_CTRL_RSVD_SHIFT +: 11];
-    d.periph  = (d.flow == DMAC_FLOW_MEM2PER) || (d.flow == DMAC_FLOW_PER2MEM);
+    d.periph  = periph_of(d.ctrl);
     return d;
   endfunction
 
@@ -431,11 +440,15 @@ module dmac_channel
   assign berr_oh = (bresp_resp_i != 2'b00) ? b_oh : '0;
 
   // Channels whose state machine runs this cycle: a state that does not only
-  // wait for an event (DECODE, DESC_DRAIN, PF_WAIT; XFER and WAIT_REQ with
-  // PAUSE set; the drains once busy_i drops; PAUSED once PAUSE clears), or an
-  // event for the channel.
+  // wait for an event (DECODE, PF_WAIT; DESC_DRAIN once busy_i drops or while
+  // a hand-over is possible; XFER and WAIT_REQ with PAUSE set; the drains
+  // once busy_i drops; PAUSED once PAUSE clears), or an event for the
+  // channel. A DESC_DRAIN that can hand over neither (end of chain, WB_EN, a
+  // peripheral flow, the retire queue full) waits for busy_i to drop or for a
+  // write response (which may free the queue).
   logic [NUM_CH-1:0] wake;
-  assign wake = st_q[S_DECODE] | st_q[S_DESC_DRAIN] | st_q[S_PF_WAIT] |
+  assign wake = st_q[S_DECODE] | st_q[S_PF_WAIT] |
+                (st_q[S_DESC_DRAIN] & (~busy_i | (handoff_ok_q & ~wb_en_i))) |
                 ((st_q[S_XFER] | st_q[S_WAIT_REQ]) & pause_i) |
                 ((st_q[S_REQ_DRAIN] | st_q[S_PAUSING] | st_q[S_DRAIN]) & ~busy_i) |
                 (st_q[S_PAUSED] & ~pause_i) |
@@ -712,9 +725,9 @@ module dmac_channel
             S_DESC_DRAIN: begin
               // Hand-over needs: no write-back (it must follow the data), a
               // next descriptor, memory-to-memory (peripheral flows drain per
-              // request anyway) and room behind the descriptors still retiring.
-              if (busy_i[c] && !wb_en_i[c] && d.next != '0 && !d.periph &&
-                  (!ctx_q[c].ret_valid || e.ret_pop || ctx_q[c].rq_cnt != RQW'(RQ_N))) begin
+              // request anyway) and room behind the descriptors still retiring
+              // (handoff_ok_q), or a same-cycle pop that makes that room.
+              if (busy_i[c] && !wb_en_i[c] && (handoff_ok_q[c] || (e.ret_pop && d.next != '0 && !d.periph))) begin
                 // Retire this descriptor in the background, start the next now.
                 e.handoff    = 1'b1;
                 e.tc_handoff = rem_done_after(c, e.b_written) == '0 && d.irq;
@@ -826,6 +839,7 @@ module dmac_channel
         drain_keep_q[c]  <= 1'b0;
         drain_kill_q[c]  <= 1'b0;
         dtc_pulse_q[c]   <= 1'b0;
+        handoff_ok_q[c]  <= 1'b0;
         aborted_q[c]     <= 1'b0;
         busy_err_q[c]    <= 1'b0;
         vis_q[c]         <= DMAC_STATE_IDLE;
@@ -1050,6 +1064,8 @@ module dmac_channel
         end
         n.state  = ns;
         ctx_q[c] <= n;
+        handoff_ok_q[c] <= n.raw[3'(DMAC_DESC_NEXT >> 2)] != '0 && !periph_of(n.raw[3'(DMAC_DESC_CTRL >> 2)]) &&
+                           (!n.ret_valid || n.rq_cnt != RQW'(RQ_N));
         if (ns != q.state) begin
           st_q[q.state][c] <= 1'b0;
           st_q[ns][c]      <= 1'b1;
@@ -1255,7 +1271,8 @@ module dmac_channel
     cov_prefetch_err_held:    cover property (@(posedge clk) rst_n && desc_oh[c] && ctx_q[c].pf_fly != '0 && rerr_oh[c]);
     cov_prefetch_refetch:     cover property (@(posedge clk) rst_n && ev[c].pf_refetch);
     cov_retire_queued:        cover property (@(posedge clk) rst_n && ev[c].handoff && ctx_q[c].ret_valid && !(ev[c].ret_pop && ctx_q[c].rq_cnt == '0));
-    cov_retire_queue_full:    cover property (@(posedge clk) rst_n && ev[c].fsm_step && ctx_q[c].state == S_DESC_DRAIN && busy_i[c] && !wb_en_i[c] &&
+    cov_retire_queue_full:    cover property (@(posedge clk) rst_n && !abort_i[c] && !rerr_oh[c] && !berr_oh[c] &&
+                                             ctx_q[c].state == S_DESC_DRAIN && busy_i[c] && !wb_en_i[c] &&
                                              d.next != '0 && !d.periph && ctx_q[c].ret_valid && !ev[c].ret_pop && ctx_q[c].rq_cnt == RQW'(RQ_N));
     cov_retire_err_shown:     cover property (@(posedge clk) rst_n && ctx_q[c].ret_err && ev[c].ret_pop && ctx_q[c].rq_cnt != '0);
     cov_tc_drain:             cover property (@(posedge clk) rst_n && ev[c].tc_drain);
