@@ -12,7 +12,8 @@ module dmac_arbiter #(
   input  logic [N-1:0] req,
   input  logic [N-1:0] prio,
   input  logic         enable,   // resources available: a grant may be given
-  output logic [N-1:0] grant     // one-hot or zero
+  output logic [N-1:0] grant,    // one-hot or zero
+  output logic [(N > 1 ? $clog2(N) : 1)-1:0] grant_idx   // its index (0 without a grant)
 );
   localparam int IW = (N > 1) ? $clog2(N) : 1;
 
@@ -38,15 +39,6 @@ module dmac_arbiter #(
   assign hi_req = req & prio;
   assign lo_req = req & ~prio;
 
-  // No request (most cycles while the slots are full): no search.
-  always_comb begin
-    grant = '0;
-    if (enable && req != '0) begin
-      if (|hi_req) grant = rr_pick(hi_req, last_q[1]);
-      else         grant = rr_pick(lo_req, last_q[0]);
-    end
-  end
-
   function automatic logic [IW-1:0] onehot_index(input logic [N-1:0] oh);
     logic [IW-1:0] r;
     r = '0;
@@ -54,13 +46,24 @@ module dmac_arbiter #(
     return r;
   endfunction
 
+  // No request (most cycles while the slots are full): no search.
+  always_comb begin
+    grant     = '0;
+    grant_idx = '0;
+    if (enable && req != '0) begin
+      if (|hi_req) grant = rr_pick(hi_req, last_q[1]);
+      else         grant = rr_pick(lo_req, last_q[0]);
+      grant_idx = onehot_index(grant);
+    end
+  end
+
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       last_q[0] <= IW'(N - 1);
       last_q[1] <= IW'(N - 1);
     end else if (|grant) begin
-      if (|hi_req) last_q[1] <= onehot_index(grant);
-      else         last_q[0] <= onehot_index(grant);
+      if (|hi_req) last_q[1] <= grant_idx;
+      else         last_q[0] <= grant_idx;
     end
   end
 

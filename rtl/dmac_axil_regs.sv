@@ -40,18 +40,19 @@ module dmac_axil_regs
   output logic [NUM_CH-1:0]        pause,
   output logic [NUM_CH-1:0]        prio,
   output logic [NUM_CH-1:0]        wb_en,
-  output logic [2:0]                irq_clr [NUM_CH],
+  output logic [NUM_CH-1:0][2:0]  irq_clr,
+  output logic [NUM_CH-1:0]        irq_clr_any,   // irq_clr[c] != 0 (a vector: no loop per cycle)
   // from channels
-  input  logic [1:0]                ch_state [NUM_CH],
+  input  logic [NUM_CH-1:0][1:0]   ch_state,
   input  logic [NUM_CH-1:0]        ch_aborted,
   input  logic [NUM_CH-1:0]        ch_wait_req,
   input  logic [NUM_CH-1:0]        ch_busy_err,
-  input  logic [3:0]                ch_err_code [NUM_CH],
-  input  logic [1:0]                ch_err_resp [NUM_CH],
-  input  logic [31:0]               ch_err_addr [NUM_CH],
-  input  logic [31:0]               ch_cur_desc [NUM_CH],
-  input  logic [31:0]               ch_remaining [NUM_CH],
-  input  logic [2:0]                ch_irq_raw [NUM_CH],
+  input  logic [NUM_CH-1:0][3:0]   ch_err_code,
+  input  logic [NUM_CH-1:0][1:0]   ch_err_resp,
+  input  logic [NUM_CH-1:0][31:0]  ch_err_addr,
+  input  logic [NUM_CH-1:0][31:0]  ch_cur_desc,
+  input  logic [NUM_CH-1:0][31:0]  ch_remaining,
+  input  logic [NUM_CH-1:0][2:0]   ch_irq_raw,
   input  logic [NUM_CH-1:0][31:0]  ch_tc_count,
   output logic                     irq,
   output logic                     idle        // no access in progress
@@ -115,11 +116,13 @@ module dmac_axil_regs
   assign s_axil_wready  = wr_take;
 
   logic [NUM_CH-1:0]      doorbell_q, abort_q;
-  logic [2:0] irq_clr_q [NUM_CH];
+  logic [NUM_CH-1:0][2:0] irq_clr_q;
+  logic [NUM_CH-1:0]      irq_clr_any_q;
   logic [31:0]            wdata_q;
   assign doorbell      = doorbell_q;
   assign abort_req     = abort_q;
   assign irq_clr       = irq_clr_q;
+  assign irq_clr_any   = irq_clr_any_q;
   assign doorbell_addr = wdata_q;
   assign pause = pause_q;
   assign prio  = prio_q;
@@ -138,7 +141,8 @@ module dmac_axil_regs
       wr_pend_ok_q  <= 1'b0;
       doorbell_q    <= '0;
       abort_q       <= '0;
-      irq_clr_q     <= '{default: '0};
+      irq_clr_q     <= '0;
+      irq_clr_any_q <= '0;
       wdata_q       <= '0;
     end else begin
       wr_pend_q  <= 1'b0;
@@ -148,7 +152,8 @@ module dmac_axil_regs
       if (wr_pend_q) begin
         doorbell_q    <= '0;
         abort_q       <= '0;
-        irq_clr_q     <= '{default: '0};
+        irq_clr_q     <= '0;
+        irq_clr_any_q <= '0;
         s_axil_bvalid <= 1'b1;
         s_axil_bresp  <= wr_pend_ok_q ? RESP_OKAY : RESP_SLVERR;
       end
@@ -181,7 +186,10 @@ module dmac_axil_regs
               abort_q[wd.ch] <= s_axil_wdata[DMAC_CH_CTRL_ABORT_SHIFT];
             end
             DMAC_CH_IRQ_MASK: irq_mask_q[wd.ch] <= s_axil_wdata[2:0];
-            DMAC_CH_IRQ_STATUS: irq_clr_q[wd.ch] <= s_axil_wdata[2:0];
+            DMAC_CH_IRQ_STATUS: begin
+              irq_clr_q[wd.ch]     <= s_axil_wdata[2:0];
+              irq_clr_any_q[wd.ch] <= s_axil_wdata[2:0] != '0;
+            end
             default: ;
           endcase
         end

@@ -95,17 +95,19 @@ module dmac_top #(
   // ------------------------------------------------------------- registers
   logic [NUM_CH-1:0]       r_doorbell, r_abort, r_pause, r_prio, r_wb_en;
   logic [31:0]             r_doorbell_addr;
-  logic [2:0] r_irq_clr [NUM_CH];
-  logic [1:0] c_state [NUM_CH];
+  logic [NUM_CH-1:0][2:0] r_irq_clr;
+  logic [NUM_CH-1:0]       r_irq_clr_any;
+  // Channel status as the register block reads it (packed per channel,
+  // indexed by the register read's channel).
+  logic [NUM_CH-1:0][1:0]  c_state;
   logic [NUM_CH-1:0]       c_aborted, c_wait_req, c_busy_err;
-  logic [3:0] c_err_code [NUM_CH];
-  logic [1:0] c_err_resp [NUM_CH];
-  logic [31:0] c_err_addr [NUM_CH], c_cur_desc [NUM_CH], c_remaining [NUM_CH];
-  // TC_COUNT stays a packed vector: tests preset a channel's tc_count_q through
-  // the model's root and read it back, which needs the register read to look at
-  // the channel register itself, not a copy kept in step with it.
+  logic [NUM_CH-1:0][3:0]  c_err_code;
+  logic [NUM_CH-1:0][1:0]  c_err_resp;
+  logic [NUM_CH-1:0][31:0] c_err_addr, c_cur_desc, c_remaining;
+  // TC_COUNT is the channel's register itself: tests preset a channel's
+  // tc_count_q through the model's root and read it back through the bus.
   logic [NUM_CH-1:0][31:0] c_tc_count;
-  logic [2:0] c_irq_raw [NUM_CH];
+  logic [NUM_CH-1:0][2:0]  c_irq_raw;
   logic                    regs_idle;
 
   dmac_axil_regs #(
@@ -119,7 +121,7 @@ module dmac_top #(
     .s_axil_arvalid, .s_axil_arready, .s_axil_araddr,
     .s_axil_rvalid, .s_axil_rready, .s_axil_rdata, .s_axil_rresp,
     .doorbell(r_doorbell), .doorbell_addr(r_doorbell_addr), .abort_req(r_abort),
-    .pause(r_pause), .prio(r_prio), .wb_en(r_wb_en), .irq_clr(r_irq_clr),
+    .pause(r_pause), .prio(r_prio), .wb_en(r_wb_en), .irq_clr(r_irq_clr), .irq_clr_any(r_irq_clr_any),
     .ch_state(c_state), .ch_aborted(c_aborted), .ch_wait_req(c_wait_req),
     .ch_busy_err(c_busy_err), .ch_err_code(c_err_code), .ch_err_resp(c_err_resp),
     .ch_err_addr(c_err_addr), .ch_cur_desc(c_cur_desc), .ch_remaining(c_remaining),
@@ -128,15 +130,18 @@ module dmac_top #(
   );
 
   // -------------------------------------------------------------- channels
-  logic [NUM_CH-1:0]        j_valid, j_src_inc, j_dst_inc, grant, stop, kill, ch_busy, ch_quiet;
-  logic [1:0] j_kind [NUM_CH];
-  logic [31:0] j_src [NUM_CH], j_dst [NUM_CH];
-  logic [23:0] j_len [NUM_CH];
+  logic [NUM_CH-1:0]        j_valid, j_wb, grant, stop, kill, ch_busy;
+  logic                     ch_quiet;
+  // The granted channel's job (the arbiter's grant selects it by index).
+  logic [1:0]               g_kind;
+  logic [31:0]              g_src, g_dst;
+  logic [23:0]              g_avail;
+  logic                     g_src_inc, g_dst_inc;
+  logic [2:0]               g_width;
   logic [12:0] g_len;   // length of the granted job (data chunks are cut by the issue stage)
-  logic [2:0] j_width [NUM_CH];
-  logic [NUM_REQ-1:0] ch_dclr [NUM_CH], ch_dtc [NUM_CH];
 
-  // Events from the engines (broadcast, qualified by channel number).
+  // Events from the engines (one of each per cycle at most, tagged with the
+  // channel number).
   logic              ev_desc;
   logic [3:0]        ev_desc_ch;
   logic [3:0]        ev_desc_idx;
@@ -156,60 +161,39 @@ module dmac_top #(
   assign dreq_b_any = dreq_burst | dreq_last_burst;
   assign dreq_s_any = dreq_single | dreq_last_single;
 
-  for (genvar c = 0; c < NUM_CH; c++) begin : g_ch
-    dmac_channel #(.NUM_REQ(NUM_REQ), .DATA_W(DATA_W)) u_ch (
-      .clk, .rst_n,
-      .doorbell_i(r_doorbell[c]), .doorbell_addr_i(r_doorbell_addr), .abort_i(r_abort[c]),
-      .pause_i(r_pause[c]), .wb_en_i(r_wb_en[c]), .irq_clr_i(r_irq_clr[c]),
-      .req_valid_o(j_valid[c]), .req_kind_o(j_kind[c]), .req_src_o(j_src[c]), .req_dst_o(j_dst[c]),
-      .req_len_o(j_len[c]), .req_src_inc_o(j_src_inc[c]), .req_dst_inc_o(j_dst_inc[c]),
-      .req_width_o(j_width[c]), .grant_i(grant[c]), .grant_len_i(g_len),
-      .desc_beat_i(ev_desc && ev_desc_ch == 4'(c)), .desc_beat_idx_i(ev_desc_idx),
-      .desc_beat_data_i(ev_desc_data),
-      .rd_err_i(ev_rerr && ev_rerr_ch == 4'(c)), .rd_err_desc_i(ev_rerr_desc),
-      .rd_err_resp_i(ev_rerr_resp), .rd_err_addr_i(ev_rerr_addr),
-      .bresp_i(ev_b && ev_b_ch == 4'(c)), .bresp_wb_i(ev_b_wb), .bresp_killed_i(ev_b_killed),
-      .bresp_len_i(ev_b_len),
-      .bresp_resp_i(ev_b_resp), .bresp_addr_i(ev_b_addr),
-      .busy_i(ch_busy[c]), .stop_o(stop[c]), .kill_o(kill[c]),
-      .dreq_burst_i(dreq_b_any), .dreq_single_i(dreq_s_any),
-      .dclr_o(ch_dclr[c]), .dtc_o(ch_dtc[c]),
-      .state_o(c_state[c]), .aborted_o(c_aborted[c]), .wait_req_o(c_wait_req[c]),
-      .busy_err_o(c_busy_err[c]), .err_code_o(c_err_code[c]), .err_resp_o(c_err_resp[c]),
-      .err_addr_o(c_err_addr[c]), .cur_desc_o(c_cur_desc[c]), .remaining_o(c_remaining[c]),
-      .irq_raw_o(c_irq_raw[c]), .tc_count_o(c_tc_count[c]), .quiet_o(ch_quiet[c])
-    );
-  end
+  logic           g_valid;
+  logic [CHW-1:0] gnt_ch;
 
-  always_comb begin
-    dclr = '0;
-    dtc  = '0;
-    for (int c = 0; c < NUM_CH; c++) begin
-      dclr |= ch_dclr[c];
-      dtc  |= ch_dtc[c];
-    end
-  end
+  dmac_channel #(.NUM_CH(NUM_CH), .NUM_REQ(NUM_REQ), .DATA_W(DATA_W)) u_ch (
+    .clk, .rst_n,
+    .doorbell_i(r_doorbell), .doorbell_addr_i(r_doorbell_addr), .abort_i(r_abort),
+    .pause_i(r_pause), .wb_en_i(r_wb_en), .irq_clr_i(r_irq_clr), .irq_clr_any_i(r_irq_clr_any),
+    .req_valid_o(j_valid), .req_wb_o(j_wb), .grant_i(grant), .grant_ch_i(gnt_ch),
+    .job_kind_o(g_kind), .job_src_o(g_src), .job_dst_o(g_dst), .job_len_o(g_avail),
+    .job_src_inc_o(g_src_inc), .job_dst_inc_o(g_dst_inc), .job_width_o(g_width), .grant_len_i(g_len),
+    .desc_beat_i(ev_desc), .desc_ch_i(ev_desc_ch), .desc_beat_idx_i(ev_desc_idx),
+    .desc_beat_data_i(ev_desc_data),
+    .rd_err_i(ev_rerr), .rd_err_ch_i(ev_rerr_ch), .rd_err_desc_i(ev_rerr_desc),
+    .rd_err_resp_i(ev_rerr_resp), .rd_err_addr_i(ev_rerr_addr),
+    .bresp_i(ev_b), .bresp_ch_i(ev_b_ch), .bresp_wb_i(ev_b_wb), .bresp_killed_i(ev_b_killed),
+    .bresp_len_i(ev_b_len), .bresp_resp_i(ev_b_resp), .bresp_addr_i(ev_b_addr),
+    .busy_i(ch_busy), .stop_o(stop), .kill_o(kill),
+    .dreq_burst_i(dreq_b_any), .dreq_single_i(dreq_s_any), .dclr_o(dclr), .dtc_o(dtc),
+    .state_o(c_state), .aborted_o(c_aborted), .wait_req_o(c_wait_req),
+    .busy_err_o(c_busy_err), .err_code_o(c_err_code), .err_resp_o(c_err_resp),
+    .err_addr_o(c_err_addr), .cur_desc_o(c_cur_desc), .remaining_o(c_remaining),
+    .irq_raw_o(c_irq_raw), .tc_count_o(c_tc_count), .quiet_o(ch_quiet)
+  );
 
   // ------------------------------------------------------------ arbitration
   logic can_read, can_wb;
   logic [NUM_CH-1:0] eligible;
-  always_comb begin
-    for (int c = 0; c < NUM_CH; c++)
-      eligible[c] = j_valid[c] && ((j_kind[c] == 2'd2) ? can_wb : can_read);
-  end
+  assign eligible = j_valid & ((j_wb & {NUM_CH{can_wb}}) | (~j_wb & {NUM_CH{can_read}}));
 
   dmac_arbiter #(.N(NUM_CH)) u_arb (
-    .clk, .rst_n, .req(eligible), .prio(r_prio), .enable(1'b1), .grant(grant)
+    .clk, .rst_n, .req(eligible), .prio(r_prio), .enable(1'b1), .grant(grant), .grant_idx(gnt_ch)
   );
-
-  // Mux the granted channel's job.
-  logic           g_valid;
-  logic [CHW-1:0] gnt_ch;
   assign g_valid = |grant;
-  always_comb begin
-    gnt_ch = '0;
-    if (g_valid) for (int c = 0; c < NUM_CH; c++) if (grant[c]) gnt_ch = CHW'(c);   // searched only with a grant
-  end
 
   // ------------------------------------------------------ response inputs
   // R and B are registered at the boundary: nothing in the controller
@@ -265,9 +249,9 @@ module dmac_top #(
     .MAX_OUTSTANDING(MAX_OUTSTANDING), .NUM_SLOTS(NUM_SLOTS), .SIW(SIW)
   ) u_rd (
     .clk, .rst_n,
-    .job_valid(g_valid), .job_ch(4'(gnt_ch)), .job_kind(j_kind[gnt_ch]), .job_src(j_src[gnt_ch]),
-    .job_dst(j_dst[gnt_ch]), .job_len(j_len[gnt_ch]), .job_src_inc(j_src_inc[gnt_ch]),
-    .job_dst_inc(j_dst_inc[gnt_ch]), .job_width(j_width[gnt_ch]), .grant_len(g_len),
+    .job_valid(g_valid), .job_ch(4'(gnt_ch)), .job_kind(g_kind), .job_src(g_src),
+    .job_dst(g_dst), .job_len(g_avail), .job_src_inc(g_src_inc),
+    .job_dst_inc(g_dst_inc), .job_width(g_width), .grant_len(g_len),
     .can_read, .can_wb,
     .s_valid, .s_kind, .s_ch, .s_src_inc, .s_dst_inc, .s_width, .s_rdone,
     .wa_slot, .wa_dst, .wa_len, .wa_rcv, .wh_slot, .wh_src, .wh_dst, .wh_len, .wh_rcv,
@@ -312,7 +296,7 @@ module dmac_top #(
   // Nothing can change without an input change: no job anywhere, no register
   // access, every channel parked (IDLE, PAUSED, ERROR, or waiting on a low
   // request line), and no AXI response arriving.
-  assign quiescent = regs_idle && rd_idle && wr_idle && (&ch_quiet) &&
+  assign quiescent = regs_idle && rd_idle && wr_idle && ch_quiet &&
                      !m_axi_rvalid && !m_axi_bvalid && !ri_valid_q && !bi_valid_q;
 
   // ------------------------------------------------------- cover points

@@ -111,7 +111,7 @@ for line in open(dat, encoding="latin-1"):
         pts[key][1] += 1
         pts[key][0] += int(m.group(2)) > 0
     if kind == "user":
-        # hierarchy without the top: channel instances are merged (g_ch[*])
+        # hierarchy without the top: the channels' blocks are merged (u_ch.g_cov__BRA__*__KET__)
         name = re.sub(r"^TOP\.(platform_top\.u_dmac|dmac_top)\.", "", kv.get("h", kv.get("o", "?")))
         ln = int(kv["l"]) if kv.get("l", "").isdigit() else 0
         user.append((mod, name, int(m.group(2)), f"{kv.get('f', '?').split('/')[-1]}:{ln}", ln))

@@ -22,9 +22,9 @@ if python3 "$CHECK" "$T/floor" "$T/totals" "$T/unhit" 2>"$T/err"; then fail "lin
 grep -q "line coverage 98.9 % (989/1000) is below the floor 99.0 %" "$T/err" || fail "no clear message: $(cat "$T/err")"
 
 printf 'line 995 1000\ntoggle 80 100\n' >"$T/totals"
-printf 'u_rd.cov_allowed\ng_ch[*].u_ch.cov_dtc\n' >"$T/unhit"
+printf 'u_rd.cov_allowed\nu_ch.g_cov__BRA__*__KET__.cov_dtc\n' >"$T/unhit"
 if python3 "$CHECK" "$T/floor" "$T/totals" "$T/unhit" 2>"$T/err"; then fail "a newly unhit point passed"; fi
-grep -q "user cover point g_ch\[\*\].u_ch.cov_dtc is no longer hit" "$T/err" || fail "no clear message: $(cat "$T/err")"
+grep -q "user cover point u_ch.g_cov__BRA__\*__KET__.cov_dtc is no longer hit" "$T/err" || fail "no clear message: $(cat "$T/err")"
 
 printf 'line 2 1000\n' >"$T/totals"  # toggle missing entirely: 0 %
 if python3 "$CHECK" "$T/floor" "$T/totals" "$T/unhit" 2>/dev/null; then fail "a missing kind passed"; fi

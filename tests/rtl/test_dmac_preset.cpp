@@ -32,7 +32,7 @@ TEST(DmacSpecRules, TcCountWrapsAt2To32) {
                                DC_SRC_INC | DC_DST_INC | DC_IRQ});
   }
   b.start(2, kD);
-  b.dut().rootp->platform_top__DOT__u_dmac__DOT__g_ch__BRA__2__KET____DOT__u_ch__DOT__tc_count_q = 0xFFFFFFFEu;
+  b.dut().rootp->platform_top__DOT__u_dmac__DOT__u_ch__DOT__tc_count_q[2] = 0xFFFFFFFEu;  // channel c: word c
   ASSERT_EQ(b.chrd(2, TC_COUNT), 0xFFFFFFFEu) << "preset did not take (before the first TC)";
   ASSERT_TRUE(b.run_until_idle(100000));
   EXPECT_EQ(b.chrd(2, TC_COUNT), 1u);

@@ -7,8 +7,9 @@
 // polling (driver/dmaengine/dmacosim-dmac.cpp, dmac_start_next).
 //
 // A recorder samples, at every clock edge, what a register read at that edge
-// returns: STATUS.STATE and IRQ_RAW per channel (the top level's per-channel
-// buses that feed the register block) and the channel's TC counter (TC_COUNT).
+// returns: STATUS.STATE and IRQ_RAW per channel (the channel block's status
+// registers that feed the register block) and the channel's TC counter
+// (TC_COUNT).
 // Those are internal signals of the plain Verilated model, named by its
 // layout, so this file lives in test_dmac_plain (tests/rtl/CMakeLists.txt),
 // like test_dmac_preset.cpp. After each run the recorder's values are compared
@@ -43,11 +44,12 @@ constexpr unsigned kCh = DmacBench::kNumCh;
 constexpr uint32_t kAllIrq = IRQ_TC | IRQ_ERR | IRQ_ABORT;
 
 using Root = Vdmac_top___024root;
-#define DMAC_TC_COUNT_Q(n) &Root::platform_top__DOT__u_dmac__DOT__g_ch__BRA__##n##__KET____DOT__u_ch__DOT__tc_count_q
-const IData Root::*const kTcCountQ[kCh] = {DMAC_TC_COUNT_Q(0), DMAC_TC_COUNT_Q(1), DMAC_TC_COUNT_Q(2),
-                                           DMAC_TC_COUNT_Q(3), DMAC_TC_COUNT_Q(4), DMAC_TC_COUNT_Q(5),
-                                           DMAC_TC_COUNT_Q(6), DMAC_TC_COUNT_Q(7)};
-#undef DMAC_TC_COUNT_Q
+// The channels' TC counters: one packed vector, channel c in word c.
+uint32_t tc_count_q(Root* r, unsigned c) { return r->platform_top__DOT__u_dmac__DOT__u_ch__DOT__tc_count_q[c]; }
+// STATUS.STATE and IRQ_RAW as the channel block holds them for the register
+// block: vectors packed per channel (2 and 3 bits).
+uint32_t state_bus(Root* r, unsigned c) { return (r->platform_top__DOT__u_dmac__DOT__u_ch__DOT__vis_q >> (2 * c)) & 3u; }
+uint32_t irq_raw_bus(Root* r, unsigned c) { return (r->platform_top__DOT__u_dmac__DOT__u_ch__DOT__irq_raw_q >> (3 * c)) & 7u; }
 
 // One column of a channel's recording: (edge, value) at every change.
 using Column = std::vector<std::pair<uint64_t, uint32_t>>;
@@ -87,9 +89,9 @@ struct Recorder {
   void sample(uint64_t edge) {
     Root* r = b->dut().rootp;
     for (unsigned c = 0; c < kCh; ++c) {
-      const uint32_t st = r->platform_top__DOT__u_dmac__DOT__c_state[c];
-      const uint32_t raw = r->platform_top__DOT__u_dmac__DOT__c_irq_raw[c];
-      const uint32_t tc = r->*kTcCountQ[c];
+      const uint32_t st = state_bus(r, c);
+      const uint32_t raw = irq_raw_bus(r, c);
+      const uint32_t tc = tc_count_q(r, c);
       if (st != last_state[c]) t.ch[c].state.push_back({edge, last_state[c] = st});
       if (raw != last_raw[c]) t.ch[c].raw.push_back({edge, last_raw[c] = raw});
       if (tc != last_tc[c]) t.ch[c].tc.push_back({edge, last_tc[c] = tc});
