@@ -368,6 +368,22 @@ struct PinRig {
     port.before_posedge();
     port.after_posedge(++cycle);
   }
+  // Presents an INCR address of 8-byte beats on AR or AW (VALID up until the caller drops it).
+  static void address(uint8_t& valid, uint8_t& id, uint32_t& addr, uint8_t& len, uint8_t& size, uint8_t& burst,
+                      uint8_t id_v, uint32_t addr_v, uint8_t len_v) {
+    valid = 1;
+    id = id_v;
+    addr = addr_v;
+    len = len_v;
+    size = 3;
+    burst = AXI_BURST_INCR;
+  }
+  void ar(uint8_t id, uint32_t addr, uint8_t len) {
+    address(w.arvalid, w.arid, w.araddr, w.arlen, w.arsize, w.arburst, id, addr, len);
+  }
+  void aw(uint8_t id, uint32_t addr, uint8_t len) {
+    address(w.awvalid, w.awid, w.awaddr, w.awlen, w.awsize, w.awburst, id, addr, len);
+  }
   uint64_t word(uint64_t addr) const {
     uint64_t v = 0;
     for (unsigned b = 0; b < kBeatBytes; ++b) v |= uint64_t(mem.bytes[addr + b]) << 8 * b;
@@ -387,12 +403,7 @@ TEST(Axi4SubordinatePort, ResponsesAtTheirCycleReadyAfterResetForcedHandshakesIg
   EXPECT_TRUE(r.w.arready && r.w.awready && r.w.wready);
   // AR accepted at the edge of cycle 2: the first beat is due at edge 2 + 3,
   // so RVALID rises after edge 4 and stays up until RREADY.
-  r.w.arvalid = 1;
-  r.w.arid = 5;
-  r.w.araddr = 0x40;
-  r.w.arlen = 3;
-  r.w.arsize = 3;
-  r.w.arburst = AXI_BURST_INCR;
+  r.ar(5, 0x40, 3);
   r.step();
   r.w.arvalid = 0;
   ASSERT_EQ(r.cycle, 2u);
@@ -423,12 +434,7 @@ TEST(Axi4SubordinatePort, ResponsesAtTheirCycleReadyAfterResetForcedHandshakesIg
   r.w.wlast = 1;
   r.step();
   r.w.wvalid = 0;
-  r.w.awvalid = 1;
-  r.w.awid = 2;
-  r.w.awaddr = 0x10000;
-  r.w.awlen = 1;
-  r.w.awsize = 3;
-  r.w.awburst = AXI_BURST_INCR;
+  r.aw(2, 0x10000, 1);
   r.step();  // burst complete at this edge: B due at edge done + 2, raised after edge done + 1
   const uint64_t done = r.cycle;
   r.w.awvalid = 0;
