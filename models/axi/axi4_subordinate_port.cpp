@@ -46,6 +46,7 @@ void Axi4SubordinatePort::reset() {
   writes_.clear();
   wbeats_.clear();
   writes_with_data_ = 0;
+  wlasts_ = 0;
   r_presenting_ = b_presenting_ = false;
   r_in_burst_ = false;
   steady_ = false;  // READY low now: the next cycle drives the outputs again
@@ -183,6 +184,7 @@ void Axi4SubordinatePort::complete_write(Burst& b, uint64_t cycle) {
     protocol_error(strfmt("WRAP write burst at 0x%llx is not supported", (unsigned long long)b.addr));
     r.resp = AXI_SLVERR;
   }
+  for (unsigned k = 0; k < beats; ++k) wlasts_ -= bw[k].last;
   wbeats_.pop_front(beats);
   if (r.resp != AXI_OKAY) ++stats_.error_responses;
   b.resp = r.resp;
@@ -217,6 +219,7 @@ void Axi4SubordinatePort::advance(uint64_t cycle) {
   }
   if (fire_w_) {
     wbeats_.push_back(w_);
+    wlasts_ += w_.last;
     ++stats_.write_beats;
   }
   // Match complete write data with accepted addresses, in order (only a new
@@ -226,6 +229,7 @@ void Axi4SubordinatePort::advance(uint64_t cycle) {
     unsigned beats = b.len + 1u;
     if (wbeats_.size() < beats) {
       // A premature WLAST ends the burst short: report it and pad, never hang.
+      if (wlasts_ == 0) break;  // none among the beats received (every beat of a burst until its last)
       size_t have = 0;
       while (have < wbeats_.size() && !wbeats_[have].last) ++have;
       if (have == wbeats_.size()) break;

@@ -133,6 +133,7 @@ private:
   Ring<Burst> writes_;    // AW accepted, data not complete or response not sent (AW order)
   Ring<WBeat> wbeats_;    // W beats not yet matched with a complete burst
   unsigned writes_with_data_ = 0;  // leading entries of writes_ whose data is complete
+  unsigned wlasts_ = 0;           // beats in wbeats_ with WLAST (none: no burst can end early)
   std::vector<uint8_t> wdata_buf_, wstrb_buf_;  // complete_write's burst image, reused
   std::vector<Burst*> ready_buf_;               // choose_*'s candidates when reordering, reused
   // No random draw can happen in a cycle (every probability 1, responses in
