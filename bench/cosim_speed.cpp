@@ -29,15 +29,25 @@
 // in one minute on one machine, never an absolute figure. Without the anchor
 // the bench says "anchor not found" and still measures the rest.
 //
+// The bare loop runs twice: with the AXI4 / AXI4-Lite protocol checkers that
+// every test and the platform keep on, and without them (RTL + pin-level ports
+// + memory, like the anchor's plain loop). Both must simulate the same cycles.
+// The headline ratio against the anchor is the checker-less one; the other
+// ratio and the checkers' share of the checked loop's time are printed beside it.
+//
 // On a shared machine one anchor run and one bare run a few seconds apart can
-// see different loads: --pairs N runs them N times alternately (anchor, bare,
-// anchor, bare, ...) and reports every pair's ratio and their median; the
-// table shows the last bare run.
+// see different loads: --pairs N runs them N times alternately (anchor, the
+// two bare loops in alternating order, anchor, ...) and reports every pair's
+// ratios and their medians; the table shows the last bare runs.
 //
 // Usage: cosim_speed [--out DIR] [--cycles N] [--descs N] [--desc-bytes N] [--anchor DIR | --no-anchor] [--pairs N]
+// A malformed or out-of-range argument is an error (exit 2) before anything runs.
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -62,6 +72,11 @@ double secs(Clock::time_point a, Clock::time_point b) { return std::chrono::dura
 
 struct Layout {
   unsigned descs = 4, desc_bytes = 4096;
+  // Descriptors below the sources, sources below the destinations, all in the RAM.
+  bool fits() const {
+    return descs >= 1 && desc_bytes >= 1 && desc(kCh - 1, descs - 1) + DMAC_DESC_SIZE <= src(0) &&
+           src(kCh - 1) + chain_bytes() <= dst(0) && dst(kCh - 1) + chain_bytes() <= kRamBase + kRamDefaultSize;
+  }
   uint64_t desc(unsigned ch, unsigned k) const { return kRamBase + 0x1000 + (ch * descs + k) * DMAC_DESC_SIZE; }
   uint64_t chain_bytes() const { return uint64_t(descs) * desc_bytes; }
   uint64_t src(unsigned ch) const { return kRamBase + 0x10'0000 + ch * ((chain_bytes() + 0xFFF) & ~0xFFFull); }
@@ -104,7 +119,8 @@ struct Side {
   double cps() const { return wall > 0 ? cycles / wall : 0; }
 };
 
-Side run_bare(const Layout& lay, uint64_t target_cycles) {
+// checkers: DmacCore's AXI protocol checkers on (as in every test) or off.
+Side run_bare(const Layout& lay, uint64_t target_cycles, bool checkers) {
   Side s;
   RamWindow mem(kRamDefaultSize);
   for (unsigned ch = 0; ch < kCh; ++ch) {
@@ -113,6 +129,7 @@ Side run_bare(const Layout& lay, uint64_t target_cycles) {
   }
   auto model = std::make_unique<Vdmac_top>();
   DmacCore<Vdmac_top> core(*model, mem);
+  core.set_protocol_checkers(checkers);
   auto wait_reg = [&] {
     while (!core.reg_access_done()) core.step();
   };
@@ -154,7 +171,7 @@ Side run_bare(const Layout& lay, uint64_t target_cycles) {
     ok &= (rd(DMAC_CH_BASE(ch) + DMAC_CH_STATUS) & (DMAC_CH_STATUS_STATE_MASK | DMAC_CH_STATUS_ERR_CODE_MASK)) == 0;
     for (uint64_t i = 0; i < lay.chain_bytes() && ok; ++i) ok &= *mem.at(lay.dst(ch) + i) == lay.pattern(ch, i);
   }
-  s.verified = ok;
+  s.verified = ok && core.checker_violations() == 0;
   model->final();
   return s;
 }
@@ -265,57 +282,127 @@ double run_anchor(const std::string& dir, std::string& line, std::string& why) {
   return std::stod(all.substr(eq + 2, at - eq - 2));
 }
 
+// An unsigned decimal in [lo, hi]; false for anything else (sign, junk, overflow).
+bool parse_count(const std::string& text, uint64_t lo, uint64_t hi, uint64_t& out) {
+  if (text.empty() || !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); }))
+    return false;
+  errno = 0;
+  const unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
+  if (errno == ERANGE || v < lo || v > hi) return false;
+  out = v;
+  return true;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t mid = v.size() / 2;
+  return v.size() % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+std::string list(const std::vector<double>& v) {
+  std::string s;
+  char b[32];
+  for (size_t k = 0; k < v.size(); ++k) {
+    snprintf(b, sizeof b, "%s%.3f", k ? ", " : "", v[k]);
+    s += b;
+  }
+  return s;
+}
+
 }  // namespace
 
 int sc_main(int argc, char** argv) {
   sc_core::sc_set_time_resolution(1, sc_core::SC_PS);
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
+  const char* usage =
+      "usage: cosim_speed [--out DIR] [--cycles N] [--descs N] [--desc-bytes N] [--anchor DIR | --no-anchor] "
+      "[--pairs N]\n";
   std::string out = ".";
   std::string anchor_dir = std::string(DMACOSIM_SOURCE_DIR) + "/../shared/anchors/cdma_speed";
   bool anchor = true;
-  uint64_t cycles = 2'000'000;
-  unsigned pairs = 1;
-  Layout lay;
+  uint64_t cycles = 2'000'000, pairs = 1, descs = 4, desc_bytes = 4096;
+  struct Num { const char* opt; uint64_t* v; uint64_t lo, hi; };
+  const Num nums[] = {{"--cycles", &cycles, 1, 1'000'000'000'000ull},
+                      {"--descs", &descs, 1, 4096},
+                      {"--desc-bytes", &desc_bytes, 1, 16u << 20},
+                      {"--pairs", &pairs, 1, 20}};
   for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--out") out = next();
-    else if (a == "--cycles") cycles = std::stoull(next());
-    else if (a == "--descs") lay.descs = unsigned(std::stoul(next()));
-    else if (a == "--desc-bytes") lay.desc_bytes = unsigned(std::stoul(next()));
-    else if (a == "--anchor") anchor_dir = next();
-    else if (a == "--no-anchor") anchor = false;
-    else if (a == "--pairs") pairs = unsigned(std::stoul(next()));
-    else {
-      fprintf(stderr, "usage: cosim_speed [--out DIR] [--cycles N] [--descs N] [--desc-bytes N] [--anchor DIR | --no-anchor] "
-                      "[--pairs N]\n");
+    const std::string a = argv[i];
+    const bool has_value = i + 1 < argc;
+    const Num* num = nullptr;
+    for (const Num& n : nums)
+      if (a == n.opt) num = &n;
+    if (num) {
+      const std::string v = has_value ? argv[++i] : "";
+      if (!parse_count(v, num->lo, num->hi, *num->v)) {
+        fprintf(stderr, "cosim_speed: %s needs a whole number from %llu to %llu, got '%s'\n%s", num->opt,
+                (unsigned long long)num->lo, (unsigned long long)num->hi, v.c_str(), usage);
+        return 2;
+      }
+    } else if (a == "--out" || a == "--anchor") {
+      if (!has_value || argv[i + 1][0] == '\0') {
+        fprintf(stderr, "cosim_speed: %s needs a directory\n%s", a.c_str(), usage);
+        return 2;
+      }
+      (a == "--out" ? out : anchor_dir) = argv[++i];
+    } else if (a == "--no-anchor") {
+      anchor = false;
+    } else {
+      fprintf(stderr, "cosim_speed: unknown argument '%s'\n%s", a.c_str(), usage);
       return 2;
     }
   }
-  if (pairs < 1 || pairs > 20) {
-    fprintf(stderr, "cosim_speed: --pairs must be 1..20\n");
+  Layout lay;
+  lay.descs = unsigned(descs);
+  lay.desc_bytes = unsigned(desc_bytes);
+  if (!lay.fits()) {
+    fprintf(stderr,
+            "cosim_speed: 8 chains of --descs %u x --desc-bytes %u do not fit the %u MiB RAM (sources from +1 MiB, "
+            "destinations from +8 MiB)\n",
+            lay.descs, lay.desc_bytes, unsigned(kRamDefaultSize >> 20));
     return 2;
   }
+  // Fail before the measurement, not after it.
+  const std::string json_path = out + "/cosim_speed.json", md_path = out + "/cosim_speed.md";
+  for (const std::string& path : {json_path, md_path}) {
+    if (!std::ofstream(path, std::ios::app)) {
+      fprintf(stderr, "cosim_speed: cannot write %s\n", path.c_str());
+      return 2;
+    }
+  }
+
   std::string anchor_line, anchor_why = "not run (--no-anchor)";
   double anchor_mcps = -1;
-  Side bare;
-  std::vector<double> pair_ratios;
+  Side bare, plain;  // with and without the protocol checkers (the last pair's)
+  std::vector<double> ratios, ratios_checked, shares;
+  bool same = true;
   for (unsigned k = 0; k < pairs; ++k) {
     anchor_mcps = anchor ? run_anchor(anchor_dir, anchor_line, anchor_why) : -1;
     if (anchor_mcps > 0) fprintf(stderr, "anchor: %s\n", anchor_line.c_str());
     else fprintf(stderr, "anchor: %s\n", anchor_why.c_str());
-    bare = run_bare(lay, cycles);
-    fprintf(stderr, "bare: %llu cycles in %.3f s\n", (unsigned long long)bare.cycles, bare.wall);
-    if (!bare.verified) break;
-    if (anchor_mcps > 0) pair_ratios.push_back(bare.cps() / 1e6 / anchor_mcps);
+    // Alternate which bare loop runs first, so neither always sees the
+    // machine right after the anchor.
+    for (const bool checkers : {k % 2 == 1, k % 2 == 0}) {
+      Side& s = checkers ? bare : plain;
+      s = run_bare(lay, cycles, checkers);
+      fprintf(stderr, "bare, checkers %s: %llu cycles in %.3f s\n", checkers ? "on" : "off",
+              (unsigned long long)s.cycles, s.wall);
+    }
+    same &= plain.cycles == bare.cycles && plain.chains == bare.chains && plain.irqs == bare.irqs;
+    if (!bare.verified || !plain.verified || !same) break;
+    shares.push_back(bare.wall > 0 ? 1 - plain.wall / bare.wall : 0);
+    if (anchor_mcps > 0) {
+      ratios.push_back(plain.cps() / 1e6 / anchor_mcps);
+      ratios_checked.push_back(bare.cps() / 1e6 / anchor_mcps);
+    }
   }
-  std::vector<double> sorted = pair_ratios;
-  std::sort(sorted.begin(), sorted.end());
-  const size_t mid = sorted.size() / 2;
-  const double median_ratio = sorted.empty()            ? 0
-                              : (sorted.size() % 2 != 0) ? sorted[mid]
-                                                         : (sorted[mid - 1] + sorted[mid]) / 2;
+  if (!same)
+    fprintf(stderr, "cosim_speed: the bare loop ran %llu cycles with the checkers and %llu without: they must agree\n",
+            (unsigned long long)bare.cycles, (unsigned long long)plain.cycles);
+  const double median_ratio = median(ratios), median_ratio_checked = median(ratios_checked),
+               median_share = median(shares);
   const Side plat = run_platform(lay, cycles);
   fprintf(stderr, "platform: %llu cycles in %.3f s\n", (unsigned long long)plat.cycles, plat.wall);
   const double ratio = bare.cps() > 0 ? plat.cps() / bare.cps() : 0;
@@ -333,18 +420,21 @@ int sc_main(int argc, char** argv) {
   js << "{\n  \"benchmark\": \"cosim_speed\",\n  \"target_cycles\": " << cycles << ",\n  \"workload\": \"8 channels x "
      << lay.descs << " descriptors x " << lay.desc_bytes << " B, re-armed on completion\",\n";
   side_json("bare", bare);
+  side_json("bare_without_checkers", plain);
   side_json("platform", plat);
-  const double vs_anchor = anchor_mcps > 0 ? bare.cps() / 1e6 / anchor_mcps : 0;
+  js << "  \"checkers_share_of_bare\": " << (bare.wall > 0 ? 1 - plain.wall / bare.wall : 0)
+     << ",\n  \"median_checkers_share_of_bare\": " << median_share << ",\n";
   js << "  \"ratio\": " << ratio << ",\n  \"target_ratio\": 0.5,\n";
   if (anchor_mcps > 0) {
     js << "  \"anchor\": {\"name\": \"verilog-axi axi_cdma\", \"mcycles_per_second\": " << anchor_mcps
-       << ", \"bare_over_anchor\": " << vs_anchor << ", \"pair_ratios\": [";
-    for (size_t k = 0; k < pair_ratios.size(); ++k) js << (k ? ", " : "") << pair_ratios[k];
-    js << "], \"median_pair_ratio\": " << median_ratio << ", \"target\": 0.5}\n}\n";
+       << ", \"bare_over_anchor\": " << plain.cps() / 1e6 / anchor_mcps
+       << ", \"bare_with_checkers_over_anchor\": " << bare.cps() / 1e6 / anchor_mcps << ", \"pair_ratios\": ["
+       << list(ratios) << "], \"median_pair_ratio\": " << median_ratio << ", \"pair_ratios_with_checkers\": ["
+       << list(ratios_checked) << "], \"median_pair_ratio_with_checkers\": " << median_ratio_checked
+       << ", \"target\": 0.5}\n}\n";
   } else {
     js << "  \"anchor\": null\n}\n";
   }
-  std::ofstream(out + "/cosim_speed.json") << js.str();
 
   char b[2048];
   std::ostringstream md;
@@ -353,39 +443,46 @@ int sc_main(int argc, char** argv) {
      << " B MEM2MEM descriptors, re-armed on every completion; RAM latency 4 cycles first beat, 1 per beat.\n\n"
      << "| Configuration | simulated cycles | wall s | M cycles/s | DMA bytes/cycle | chains | verified |\n"
      << "|---|---|---|---|---|---|---|\n";
-  snprintf(b, sizeof b, "| bare C++ loop (DmacCore + plain memory) | %llu | %.3f | %.3f | %.2f | %llu | %s |\n",
-           (unsigned long long)bare.cycles, bare.wall, bare.cps() / 1e6, bpc(bare), (unsigned long long)bare.chains,
-           bare.verified ? "yes" : "NO");
-  md << b;
+  auto bare_row = [&](const char* what, const Side& s) {
+    snprintf(b, sizeof b, "| %s | %llu | %.3f | %.3f | %.2f | %llu | %s |\n", what, (unsigned long long)s.cycles,
+             s.wall, s.cps() / 1e6, bpc(s), (unsigned long long)s.chains, s.verified ? "yes" : "NO");
+    md << b;
+  };
+  bare_row("bare C++ loop without the AXI checkers (DmacCore + plain memory)", plain);
+  bare_row("bare C++ loop with the AXI4 / AXI4-Lite protocol checkers", bare);
   snprintf(b, sizeof b,
-           "| full platform (SystemC, TLM RAM, kernel thread + IRQ) | %llu (%llu evaluated, %llu skipped) | %.3f | %.3f "
-           "| %.2f | %llu | %s |\n",
+           "| full platform (SystemC, TLM RAM, kernel thread + IRQ; checkers on) | %llu (%llu evaluated, %llu "
+           "skipped) | %.3f | %.3f | %.2f | %llu | %s |\n",
            (unsigned long long)plat.cycles, (unsigned long long)plat.evaluated, (unsigned long long)plat.skipped,
            plat.wall, plat.cps() / 1e6, bpc(plat), (unsigned long long)plat.chains, plat.verified ? "yes" : "NO");
   md << b;
-  snprintf(b, sizeof b, "\nRatio platform / bare: **%.2f** (target >= 0.5). Platform elaboration: %.3f s (not in the wall time).\n",
-           ratio, plat.elab);
+  snprintf(b, sizeof b,
+           "\nThe protocol checkers' share of the bare loop with them: %.0f %% (median over %zu run%s: %.0f %%).\n"
+           "Ratio platform / bare with checkers: **%.2f** (target >= 0.5). Platform elaboration: %.3f s (not in the "
+           "wall time).\n",
+           100 * (bare.wall > 0 ? 1 - plain.wall / bare.wall : 0), shares.size(), shares.size() == 1 ? "" : "s",
+           100 * median_share, ratio, plat.elab);
   md << b;
   if (anchor_mcps > 0) {
     snprintf(b, sizeof b,
              "\nSpeed anchor, same run: verilog-axi `axi_cdma` (64-bit, 16-beat bursts, unaligned on; 4 KiB copies, "
-             "one channel) %.3f M cycles/s; dmacosim's bare RTL (8 channels) / anchor: **%.2f** (target >= 0.5).\n"
-             "Anchor output: `%s`\n",
-             anchor_mcps, vs_anchor, anchor_line.c_str());
+             "one channel, plain loop, no checkers) %.3f M cycles/s.\n"
+             "**dmacosim's bare RTL loop without checkers (8 channels) / anchor: %.2f** (target >= 0.5); "
+             "with the protocol checkers: %.2f.\nAnchor output: `%s`\n",
+             anchor_mcps, plain.cps() / 1e6 / anchor_mcps, bare.cps() / 1e6 / anchor_mcps, anchor_line.c_str());
     md << b;
-    if (pair_ratios.size() > 1) {
-      md << "Bare / anchor over " << pair_ratios.size() << " alternating pairs:";
-      for (size_t k = 0; k < pair_ratios.size(); ++k) {
-        snprintf(b, sizeof b, "%s %.3f", k ? "," : "", pair_ratios[k]);
-        md << b;
-      }
-      snprintf(b, sizeof b, "; median **%.3f**.\n", median_ratio);
+    if (ratios.size() > 1) {
+      md << "Over " << ratios.size() << " alternating runs, bare without checkers / anchor: " << list(ratios);
+      snprintf(b, sizeof b, "; median **%.3f**. With checkers: ", median_ratio);
+      md << b << list(ratios_checked);
+      snprintf(b, sizeof b, "; median %.3f.\n", median_ratio_checked);
       md << b;
     }
   } else {
     md << "\nSpeed anchor: " << anchor_why << ".\n";
   }
-  std::ofstream(out + "/cosim_speed.md") << md.str();
+  std::ofstream(json_path) << js.str();
+  std::ofstream(md_path) << md.str();
   fputs(md.str().c_str(), stdout);
-  return bare.verified && plat.verified ? 0 : 1;
+  return bare.verified && plain.verified && same && plat.verified ? 0 : 1;
 }

@@ -13,7 +13,7 @@ using namespace sc_core;
 using namespace tlm;
 
 Ram::Ram(sc_module_name name, uint64_t size, RamTiming timing, uint64_t base)
-    : sc_module(name), socket("socket"), mem_(size, 0), base_(base), timing_(timing), written_(size, false) {
+    : sc_module(name), socket("socket"), mem_(size), base_(base), timing_(timing), written_(size) {
   if (size == 0) SC_REPORT_ERROR("dmacosim/ram", "Ram size must be > 0");
   if (timing_.bus_bytes == 0) timing_.bus_bytes = 8;
   socket.register_b_transport(this, &Ram::b_transport);
@@ -60,7 +60,7 @@ bool Ram::any_written(uint64_t lo, uint64_t hi) const {
 }
 
 void Ram::clear_write_log() {
-  std::fill(written_.begin(), written_.end(), false);
+  written_.zero();
   written_bytes_ = 0;
 }
 
@@ -80,7 +80,7 @@ void Ram::write_bytes(uint64_t off, const void* src, size_t n) {
   std::memcpy(mem_.data() + off, src, n);
 }
 
-void Ram::fill(uint8_t value) { std::fill(mem_.begin(), mem_.end(), value); }
+void Ram::fill(uint8_t value) { std::memset(mem_.data(), value, mem_.size()); }
 
 uint32_t Ram::peek32(uint64_t off) const {
   uint32_t v = 0;
@@ -105,7 +105,7 @@ void Ram::do_access(tlm_generic_payload& trans, bool record) {
     if (is_write) {
       mem_[a] = data[i];
       if (record && !written_[a]) {
-        written_[a] = true;
+        written_[a] = 1;
         ++written_bytes_;
       }
     } else {

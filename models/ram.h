@@ -27,6 +27,9 @@
 //   - observation: a per-byte "written by a transport" bitmap.
 #pragma once
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -43,6 +46,31 @@ struct RamTiming {
 };
 
 enum class AccessKind { Reads, Writes, Both };
+
+// A zero-filled byte array from calloc: the C library maps a large one as
+// fresh zero pages, so a 16 MiB RAM costs no page until it is touched (a
+// std::vector would write all of it at construction, in every test process).
+class ZeroedBytes {
+public:
+  explicit ZeroedBytes(uint64_t n) : n_(n) { zero(); }
+  uint64_t size() const { return n_; }
+  uint8_t* data() { return p_.get(); }
+  const uint8_t* data() const { return p_.get(); }
+  uint8_t& operator[](uint64_t i) { return p_[i]; }
+  uint8_t operator[](uint64_t i) const { return p_[i]; }
+  // All bytes 0 again (a fresh allocation: pages never touched stay free).
+  void zero() {
+    p_.reset(static_cast<uint8_t*>(std::calloc(n_ ? n_ : 1, 1)));
+    if (!p_) throw std::bad_alloc();
+  }
+
+private:
+  struct Free {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
+  uint64_t n_;
+  std::unique_ptr<uint8_t[], Free> p_;
+};
 
 class Ram : public sc_core::sc_module {
 public:
@@ -70,7 +98,7 @@ public:
   void set_dmi_enabled(bool on);  // default on; turning it off invalidates
 
   // --- observation / backdoor (offsets, no timing, no logging) ---------------
-  bool was_written(uint64_t off) const { return off < written_.size() && written_[off]; }
+  bool was_written(uint64_t off) const { return off < written_.size() && written_[off] != 0; }
   uint64_t written_byte_count() const { return written_bytes_; }  // distinct bytes
   // True if any byte in [lo, hi) was written.
   bool any_written(uint64_t lo, uint64_t hi) const;
@@ -93,7 +121,7 @@ private:
   bool in_range(uint64_t addr, uint64_t span) const { return span <= mem_.size() && addr <= mem_.size() - span; }
   void do_access(tlm::tlm_generic_payload& trans, bool record);
 
-  std::vector<uint8_t> mem_;
+  ZeroedBytes mem_;
   uint64_t base_;
   RamTiming timing_;
 
@@ -103,7 +131,7 @@ private:
   uint64_t injected_errors_ = 0;
   bool dmi_enabled_ = true;
 
-  std::vector<bool> written_;
+  ZeroedBytes written_;  // one byte per RAM byte, nonzero once written by a transport
   uint64_t written_bytes_ = 0, reads_ = 0, writes_ = 0;
 };
 

@@ -27,11 +27,18 @@ Axi4SubordinatePort::Axi4SubordinatePort(const Axi4ManagerPins& pins, AxiMemoryB
 void Axi4SubordinatePort::set_timing(const AxiSlaveTiming& t) {
   timing_ = t;
   rng_.seed(t.seed);
+  steady_ = false;
 }
 
 void Axi4SubordinatePort::set_reordering(const AxiResponseReordering& r) {
   reorder_ = r;
   reorder_rng_.seed(r.seed);
+  steady_ = false;
+}
+
+void Axi4SubordinatePort::update_steady() {
+  steady_ = !reorder_.enabled && timing_.ar_ready >= 1.0 && timing_.aw_ready >= 1.0 && timing_.w_ready >= 1.0 &&
+            timing_.r_valid >= 1.0 && timing_.b_valid >= 1.0;
 }
 
 void Axi4SubordinatePort::reset() {
@@ -39,8 +46,10 @@ void Axi4SubordinatePort::reset() {
   writes_.clear();
   wbeats_.clear();
   writes_with_data_ = 0;
+  wlasts_ = 0;
   r_presenting_ = b_presenting_ = false;
   r_in_burst_ = false;
+  steady_ = false;  // READY low now: the next cycle drives the outputs again
   *p_.arready = *p_.awready = *p_.wready = 0;
   *p_.rvalid = *p_.bvalid = 0;
   *p_.rlast = 0;
@@ -54,26 +63,9 @@ uint32_t Axi4SubordinatePort::extra_latency() {
   return std::uniform_int_distribution<uint32_t>(0, reorder_.max_extra_latency)(reorder_rng_);
 }
 
-bool Axi4SubordinatePort::chance(double p) {
-  if (p >= 1.0) return true;
-  return std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < p;
-}
-
 void Axi4SubordinatePort::protocol_error(const std::string& what) {
   ++stats_.protocol_errors;
   log_error(name_, "AXI protocol error: " + what);
-}
-
-void Axi4SubordinatePort::before_posedge() {
-  fire_ar_ = *p_.arvalid && *p_.arready;
-  fire_aw_ = *p_.awvalid && *p_.awready;
-  fire_w_ = *p_.wvalid && *p_.wready;
-  fire_r_ = *p_.rvalid && *p_.rready;
-  fire_b_ = *p_.bvalid && *p_.bready;
-  // Payloads are sampled with the handshake: after the edge the manager has moved on.
-  if (fire_ar_) ar_ = {*p_.arid, *p_.arlen, *p_.arsize, *p_.arburst, *p_.araddr};
-  if (fire_aw_) aw_ = {*p_.awid, *p_.awlen, *p_.awsize, *p_.awburst, *p_.awaddr};
-  if (fire_w_) w_ = {*p_.wdata, *p_.wstrb, *p_.wlast != 0};
 }
 
 // Address of beat k (AXI4 spec A3.4.1): beat 0 at the start address, later beats
@@ -84,7 +76,25 @@ uint64_t Axi4SubordinatePort::beat_address(const Burst& b, unsigned k) const {
   return (b.addr & ~(bytes - 1)) + uint64_t(k) * bytes;
 }
 
-void Axi4SubordinatePort::accept_read(Burst b, uint64_t cycle) {
+Axi4SubordinatePort::Burst& Axi4SubordinatePort::push_burst(Ring<Burst>& q, const AddrBeat& a, uint64_t seq,
+                                                             uint64_t cycle) {
+  Burst& b = q.push_slot();
+  b.seq = seq;
+  b.id = a.id;
+  b.len = a.len;
+  b.size = a.size;
+  b.burst = a.burst;
+  b.addr = a.addr;
+  b.accepted = cycle;
+  b.ready_cycle = 0;
+  b.per_beat = 1;
+  b.beats_done = 0;
+  b.resp = AXI_OKAY;
+  b.data.clear();  // capacity kept for the next burst in this slot
+  return b;
+}
+
+void Axi4SubordinatePort::accept_read(Burst& b, uint64_t cycle) {
   const uint64_t bytes = 1ull << b.size;
   const unsigned beats = b.len + 1u;
   AxiAccessResult r;
@@ -110,12 +120,9 @@ void Axi4SubordinatePort::accept_read(Burst b, uint64_t cycle) {
   }
   if (r.resp != AXI_OKAY) ++stats_.error_responses;
   b.resp = r.resp;
-  b.accepted = cycle;
   b.ready_cycle = cycle + std::max<uint32_t>(1, r.first_beat_cycles) + extra_latency();
   b.per_beat = std::max<uint32_t>(1, r.per_beat_cycles);
-  b.seq = next_read_seq_++;
   ++stats_.read_bursts;
-  reads_.push_back(std::move(b));
   stats_.max_reads_outstanding = std::max<unsigned>(stats_.max_reads_outstanding, reads_.size());
 }
 
@@ -123,9 +130,9 @@ void Axi4SubordinatePort::complete_write(Burst& b, uint64_t cycle) {
   const uint64_t bytes = 1ull << b.size;
   const unsigned beats = b.len + 1u;
   AxiAccessResult r;
-  std::vector<WBeat> bw(wbeats_.begin(), wbeats_.begin() + beats);
-  wbeats_.erase(wbeats_.begin(), wbeats_.begin() + beats);
-  if (!bw.back().last) protocol_error(strfmt("WLAST missing on beat %u of a %u-beat write burst", beats - 1, beats));
+  // The burst's beats are the first `beats` of wbeats_, removed at the end.
+  const Ring<WBeat>& bw = wbeats_;
+  if (!bw[beats - 1].last) protocol_error(strfmt("WLAST missing on beat %u of a %u-beat write burst", beats - 1, beats));
   for (unsigned k = 0; k + 1 < beats; ++k)
     if (bw[k].last) protocol_error(strfmt("WLAST on beat %u of a %u-beat write burst", k, beats));
 
@@ -137,7 +144,10 @@ void Axi4SubordinatePort::complete_write(Burst& b, uint64_t cycle) {
     const uint64_t lo = b.addr;
     const uint64_t hi = fixed ? (b.addr & ~(bytes - 1)) + bytes : (b.addr & ~(bytes - 1)) + beats * bytes;
     if (!fixed && (lo >> 12) != ((hi - 1) >> 12)) protocol_error(strfmt("write burst at 0x%llx crosses a 4 KiB boundary", (unsigned long long)lo));
-    std::vector<uint8_t> data(hi - lo, 0), strobe(hi - lo, 0);
+    std::vector<uint8_t>& data = wdata_buf_;
+    std::vector<uint8_t>& strobe = wstrb_buf_;
+    data.assign(hi - lo, 0);
+    strobe.assign(hi - lo, 0);
     bool first = true;
     for (unsigned k = 0; k < beats; ++k) {
       uint64_t a = beat_address(b, k);
@@ -174,21 +184,21 @@ void Axi4SubordinatePort::complete_write(Burst& b, uint64_t cycle) {
     protocol_error(strfmt("WRAP write burst at 0x%llx is not supported", (unsigned long long)b.addr));
     r.resp = AXI_SLVERR;
   }
+  for (unsigned k = 0; k < beats; ++k) wlasts_ -= bw[k].last;
+  wbeats_.pop_front(beats);
   if (r.resp != AXI_OKAY) ++stats_.error_responses;
   b.resp = r.resp;
   b.ready_cycle = cycle + std::max<uint32_t>(1, r.first_beat_cycles) + extra_latency();
   ++stats_.write_bursts;
 }
 
-void Axi4SubordinatePort::after_posedge(uint64_t cycle) {
-  if (fire_ar_) {
-    Burst b;
-    b.id = ar_.id; b.addr = ar_.addr; b.len = ar_.len; b.size = ar_.size; b.burst = ar_.burst;
-    accept_read(std::move(b), cycle);
-  }
-  if (fire_r_) {
-    auto it = find_seq(reads_, r_seq_);
-    Burst& h = *it;
+void Axi4SubordinatePort::advance(uint64_t cycle) {
+  if (fire_ar_) accept_read(push_burst(reads_, ar_, next_read_seq_++, cycle), cycle);
+  // RVALID / BVALID are this port's outputs: a handshake while it presents
+  // nothing means someone else drove the pins, and there is no beat to take.
+  if (fire_r_ && r_presenting_) {
+    const size_t i = find_seq(reads_, r_seq_);
+    Burst& h = reads_[i];
     ++h.beats_done;
     ++stats_.read_beats;
     r_presenting_ = false;
@@ -197,48 +207,49 @@ void Axi4SubordinatePort::after_posedge(uint64_t cycle) {
     r_in_burst_ = h.beats_done != h.len + 1u;
     if (h.beats_done == h.len + 1u) {
       // Older bursts still queued have other IDs (same-ID order is kept).
-      if (it != reads_.begin()) ++stats_.reordered_read_bursts;
-      reads_.erase(it);
+      if (i != 0) ++stats_.reordered_read_bursts;
+      reads_.erase(i);
     } else {
       h.ready_cycle = std::max(h.ready_cycle, cycle + h.per_beat);
     }
   }
   if (fire_aw_) {
-    Burst b;
-    b.id = aw_.id; b.addr = aw_.addr; b.len = aw_.len; b.size = aw_.size; b.burst = aw_.burst;
-    b.accepted = cycle;
-    b.seq = next_write_seq_++;
-    writes_.push_back(std::move(b));
+    push_burst(writes_, aw_, next_write_seq_++, cycle);
     stats_.max_writes_outstanding = std::max<unsigned>(stats_.max_writes_outstanding, writes_.size());
   }
   if (fire_w_) {
     wbeats_.push_back(w_);
+    wlasts_ += w_.last;
     ++stats_.write_beats;
   }
-  // Match complete write data with accepted addresses, in order.
-  while (writes_with_data_ < writes_.size()) {
+  // Match complete write data with accepted addresses, in order (only a new
+  // W beat or AW can complete one).
+  while ((fire_w_ || fire_aw_) && writes_with_data_ < writes_.size()) {
     Burst& b = writes_[writes_with_data_];
     unsigned beats = b.len + 1u;
     if (wbeats_.size() < beats) {
       // A premature WLAST ends the burst short: report it and pad, never hang.
-      auto it = std::find_if(wbeats_.begin(), wbeats_.end(), [](const WBeat& w) { return w.last; });
-      if (it == wbeats_.end()) break;
-      size_t have = size_t(it - wbeats_.begin()) + 1;
-      wbeats_.insert(wbeats_.begin() + have, beats - have, WBeat{0, 0, false});
+      if (wlasts_ == 0) break;  // none among the beats received (every beat of a burst until its last)
+      size_t have = 0;
+      while (have < wbeats_.size() && !wbeats_[have].last) ++have;
+      if (have == wbeats_.size()) break;
+      ++have;
+      wbeats_.insert(have, beats - have, WBeat{0, 0, false});
     }
     complete_write(b, cycle);
     ++writes_with_data_;
   }
-  if (fire_b_) {
+  if (fire_b_ && b_presenting_) {
     // The answered write is among the leading writes_with_data_ entries, so
     // removing it keeps that prefix (data completes in AW order).
-    auto it = find_seq(writes_, b_seq_);
-    if (it != writes_.begin()) ++stats_.reordered_write_responses;
-    writes_.erase(it);
+    const size_t i = find_seq(writes_, b_seq_);
+    if (i != 0) ++stats_.reordered_write_responses;
+    writes_.erase(i);
     --writes_with_data_;
     b_presenting_ = false;
   }
   drive_outputs(cycle);
+  update_steady();
 }
 
 void Axi4SubordinatePort::drive_outputs(uint64_t cycle) {
@@ -288,8 +299,10 @@ void Axi4SubordinatePort::drive_outputs(uint64_t cycle) {
   *p_.bvalid = b_presenting_;
 }
 
-std::deque<Axi4SubordinatePort::Burst>::iterator Axi4SubordinatePort::find_seq(std::deque<Burst>& q, uint64_t seq) {
-  return std::find_if(q.begin(), q.end(), [seq](const Burst& b) { return b.seq == seq; });
+size_t Axi4SubordinatePort::find_seq(const Ring<Burst>& q, uint64_t seq) {
+  size_t i = 0;
+  while (i < q.size() && q[i].seq != seq) ++i;
+  return i;
 }
 
 // In order: the oldest read, once its beat is due. Reordering: any ID's oldest
@@ -300,9 +313,11 @@ Axi4SubordinatePort::Burst* Axi4SubordinatePort::choose_read(uint64_t cycle) {
   if (reads_.empty()) return nullptr;
   if (!reorder_.enabled) return cycle + 1 >= reads_.front().ready_cycle ? &reads_.front() : nullptr;
   std::bitset<256> id_seen;
-  std::vector<Burst*> ready;
+  std::vector<Burst*>& ready = ready_buf_;
+  ready.clear();
   Burst* current = nullptr;
-  for (Burst& b : reads_) {
+  for (size_t i = 0; i < reads_.size(); ++i) {
+    Burst& b = reads_[i];
     if (id_seen[b.id]) continue;
     id_seen[b.id] = true;
     if (cycle + 1 < b.ready_cycle) continue;
@@ -321,7 +336,8 @@ Axi4SubordinatePort::Burst* Axi4SubordinatePort::choose_write_response(uint64_t 
   if (writes_with_data_ == 0) return nullptr;
   if (!reorder_.enabled) return cycle + 1 >= writes_.front().ready_cycle ? &writes_.front() : nullptr;
   std::bitset<256> id_seen;
-  std::vector<Burst*> ready;
+  std::vector<Burst*>& ready = ready_buf_;
+  ready.clear();
   for (unsigned i = 0; i < writes_with_data_; ++i) {
     Burst& b = writes_[i];
     if (id_seen[b.id]) continue;
@@ -341,8 +357,8 @@ uint64_t Axi4SubordinatePort::next_self_event_cycle() const {
   }
   // Any ID's oldest transaction may be the next one answered.
   std::bitset<256> read_id_seen, write_id_seen;
-  for (const Burst& b : reads_)
-    if (!read_id_seen[b.id]) {
+  for (size_t i = 0; i < reads_.size(); ++i)
+    if (const Burst& b = reads_[i]; !read_id_seen[b.id]) {
       read_id_seen[b.id] = true;
       next = std::min(next, b.ready_cycle);
     }

@@ -9,14 +9,17 @@
 // cycle by the stepper:
 //   before_posedge(): latch which handshakes fire at this edge (VALID && READY)
 //   after_posedge():  advance state for those handshakes, drive next outputs
+// Both run every cycle of a busy DMA, so the queues are rings whose slots keep
+// their buffers (no allocation per burst or beat), and a cycle without a
+// handshake, a random draw or a response falling due returns at once.
 #pragma once
 #include <cstdint>
-#include <deque>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "axi_types.h"
+#include "ring.h"
 
 namespace dmacosim {
 
@@ -39,8 +42,20 @@ public:
                       std::string name = "axi4");
 
   void reset();
-  void before_posedge();
-  void after_posedge(uint64_t cycle);
+  void before_posedge() {
+    fire_ar_ = *p_.arvalid && *p_.arready;
+    fire_aw_ = *p_.awvalid && *p_.awready;
+    fire_w_ = *p_.wvalid && *p_.wready;
+    fire_r_ = *p_.rvalid && *p_.rready;
+    fire_b_ = *p_.bvalid && *p_.bready;
+    // Payloads are sampled with the handshake: after the edge the manager has moved on.
+    if (fire_ar_) ar_ = {*p_.arid, *p_.arlen, *p_.arsize, *p_.arburst, *p_.araddr};
+    if (fire_aw_) aw_ = {*p_.awid, *p_.awlen, *p_.awsize, *p_.awburst, *p_.awaddr};
+    if (fire_w_) w_ = {*p_.wdata, *p_.wstrb, *p_.wlast != 0};
+  }
+  void after_posedge(uint64_t cycle) {
+    if (fire_ar_ || fire_aw_ || fire_w_ || fire_r_ || fire_b_ || !steady_ || response_due(cycle)) advance(cycle);
+  }
 
   // No transaction accepted and not yet answered, and no write data pending.
   bool idle() const { return reads_.empty() && writes_.empty() && wbeats_.empty(); }
@@ -83,15 +98,27 @@ private:
   struct AddrBeat { uint8_t id, len, size, burst; uint32_t addr; };
 
   uint64_t beat_address(const Burst& b, unsigned k) const;
-  void accept_read(Burst b, uint64_t cycle);
+  // A new slot at the back of `q` holding the address beat `a` (the slot's data buffer is kept).
+  static Burst& push_burst(Ring<Burst>& q, const AddrBeat& a, uint64_t seq, uint64_t cycle);
+  void accept_read(Burst& b, uint64_t cycle);
   void complete_write(Burst& b, uint64_t cycle);
+  // The whole cycle's work: handshakes taken, new outputs driven.
+  void advance(uint64_t cycle);
   void drive_outputs(uint64_t cycle);
+  // In order and without random draws (steady_): an R beat or a B could start
+  // presenting at this cycle's outputs, so drive_outputs has work.
+  bool response_due(uint64_t cycle) const {
+    return (!r_presenting_ && !reads_.empty() && cycle + 1 >= reads_.front().ready_cycle) ||
+           (!b_presenting_ && writes_with_data_ > 0 && cycle + 1 >= writes_.front().ready_cycle);
+  }
   // The burst whose next R beat / the write whose B goes out next (nullptr: none ready).
   Burst* choose_read(uint64_t cycle);
   Burst* choose_write_response(uint64_t cycle);
-  static std::deque<Burst>::iterator find_seq(std::deque<Burst>& q, uint64_t seq);
+  // Position of the burst numbered `seq` (in order: the front, checked first).
+  static size_t find_seq(const Ring<Burst>& q, uint64_t seq);
   uint32_t extra_latency();
-  bool chance(double p);
+  bool chance(double p) { return p >= 1.0 || std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < p; }
+  void update_steady();
   void protocol_error(const std::string& what);
 
   Axi4ManagerPins p_;
@@ -102,10 +129,17 @@ private:
   AxiResponseReordering reorder_;
   std::mt19937 reorder_rng_;
 
-  std::deque<Burst> reads_;     // accepted, data not fully returned (acceptance order)
-  std::deque<Burst> writes_;    // AW accepted, data not complete or response not sent (AW order)
-  std::deque<WBeat> wbeats_;    // W beats not yet matched with a complete burst
+  Ring<Burst> reads_;     // accepted, data not fully returned (acceptance order)
+  Ring<Burst> writes_;    // AW accepted, data not complete or response not sent (AW order)
+  Ring<WBeat> wbeats_;    // W beats not yet matched with a complete burst
   unsigned writes_with_data_ = 0;  // leading entries of writes_ whose data is complete
+  unsigned wlasts_ = 0;           // beats in wbeats_ with WLAST (none: no burst can end early)
+  std::vector<uint8_t> wdata_buf_, wstrb_buf_;  // complete_write's burst image, reused
+  std::vector<Burst*> ready_buf_;               // choose_*'s candidates when reordering, reused
+  // No random draw can happen in a cycle (every probability 1, responses in
+  // order) and the outputs were driven since the last reset: a cycle without a
+  // handshake or a due response leaves every output as it is.
+  bool steady_ = false;
   AddrBeat ar_{}, aw_{};
   WBeat w_{};
   bool fire_ar_ = false, fire_aw_ = false, fire_w_ = false, fire_r_ = false, fire_b_ = false;

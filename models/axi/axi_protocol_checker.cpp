@@ -151,7 +151,7 @@ void Axi4Checker::w_beat(const WBeat& w, uint64_t cycle) {
   t.progress = cycle;
   // The burst ends at WLAST or at its length, whichever comes first (resync after an error).
   if (w.last || t.beats > t.len) {
-    if (t.answered) writes_.erase(writes_.begin() + long(wdata_idx_));
+    if (t.answered) writes_.erase(wdata_idx_);
     else ++wdata_idx_;
   }
 }
@@ -163,24 +163,28 @@ void Axi4Checker::check_r(uint64_t cycle) {
   r_idx_valid_ = false;
   if ((rresp & 3) == AXI_EXOKAY)
     flag("R.resp", cycle, strfmt("RRESP EXOKAY for RID %u without an exclusive access", rid));
-  auto it = std::find_if(reads_.begin(), reads_.end(), [&](const Txn& t) { return t.id == rid; });
-  if (it == reads_.end()) {
+  const size_t i = oldest_read(rid);
+  if (i == reads_.size()) {
     r_bad_ = true;
     flag("R.no_request", cycle,
          strfmt("R beat with RID %u (RRESP %s, RLAST %d) but no read with that ID is outstanding (%zu outstanding)",
                 rid, resp_name(rresp), int(rlast), reads_.size()));
     return;
   }
-  r_idx_ = size_t(it - reads_.begin());
+  r_idx_ = i;
   r_idx_valid_ = true;
+  Txn* it = &reads_[i];
   const unsigned k = it->beats;
   if (rlast == (k == it->len)) return;
   // A mismatch that a later, not yet started read of the same ID explains:
   // the subordinate answered that one first — ordering within an ID is violated.
-  auto j = std::find_if(it + 1, reads_.end(), [&](const Txn& t) {
-    return t.id == rid && t.beats == 0 && (rlast ? t.len == k : t.len > k);
-  });
-  if (j != reads_.end()) {
+  size_t ji = i + 1;
+  for (; ji < reads_.size(); ++ji) {
+    const Txn& t = reads_[ji];
+    if (t.id == rid && t.beats == 0 && (rlast ? t.len == k : t.len > k)) break;
+  }
+  if (ji != reads_.size()) {
+    const Txn* j = &reads_[ji];
     flag("R.order", cycle,
          strfmt("R beats for RID %u follow the later read ARADDR 0x%x ARLEN %u (accepted at cycle %llu) while the "
                 "earlier read ARADDR 0x%x ARLEN %u (cycle %llu) with the same ID is unanswered: responses of one ID "
@@ -190,10 +194,9 @@ void Axi4Checker::check_r(uint64_t cycle) {
     Txn moved = *j;
     moved.beats = k;
     it->beats = 0;
-    const long pos = long(it - reads_.begin());
-    reads_.erase(j);
-    reads_.insert(reads_.begin() + pos, moved);
-    r_idx_ = size_t(pos);
+    reads_.erase(ji);
+    reads_.insert(i, moved);
+    r_idx_ = i;
     r_idx_valid_ = true;
     return;
   }
@@ -211,17 +214,17 @@ void Axi4Checker::consume_r(uint64_t cycle, bool checked) {
   // The oldest read with this RID: found by check_r when it ran this sample
   // (nothing changed reads_ since), else searched (a beat presented earlier
   // and stalled, or a sample right after a reset of the state).
-  std::deque<Txn>::iterator it;
+  size_t i;
   if (checked && r_idx_valid_) {
-    it = reads_.begin() + long(r_idx_);
+    i = r_idx_;
   } else {
-    const uint8_t rid = *p_.rid;
-    it = std::find_if(reads_.begin(), reads_.end(), [&](const Txn& t) { return t.id == rid; });
-    if (it == reads_.end()) return;
+    i = oldest_read(*p_.rid);
+    if (i == reads_.size()) return;
   }
-  ++it->beats;
-  it->progress = cycle;
-  if (*p_.rlast || it->beats > it->len) reads_.erase(it);
+  Txn& t = reads_[i];
+  ++t.beats;
+  t.progress = cycle;
+  if (*p_.rlast || t.beats > t.len) reads_.erase(i);
 }
 
 void Axi4Checker::check_b(uint64_t cycle) {
@@ -229,32 +232,44 @@ void Axi4Checker::check_b(uint64_t cycle) {
   b_bad_ = false;
   if ((bresp & 3) == AXI_EXOKAY)
     flag("B.resp", cycle, strfmt("BRESP EXOKAY for BID %u without an exclusive access", bid));
-  auto it = std::find_if(writes_.begin(), writes_.end(), [&](const Txn& t) { return t.id == bid && !t.answered; });
-  if (it == writes_.end()) {
+  const size_t i = oldest_unanswered_write(bid);
+  if (i == writes_.size()) {
     b_bad_ = true;
     flag("B.no_request", cycle,
          strfmt("B with BID %u (BRESP %s) but no write with that ID is outstanding", bid, resp_name(bresp)));
     return;
   }
-  if (size_t(it - writes_.begin()) >= wdata_idx_)
+  if (i >= wdata_idx_) {
+    const Txn* it = &writes_[i];
     flag("B.before_data", cycle,
          strfmt("B with BID %u before the write data of its burst completed (AWADDR 0x%x AWLEN %u: %u of %u beats "
                 "received before this cycle)",
                 bid, it->addr, it->len, it->beats, it->len + 1u));
+  }
 }
 
 void Axi4Checker::consume_b(uint64_t) {
   if (b_bad_) return;
-  const uint8_t bid = *p_.bid;
-  auto it = std::find_if(writes_.begin(), writes_.end(), [&](const Txn& t) { return t.id == bid && !t.answered; });
-  if (it == writes_.end()) return;
-  const size_t idx = size_t(it - writes_.begin());
+  const size_t idx = oldest_unanswered_write(*p_.bid);
+  if (idx == writes_.size()) return;
   if (idx < wdata_idx_) {
-    writes_.erase(it);
+    writes_.erase(idx);
     --wdata_idx_;
   } else {
-    it->answered = true;  // flagged: dropped when its data completes
+    writes_[idx].answered = true;  // flagged: dropped when its data completes
   }
+}
+
+size_t Axi4Checker::oldest_read(uint8_t id) const {
+  size_t i = 0;
+  while (i < reads_.size() && reads_[i].id != id) ++i;
+  return i;
+}
+
+size_t Axi4Checker::oldest_unanswered_write(uint8_t id) const {
+  size_t i = 0;
+  while (i < writes_.size() && (writes_[i].id != id || writes_[i].answered)) ++i;
+  return i;
 }
 
 std::string AxiCheckerBase::no_progress_text(uint64_t cycle, uint64_t since) {
@@ -384,6 +399,7 @@ AxiLiteChecker::AxiLiteChecker(const AxiLiteSubordinatePins& pins, std::string n
     : AxiCheckerBase(std::move(name)), p_(pins) {}
 
 void AxiLiteChecker::reset_state() {
+  quiet_ = false;
   aw_n_ = w_n_ = b_n_ = ar_n_ = r_n_ = w_skip_ = 0;
   aw_cyc_.clear();
   w_cyc_.clear();
@@ -396,7 +412,7 @@ void AxiLiteChecker::reset_state() {
   wr_hang_ = rd_hang_ = wd_hang_ = false;
 }
 
-void AxiLiteChecker::sample(uint64_t cycle, bool in_reset) {
+void AxiLiteChecker::sample_full(uint64_t cycle, bool in_reset) {
   if (!enabled_) return;
   const bool awv = *p_.awvalid, awr = *p_.awready, wv = *p_.wvalid, wr = *p_.wready, bv = *p_.bvalid,
              br = *p_.bready, arv = *p_.arvalid, arr = *p_.arready, rv = *p_.rvalid, rr = *p_.rready;

@@ -40,13 +40,13 @@
 #pragma once
 #include <cstdint>
 #include <array>
-#include <deque>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "axi_types.h"
+#include "ring.h"
 
 namespace dmacosim {
 
@@ -205,13 +205,17 @@ private:
   void consume_r(uint64_t cycle, bool checked);  // checked: check_r ran this sample
   void consume_b(uint64_t cycle);
   void hang_checks(uint64_t cycle);
+  // Position of the oldest read with this ID / the oldest write with this ID
+  // not yet answered (the size when none; in order: the front, tried first).
+  size_t oldest_read(uint8_t id) const;
+  size_t oldest_unanswered_write(uint8_t id) const;
 
   Axi4ManagerPins p_;
   unsigned data_bytes_;
-  std::deque<Txn> reads_;   // AR order
-  std::deque<Txn> writes_;  // AW order; data completes in this order
-  size_t wdata_idx_ = 0;    // first write whose data is not complete
-  std::deque<WBeat> wlead_; // W beats ahead of their AW
+  Ring<Txn> reads_;    // AR order
+  Ring<Txn> writes_;   // AW order; data completes in this order
+  size_t wdata_idx_ = 0;  // first write whose data is not complete
+  Ring<WBeat> wlead_;  // W beats ahead of their AW
   bool was_in_reset_ = false, first_sample_ = true;
   bool r_bad_ = false, b_bad_ = false;  // current R/B presentation matched no request
   // Position in reads_ of the read the R beat checked this sample belongs to
@@ -228,13 +232,24 @@ class AxiLiteChecker : public AxiCheckerBase {
 public:
   explicit AxiLiteChecker(const AxiLiteSubordinatePins& pins, std::string name = "axil.checker");
 
-  void sample(uint64_t cycle, bool in_reset);
+  // Once per cycle, like Axi4Checker::sample. A register port is idle nearly
+  // every cycle of a DMA run: with nothing presented, stalled, unanswered or
+  // left to clear (quiet_), a sample would change nothing and returns here.
+  void sample(uint64_t cycle, bool in_reset) {
+    if (quiet_ && !in_reset && !(*p_.awvalid || *p_.wvalid || *p_.bvalid || *p_.arvalid || *p_.rvalid)) return;
+    sample_full(cycle, in_reset);
+    quiet_ = !was_in_reset_ && !first_sample_ && !any_pending() && ar_cyc_.empty() && aw_cyc_.empty() &&
+             w_cyc_.empty() && !rd_hang_ && !wr_hang_ && !wd_hang_;
+  }
   void reset_state();
 
 private:
+  void sample_full(uint64_t cycle, bool in_reset);
+
   AxiLiteSubordinatePins p_;
+  bool quiet_ = false;
   uint64_t aw_n_ = 0, w_n_ = 0, b_n_ = 0, ar_n_ = 0, r_n_ = 0, w_skip_ = 0;
-  std::deque<uint64_t> aw_cyc_, w_cyc_, ar_cyc_;  // handshake cycles of unanswered requests
+  Ring<uint64_t> aw_cyc_, w_cyc_, ar_cyc_;  // handshake cycles of unanswered requests
   bool wr_hang_ = false, rd_hang_ = false, wd_hang_ = false;
   bool was_in_reset_ = false, first_sample_ = true;
   bool r_bad_ = false, b_bad_ = false;

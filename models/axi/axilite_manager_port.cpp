@@ -28,7 +28,7 @@ void AxiLiteManagerPort::start_read(uint16_t addr) {
   *p_.arvalid = 1;
 }
 
-void AxiLiteManagerPort::before_posedge() {
+void AxiLiteManagerPort::sample_handshakes() {
   fire_aw_ = *p_.awvalid && *p_.awready;
   fire_w_ = *p_.wvalid && *p_.wready;
   fire_b_ = *p_.bvalid && *p_.bready;
@@ -42,7 +42,7 @@ void AxiLiteManagerPort::before_posedge() {
   }
 }
 
-void AxiLiteManagerPort::after_posedge(uint64_t) {
+void AxiLiteManagerPort::advance() {
   if (state_ == State::Write) {
     if (fire_aw_) { aw_done_ = true; *p_.awvalid = 0; }
     if (fire_w_) { w_done_ = true; *p_.wvalid = 0; }

@@ -21,11 +21,18 @@ public:
   uint32_t rdata() const { return rdata_; }
   uint64_t completed() const { return completed_; }  // number of finished accesses
 
-  void before_posedge();
-  void after_posedge(uint64_t cycle);
+  // Idle (nearly every cycle of a DMA run) there is no handshake to take.
+  void before_posedge() {
+    if (state_ != State::Idle) sample_handshakes();
+  }
+  void after_posedge(uint64_t) {
+    if (state_ != State::Idle) advance();
+  }
 
 private:
   enum class State { Idle, Write, Read };
+  void sample_handshakes();
+  void advance();
   AxiLiteSubordinatePins p_;
   State state_ = State::Idle;
   bool aw_done_ = false, w_done_ = false, ar_done_ = false;

@@ -353,3 +353,112 @@ TEST(Axi4SubordinateReorder, ReproducibleFromSeed) {
   EXPECT_EQ(a.seen().trace, b.seen().trace);
   EXPECT_NE(a.seen().trace, c.seen().trace);
 }
+
+// ------------------------------------------------------------ cycle timing
+
+namespace {
+
+// The port alone on plain variables, stepped like DmacCore::step().
+struct PinRig {
+  Wires w;
+  TestMemory mem;  // first R beat 3 cycles after AR, B 2 cycles after WLAST
+  Axi4SubordinatePort port{DMACOSIM_AXI4_MANAGER_PINS(w, ), mem, AxiSlaveTiming{}, "test.axi4"};
+  uint64_t cycle = 0;
+  void step() {
+    port.before_posedge();
+    port.after_posedge(++cycle);
+  }
+  // Presents an INCR address of 8-byte beats on AR or AW (VALID up until the caller drops it).
+  static void address(uint8_t& valid, uint8_t& id, uint32_t& addr, uint8_t& len, uint8_t& size, uint8_t& burst,
+                      uint8_t id_v, uint32_t addr_v, uint8_t len_v) {
+    valid = 1;
+    id = id_v;
+    addr = addr_v;
+    len = len_v;
+    size = 3;
+    burst = AXI_BURST_INCR;
+  }
+  void ar(uint8_t id, uint32_t addr, uint8_t len) {
+    address(w.arvalid, w.arid, w.araddr, w.arlen, w.arsize, w.arburst, id, addr, len);
+  }
+  void aw(uint8_t id, uint32_t addr, uint8_t len) {
+    address(w.awvalid, w.awid, w.awaddr, w.awlen, w.awsize, w.awburst, id, addr, len);
+  }
+  uint64_t word(uint64_t addr) const {
+    uint64_t v = 0;
+    for (unsigned b = 0; b < kBeatBytes; ++b) v |= uint64_t(mem.bytes[addr + b]) << 8 * b;
+    return v;
+  }
+};
+
+}  // namespace
+
+// A cycle without a handshake returns early when nothing is due: the first R
+// beat and the B must still come out at the cycle their latency ends, READY
+// must come back after a reset, and R / B handshakes forced on the pins while
+// the port presents nothing take no beat.
+TEST(Axi4SubordinatePort, ResponsesAtTheirCycleReadyAfterResetForcedHandshakesIgnored) {
+  PinRig r;
+  r.step();
+  EXPECT_TRUE(r.w.arready && r.w.awready && r.w.wready);
+  // AR accepted at the edge of cycle 2: the first beat is due at edge 2 + 3,
+  // so RVALID rises after edge 4 and stays up until RREADY.
+  r.ar(5, 0x40, 3);
+  r.step();
+  r.w.arvalid = 0;
+  ASSERT_EQ(r.cycle, 2u);
+  r.step();
+  EXPECT_FALSE(r.w.rvalid) << "cycle 3";
+  r.step();
+  EXPECT_TRUE(r.w.rvalid) << "cycle 4";
+  r.step();
+  r.step();
+  EXPECT_TRUE(r.w.rvalid) << "RVALID dropped without RREADY";
+  r.w.rready = 1;
+  for (unsigned k = 0; k < 4; ++k) {
+    ASSERT_TRUE(r.w.rvalid) << "beat " << k;
+    EXPECT_EQ(r.w.rid, 5);
+    EXPECT_EQ(r.w.rdata, r.word(0x40 + 8 * k)) << "beat " << k;
+    EXPECT_EQ(bool(r.w.rlast), k == 3) << "beat " << k;
+    r.step();
+  }
+  EXPECT_FALSE(r.w.rvalid);
+  EXPECT_EQ(r.port.stats().read_beats, 4u);
+
+  // Two W beats before their AW; the B is due 2 cycles after the burst completes.
+  r.w.wvalid = 1;
+  r.w.wstrb = 0xFF;
+  r.w.wdata = 0x1122334455667788ull;
+  r.w.wlast = 0;
+  r.step();
+  r.w.wlast = 1;
+  r.step();
+  r.w.wvalid = 0;
+  r.aw(2, 0x10000, 1);
+  r.step();  // burst complete at this edge: B due at edge done + 2, raised after edge done + 1
+  const uint64_t done = r.cycle;
+  r.w.awvalid = 0;
+  EXPECT_FALSE(r.w.bvalid) << "cycle " << done;
+  EXPECT_EQ(r.word(0x10000), 0x1122334455667788ull);
+  EXPECT_EQ(r.word(0x10008), 0x1122334455667788ull);
+  r.step();
+  EXPECT_TRUE(r.w.bvalid) << "cycle " << done + 1;
+  EXPECT_EQ(r.w.bid, 2);
+  r.w.bready = 1;
+  r.step();
+  EXPECT_FALSE(r.w.bvalid);
+  EXPECT_TRUE(r.port.idle());
+
+  // Reset drops READY; the next cycle raises it again.
+  r.port.reset();
+  EXPECT_FALSE(r.w.arready || r.w.awready || r.w.wready);
+  r.step();
+  EXPECT_TRUE(r.w.arready && r.w.awready && r.w.wready);
+
+  // Forced R / B handshakes with nothing presented: ignored, nothing taken.
+  r.w.rvalid = r.w.rready = r.w.bvalid = r.w.bready = 1;
+  r.step();
+  EXPECT_EQ(r.port.stats().read_beats, 4u);
+  EXPECT_TRUE(r.port.idle());
+  EXPECT_EQ(r.port.stats().protocol_errors, 0u);
+}

@@ -937,6 +937,33 @@ TEST(AxiLiteChecker, ResetAndHang) {
   }
 }
 
+// A register port idle for long stretches (the checker's fast return):
+// whatever comes after the stretch is still checked at its own cycle, and a
+// read left unanswered across idle cycles times out exactly hang cycles after
+// its AR, as without the stretch.
+TEST(AxiLiteChecker, IdleStretchesHideNothing) {
+  RigL g;
+  g.chk.set_hang_timeout(50);
+  g.tick(4, true);
+  g.tick(200);
+  EXPECT_EQ(g.rules(), Rules{});
+  g.r();  // no AR before it
+  EXPECT_EQ(g.rules(), Rules{"R.no_request"});
+  EXPECT_EQ(g.chk.violations().back().cycle, 205u);
+  g.tick(300);
+  g.ar();  // at cycle 506: no R after it; more than 50 cycles later is 557
+  g.tick(50);
+  EXPECT_EQ(g.rules(), Rules{"R.no_request"});
+  g.tick();
+  EXPECT_EQ(g.rules(), (Rules{"R.no_request", "hang.read"}));
+  EXPECT_EQ(g.chk.violations().back().cycle, 557u);
+  g.r();  // answered at 558: quiet again, then a B without a write
+  g.tick(100);
+  g.b();
+  EXPECT_EQ(g.rules(), (Rules{"R.no_request", "hang.read", "B.no_request"}));
+  EXPECT_EQ(g.chk.violations().back().cycle, 659u);
+}
+
 TEST(AxiLiteChecker, CleanRandomTrafficRaisesNothing) {
   RigL g;
   std::mt19937 rng(9);
@@ -1001,4 +1028,28 @@ TEST(AxiCheckerWiring, DmacCoreOwnsAndSamplesBothCheckers) {
   EXPECT_THROW(core.step(), AxiProtocolViolation);
   EXPECT_EQ(rules_of(core.mem_checker()), Rules{"R.no_request"});
   EXPECT_EQ(core.checker_violations(), 1u);
+}
+
+// Protocol checkers off (a speed measurement of RTL + ports + memory): the
+// same forced response is neither caught nor acted on; switching after the
+// first cycle is refused.
+TEST(AxiCheckerWiring, CheckersOffBeforeTheFirstCycleSampleNothing) {
+  Vaxi_test_top model;
+  NullMemory mem;
+  DmacCore<Vaxi_test_top> core(model, mem);
+  EXPECT_TRUE(core.protocol_checkers());
+  core.set_protocol_checkers(false);
+  core.reset();
+  EXPECT_THROW(core.set_protocol_checkers(true), std::logic_error);
+  EXPECT_FALSE(core.protocol_checkers());
+  EXPECT_EQ(core.read_reg(0x000), 0x7E57A100u);
+  core.mem_checker().set_policy(AxiCheckerPolicy::Throw);
+  model.m_axi_rvalid = 1;
+  model.m_axi_rid = 3;
+  model.m_axi_rlast = 1;
+  model.eval();
+  EXPECT_NO_THROW(core.step());
+  EXPECT_EQ(core.checker_violations(), 0u);
+  EXPECT_EQ(core.mem_port().stats().read_beats, 0u);
+  EXPECT_TRUE(core.mem_port().idle());
 }
