@@ -55,6 +55,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/output_dir.h"
 #include "bench/plain_memory.h"
 #include "dmac_regs.h"
 #include "driver/kernel/interrupt.h"
@@ -366,12 +367,7 @@ int sc_main(int argc, char** argv) {
   }
   // Fail before the measurement, not after it.
   const std::string json_path = out + "/cosim_speed.json", md_path = out + "/cosim_speed.md";
-  for (const std::string& path : {json_path, md_path}) {
-    if (!std::ofstream(path, std::ios::app)) {
-      fprintf(stderr, "cosim_speed: cannot write %s\n", path.c_str());
-      return 2;
-    }
-  }
+  if (!bench::prepare_output_dir("cosim_speed", out, {json_path, md_path})) return 2;
 
   std::string anchor_line, anchor_why = "not run (--no-anchor)";
   double anchor_mcps = -1;

@@ -46,6 +46,7 @@
 #define BENCH_MODEL_HEADER "Vdmac_top.h"
 #endif
 #include BENCH_MODEL_HEADER
+#include "bench/output_dir.h"
 #include "bench/plain_memory.h"
 #include "dmac_regs.h"
 #include "tb/dmac_core.h"
@@ -240,6 +241,7 @@ int sc_main(int argc, char** argv) {
   }
   const std::string variant = BENCH_VARIANT;
   const std::string base = out + "/dma_throughput" + (variant.empty() ? "" : "-" + variant);
+  if (!bench::prepare_output_dir("dma_throughput", out, {base + ".json", base + ".md"})) return 2;
   PlainMemory mem(kMemSize);
   std::vector<uint32_t> sizes = {64, 256, 1024, 4096, 16384, 65536, 262144, 1048576};
   if (quick) sizes = {64, 4096, 65536};

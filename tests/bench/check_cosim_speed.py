@@ -2,19 +2,21 @@
 """Runs cosim_speed on a small workload with a missing anchor directory and
 checks its report: exit 0, every side verified, the bare loop with and without
 the AXI protocol checkers simulating the same cycles, the checkers' share
-printed, and "anchor not found" instead of a ratio.
+printed, and "anchor not found" instead of a ratio. OUT_DIR is removed first:
+cosim_speed creates it.
 
 usage: check_cosim_speed.py COSIM_SPEED OUT_DIR
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 
 def main():
     exe, out = sys.argv[1], sys.argv[2]
-    os.makedirs(out, exist_ok=True)
+    shutil.rmtree(out, ignore_errors=True)
     run = subprocess.run([exe, "--cycles", "5000", "--descs", "2", "--desc-bytes", "256", "--anchor",
                           os.path.join(out, "no-such-anchor"), "--out", out],
                          capture_output=True, text=True, timeout=600)
