@@ -22,11 +22,21 @@ function(dmacosim_flags target)
                                                 -fno-omit-frame-pointer -O1 -g1)
     endif()
   elseif("${ARGV1}" STREQUAL "TEST")
-    # Test programs' own sources: line tables and function names only (-g1,
-    # after the build type's -g). Full debug info of gtest and SystemC
-    # templates is most of a test file's compile: tests/driver/kernel/
-    # test_context.cpp takes 16.0 s of CPU at -O2 -g, 11.0 s at -O2 -g1.
-    # Product code keeps -g: its call traces name inlined functions.
+    # Test programs' own sources: -O1 -g1 (after the build type's -O2 -g).
+    # Full debug info of gtest and SystemC templates is most of a test
+    # file's compile, and -O2's extra passes over gtest's expanded macros
+    # most of the rest: tests/driver/kernel/test_lockdep_report.cpp takes
+    # 15.8 s of CPU at -O2 -g1, 10.5 s at -O1 -g1. The tests' run time is in
+    # the models, the kernel model and the Verilated RTL (libraries, -O2),
+    # not in their own code. Not -Og: the RTL suite's bench steps the model
+    # every cycle from test code.
+    target_compile_options(${target} PRIVATE -O1 -g1)
+  else()
+    # Product code: -g1 (line tables, functions and inlined-call records,
+    # after the build type's -g): what the call traces of
+    # driver/kernel/stacktrace.cpp read (each inlined function's name, call
+    # file and line); the types and variables of -g are a quarter of a
+    # file's compile (tb/platform.cpp: 16.7 s at -O2 -g, 12.9 s at -O2 -g1).
     target_compile_options(${target} PRIVATE -g1)
   endif()
 endfunction()
