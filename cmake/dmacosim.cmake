@@ -22,11 +22,21 @@ function(dmacosim_flags target)
                                                 -fno-omit-frame-pointer -O1 -g1)
     endif()
   elseif("${ARGV1}" STREQUAL "TEST")
-    # Test programs' own sources: line tables and function names only (-g1,
-    # after the build type's -g). Full debug info of gtest and SystemC
-    # templates is most of a test file's compile: tests/driver/kernel/
-    # test_context.cpp takes 16.0 s of CPU at -O2 -g, 11.0 s at -O2 -g1.
-    # Product code keeps -g: its call traces name inlined functions.
+    # Test programs' own sources: -O1 -g1 (after the build type's -O2 -g).
+    # Full debug info of gtest and SystemC templates is most of a test
+    # file's compile, and -O2's extra passes over gtest's expanded macros
+    # most of the rest: tests/driver/kernel/test_lockdep_report.cpp takes
+    # 15.8 s of CPU at -O2 -g1, 10.5 s at -O1 -g1. The tests' run time is in
+    # the models, the kernel model and the Verilated RTL (libraries, -O2),
+    # not in their own code. Not -Og: the RTL suite's bench steps the model
+    # every cycle from test code.
+    target_compile_options(${target} PRIVATE -O1 -g1)
+  else()
+    # Product code: -g1 (line tables, functions and inlined-call records,
+    # after the build type's -g): what the call traces of
+    # driver/kernel/stacktrace.cpp read (each inlined function's name, call
+    # file and line); the types and variables of -g are a quarter of a
+    # file's compile (tb/platform.cpp: 16.7 s at -O2 -g, 12.9 s at -O2 -g1).
     target_compile_options(${target} PRIVATE -g1)
   endif()
 endfunction()
@@ -76,6 +86,30 @@ function(dmacosim_link_to_executables dir lib)
   endforeach()
 endfunction()
 
+# dmacosim_unity(<target>): compile the target's sources DMACOSIM_UNITY_BATCH
+# at a time as one translation unit (CMake's unity build). For test
+# programs: their files include the same project headers (the kernel model,
+# the platform, the RTL bench) and instantiate the same gtest and SystemC
+# templates, which a unity translation unit parses and compiles once. A
+# batch, not the whole program, so the two cores still have several units
+# of each program to share. File-local helpers must have distinct names
+# across a program's files (a clash is a compile error, not a silent merge).
+# Only targets with several source files: one file gains nothing.
+# The unity files include each source by its absolute path, which __FILE__
+# and the line tables would then spell: -ffile-prefix-map makes them the
+# tree's relative paths again, as call traces and reports print them
+# (driver/kernel/stacktrace.cpp, tests/driver/kernel/test_lockdep_report.cpp).
+set(DMACOSIM_UNITY_BATCH 4 CACHE STRING "source files per unity translation unit of a test program (0: no unity build)")
+function(dmacosim_unity target)
+  get_target_property(srcs ${target} SOURCES)
+  list(FILTER srcs INCLUDE REGEX "\\.cpp$")
+  list(LENGTH srcs n)
+  if(DMACOSIM_UNITY_BATCH GREATER 1 AND n GREATER 1)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${DMACOSIM_UNITY_BATCH})
+    target_compile_options(${target} PRIVATE -ffile-prefix-map=${CMAKE_SOURCE_DIR}/=)
+  endif()
+endfunction()
+
 # dmacosim_add_gtest(NAME <exe> SOURCES <...> LIBS <...> [TIMEOUT <s>])
 # One executable per area; gtest_discover_tests runs every TEST in its own
 # process because SystemC elaborates once per process. The executable's entry
@@ -92,6 +126,7 @@ function(dmacosim_add_gtest)
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} dmacosim_test_main GTest::gtest PkgConfig::SYSTEMC)
   dmacosim_warnings(${T_NAME})
+  dmacosim_unity(${T_NAME})
   gtest_discover_tests(${T_NAME}
     DISCOVERY_TIMEOUT 60
     PROPERTIES TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${T_ENVIRONMENT}"

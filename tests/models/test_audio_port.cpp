@@ -19,11 +19,11 @@ using A = AudioPort;
 // Tick k after enable at t_enable + k/48000 s (rounded to 1 ps).
 sc_time tick_time(unsigned k) { return sc_time(double(k) / 48000.0, SC_SEC); }
 
-struct Bench {
+struct AudioPortBench {
   AudioPort audio;
   TestInitiator init{"init"};
   Wire dclr{"dclr"};
-  explicit Bench(AudioPortConfig cfg = {}) : audio("audio", cfg) {
+  explicit AudioPortBench(AudioPortConfig cfg = {}) : audio("audio", cfg) {
     init.socket.bind(audio.socket);
     audio.dclr_in.bind(dclr);
   }
@@ -43,7 +43,7 @@ void wait_until(const sc_time& t) {
 }  // namespace
 
 TEST(AudioPort, ResetValuesAndId) {
-  Bench b;
+  AudioPortBench b;
   b.run([&](TestInitiator& I) {
     EXPECT_EQ(I.rd32(A::ID), 0x41554430u);
     EXPECT_EQ(I.rd32(A::CTRL), 0u);
@@ -60,7 +60,7 @@ TEST(AudioPort, ResetValuesAndId) {
 }
 
 TEST(AudioPort, FifoFillStatusAndOverflow) {
-  Bench b;
+  AudioPortBench b;
   b.run([&](TestInitiator& I) {
     for (unsigned i = 0; i < 5; ++i) I.wr32(A::FIFO_DATA, frame(i));
     EXPECT_EQ(I.rd32(A::STATUS), 5u);
@@ -83,7 +83,7 @@ TEST(AudioPort, FifoFillStatusAndOverflow) {
 }
 
 TEST(AudioPort, FixedBurstWriteIsNFramesInOrder) {
-  Bench b;
+  AudioPortBench b;
   b.run([&](TestInitiator& I) {
     uint32_t f[4] = {frame(0), frame(1), frame(2), frame(3)};
     EXPECT_EQ(I.write(A::FIFO_DATA, f, 16, nullptr, 0, 4), TLM_OK_RESPONSE);
@@ -101,7 +101,7 @@ TEST(AudioPort, FixedBurstWriteIsNFramesInOrder) {
 // leaves a started burst without data): such a FIFO word pushes nothing and the
 // write is answered OK; the enabled words of the same burst are frames.
 TEST(AudioPort, NullStrobeWordsPushNothing) {
-  Bench b;
+  AudioPortBench b;
   b.run([&](TestInitiator& I) {
     uint32_t f[4] = {frame(0), 0xDEADBEEF, frame(1), 0xDEADBEEF};
     uint8_t be[16];
@@ -130,7 +130,7 @@ TEST(AudioPort, NullStrobeWordsPushNothing) {
 }
 
 TEST(AudioPort, BadAccessesAreErrorsWithLog) {
-  Bench b;
+  AudioPortBench b;
   b.run([&](TestInitiator& I) {
     uint16_t h = 1;
     EXPECT_EQ(I.write(A::CTRL, &h, 2), TLM_BURST_ERROR_RESPONSE);
@@ -161,7 +161,7 @@ TEST(AudioPort, BadAccessesAreErrorsWithLog) {
 }
 
 TEST(AudioPort, DreqBurstFollowsWatermarkEnableAndClr) {
-  Bench b;
+  AudioPortBench b;
   b.run([&](TestInitiator& I) {
     EXPECT_FALSE(b.audio.dreq_burst().read());  // disabled
     I.wr32(A::CTRL, A::CTRL_ENABLE);
@@ -201,7 +201,7 @@ TEST(AudioPort, DreqSingleWhenEnabledInConfig) {
   AudioPortConfig cfg;
   cfg.single_requests = true;
   cfg.fifo_depth = 4;
-  Bench b(cfg);
+  AudioPortBench b(cfg);
   b.run([&](TestInitiator& I) {
     EXPECT_EQ(I.rd32(A::WATERMARK), 2u);
     EXPECT_FALSE(b.audio.dreq_single().read());
@@ -221,7 +221,7 @@ TEST(AudioPort, DreqSingleWhenEnabledInConfig) {
 }
 
 TEST(AudioPort, PlaybackExactlyNFramesAfterNPeriods) {
-  Bench b;
+  AudioPortBench b;
   b.run([&](TestInitiator& I) {
     for (unsigned i = 0; i < 16; ++i) I.wr32(A::FIFO_DATA, frame(i));
     I.wr32(A::CTRL, A::CTRL_ENABLE);  // at t = 0
@@ -244,7 +244,7 @@ TEST(AudioPort, PlaybackExactlyNFramesAfterNPeriods) {
 }
 
 TEST(AudioPort, LongRunHasNoDrift) {
-  Bench b;
+  AudioPortBench b;
   b.run([&](TestInitiator& I) {
     I.wr32(A::CTRL, A::CTRL_ENABLE);
     wait_until(sc_time(1, SC_SEC) - sc_time(1, SC_PS));
@@ -259,7 +259,7 @@ TEST(AudioPort, LongRunHasNoDrift) {
 TEST(AudioPort, EnableStartsClockAtAnnotatedTime) {
   AudioPortConfig cfg;
   cfg.access_latency = sc_time(100, SC_NS);
-  Bench b(cfg);
+  AudioPortBench b(cfg);
   b.run([&](TestInitiator& I) {
     I.sync = false;  // run ahead: the ENABLE write is annotated +100 ns
     I.wr32(A::CTRL, A::CTRL_ENABLE);
@@ -274,7 +274,7 @@ TEST(AudioPort, EnableStartsClockAtAnnotatedTime) {
 }
 
 TEST(AudioPort, DisableStopsClockAndReenableRestartsPhase) {
-  Bench b;
+  AudioPortBench b;
   b.run([&](TestInitiator& I) {
     for (unsigned i = 0; i < 16; ++i) I.wr32(A::FIFO_DATA, frame(i));
     I.wr32(A::CTRL, A::CTRL_ENABLE);
@@ -296,7 +296,7 @@ TEST(AudioPort, DisableStopsClockAndReenableRestartsPhase) {
 }
 
 TEST(AudioPort, UnderrunCountsPlaysSilenceAndRaisesIrq) {
-  Bench b;
+  AudioPortBench b;
   b.run([&](TestInitiator& I) {
     I.wr32(A::FIFO_DATA, frame(0));
     I.wr32(A::FIFO_DATA, frame(1));
@@ -336,7 +336,7 @@ TEST(AudioPort, UnderrunCountsPlaysSilenceAndRaisesIrq) {
 // A PL080-style flow controller played by the script: on dreq_burst it moves
 // 8 frames in one FIXED burst after 2 us, then pulses dclr until the requests drop.
 TEST(AudioPort, DmaStyleHandshakeKeepsFifoFed) {
-  Bench b;
+  AudioPortBench b;
   WireEvent dreq(b.audio.dreq_burst());
   unsigned next = 0, bursts = 0;
   b.run([&](TestInitiator& I) {
@@ -375,7 +375,7 @@ uint16_t rd_le16(const std::vector<uint8_t>& b, size_t o) { return uint16_t(b[o]
 }  // namespace
 
 TEST(AudioPort, WavHeaderByteExact) {
-  Bench b;
+  AudioPortBench b;
   const std::string path = ::testing::TempDir() + "dmacosim_audio_port_test.wav";
   b.run([&](TestInitiator& I) {
     I.wr32(A::FIFO_DATA, 0x00020001);
@@ -414,7 +414,7 @@ TEST(AudioPort, WavHeaderByteExact) {
 // close) is byte-identical to the one written from the capture, and a frame
 // sink sees every frame in order with its underrun flag.
 TEST(AudioPort, StreamedWavAndFrameSinkMatchTheCapture) {
-  Bench b;
+  AudioPortBench b;
   const std::string streamed = ::testing::TempDir() + "dmacosim_audio_port_streamed.wav";
   const std::string captured = ::testing::TempDir() + "dmacosim_audio_port_captured.wav";
   std::vector<uint32_t> seen;
@@ -458,7 +458,7 @@ TEST(AudioPort, StreamedWavAndFrameSinkMatchTheCapture) {
 // Capture off: nothing is kept, frames still reach the sinks, and reading the
 // capture is an error rather than an empty (wrong) answer.
 TEST(AudioPort, CaptureOffKeepsNothingAndReadingItIsAnError) {
-  Bench b;
+  AudioPortBench b;
   b.audio.set_capture(false);
   uint64_t sunk = 0;
   b.audio.add_frame_sink([&](uint64_t, uint32_t, bool) { ++sunk; });

@@ -9,11 +9,11 @@ using namespace dmacosim::test;
 
 namespace {
 
-struct Bench {
+struct IntcBench {
   Intc intc{"intc"};
   TestInitiator init{"init"};
   Wire src[32];
-  Bench() {
+  IntcBench() {
     init.socket.bind(intc.socket);
     for (unsigned n = 1; n < 32; ++n) intc.source(n).bind(src[n]);
   }
@@ -29,7 +29,7 @@ constexpr uint32_t prio(unsigned n) { return Intc::PRIORITY_BASE + 4 * n; }
 }  // namespace
 
 TEST(Intc, IdAndResetValues) {
-  Bench b;
+  IntcBench b;
   b.run([&](TestInitiator& I) {
     EXPECT_EQ(I.rd32(Intc::ID), 0x494E5443u);
     EXPECT_EQ(I.rd32(Intc::NUM_SOURCES), 32u);
@@ -51,7 +51,7 @@ TEST(Intc, IdAndResetValues) {
 }
 
 TEST(Intc, RaiseClaimComplete) {
-  Bench b;
+  IntcBench b;
   b.run([&](TestInitiator& I) {
     I.wr32(prio(1), 1);
     I.wr32(Intc::ENABLE, 1u << 1);
@@ -76,7 +76,7 @@ TEST(Intc, RaiseClaimComplete) {
 }
 
 TEST(Intc, RependsWhenLevelStillHighAfterComplete) {
-  Bench b;
+  IntcBench b;
   b.run([&](TestInitiator& I) {
     I.wr32(prio(4), 3);
     I.wr32(Intc::ENABLE, 1u << 4);
@@ -93,7 +93,7 @@ TEST(Intc, RependsWhenLevelStillHighAfterComplete) {
 }
 
 TEST(Intc, MaskedThenUnmasked) {
-  Bench b;
+  IntcBench b;
   b.run([&](TestInitiator& I) {
     I.wr32(prio(2), 1);
     b.src[2].write(true);
@@ -111,7 +111,7 @@ TEST(Intc, MaskedThenUnmasked) {
 }
 
 TEST(Intc, PriorityOrderAndTieBreakLowestId) {
-  Bench b;
+  IntcBench b;
   b.run([&](TestInitiator& I) {
     I.wr32(prio(3), 2);
     I.wr32(prio(7), 5);
@@ -132,7 +132,7 @@ TEST(Intc, PriorityOrderAndTieBreakLowestId) {
 }
 
 TEST(Intc, ThresholdMasksLowPriorities) {
-  Bench b;
+  IntcBench b;
   b.run([&](TestInitiator& I) {
     I.wr32(prio(6), 3);
     I.wr32(Intc::ENABLE, 1u << 6);
@@ -153,7 +153,7 @@ TEST(Intc, ThresholdMasksLowPriorities) {
 }
 
 TEST(Intc, PriorityZeroNeverInterrupts) {
-  Bench b;
+  IntcBench b;
   b.run([&](TestInitiator& I) {
     I.wr32(Intc::ENABLE, 1u << 8);
     b.src[8].write(true);
@@ -164,7 +164,7 @@ TEST(Intc, PriorityZeroNeverInterrupts) {
 }
 
 TEST(Intc, SpuriousClaimCounted) {
-  Bench b;
+  IntcBench b;
   b.run([&](TestInitiator& I) {
     I.wr32(prio(1), 1);
     I.wr32(Intc::ENABLE, 1u << 1);
@@ -189,7 +189,7 @@ TEST(Intc, SpuriousClaimCounted) {
 // claim of 0 after each claimed source: not spurious. A 0 with no claimed
 // source before it still is.
 TEST(Intc, ClaimLoopEndIsNotSpurious) {
-  Bench b;
+  IntcBench b;
   b.run([&](TestInitiator& I) {
     I.wr32(prio(1), 1);
     I.wr32(Intc::ENABLE, 1u << 1);
@@ -207,7 +207,7 @@ TEST(Intc, ClaimLoopEndIsNotSpurious) {
 }
 
 TEST(Intc, CompleteNotInServiceIgnoredAndLogged) {
-  Bench b;
+  IntcBench b;
   b.run([&](TestInitiator& I) {
     I.wr32(prio(3), 1);
     I.wr32(Intc::ENABLE, 1u << 3);
@@ -224,7 +224,7 @@ TEST(Intc, CompleteNotInServiceIgnoredAndLogged) {
 }
 
 TEST(Intc, BadAccessSizeAlignmentAndOffsets) {
-  Bench b;
+  IntcBench b;
   b.run([&](TestInitiator& I) {
     uint16_t h = 0;
     EXPECT_EQ(I.read(Intc::ENABLE, &h, 2), TLM_BURST_ERROR_RESPONSE);

@@ -10,10 +10,10 @@ using namespace dmacosim::test;
 
 namespace {
 
-struct Bench {
+struct RamBench {
   Ram ram;
   TestInitiator init{"init"};
-  explicit Bench(uint64_t size = 0x1000, RamTiming t = {}) : ram("ram", size, t, 0x80000000) {
+  explicit RamBench(uint64_t size = 0x1000, RamTiming t = {}) : ram("ram", size, t, 0x80000000) {
     init.socket.bind(ram.socket);
   }
   void run(std::function<void(TestInitiator&)> fn) {
@@ -26,7 +26,7 @@ struct Bench {
 }  // namespace
 
 TEST(Ram, WriteReadRoundTrip) {
-  Bench b;
+  RamBench b;
   b.run([&](TestInitiator& I) {
     uint8_t w[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     EXPECT_EQ(I.write(0x10, w, 8), TLM_OK_RESPONSE);
@@ -48,7 +48,7 @@ TEST(Ram, WriteReadRoundTrip) {
 }
 
 TEST(Ram, ByteEnablesRepeatingPattern) {
-  Bench b;
+  RamBench b;
   b.run([&](TestInitiator& I) {
     b.ram.fill(0xEE);
     uint8_t w[8] = {0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17};
@@ -71,7 +71,7 @@ TEST(Ram, ByteEnablesRepeatingPattern) {
 }
 
 TEST(Ram, StreamingWidthWrapsAddress) {
-  Bench b;
+  RamBench b;
   b.run([&](TestInitiator& I) {
     uint32_t w[3] = {0x11111111, 0x22222222, 0x33333333};
     EXPECT_EQ(I.write(0x100, w, 12, nullptr, 0, 4), TLM_OK_RESPONSE);  // FIXED burst to one word
@@ -90,7 +90,7 @@ TEST(Ram, StreamingWidthWrapsAddress) {
 
 TEST(Ram, LatencyFirstAndPerBeat) {
   RamTiming t{sc_time(10, SC_NS), sc_time(2, SC_NS), 8};
-  Bench b(0x1000, t);
+  RamBench b(0x1000, t);
   b.run([&](TestInitiator& I) {
     uint8_t buf[64] = {};
     const sc_time t0 = sc_time_stamp();
@@ -125,7 +125,7 @@ TEST(Ram, LatencyFirstAndPerBeat) {
 }
 
 TEST(Ram, OutOfRangeIsAddressErrorWithLog) {
-  Bench b;
+  RamBench b;
   b.run([&](TestInitiator& I) {
     uint32_t v = 0x12345678;
     EXPECT_EQ(I.write(0xFFE, &v, 4), TLM_ADDRESS_ERROR_RESPONSE);  // straddles the end
@@ -139,7 +139,7 @@ TEST(Ram, OutOfRangeIsAddressErrorWithLog) {
 }
 
 TEST(Ram, FaultInjectionRange) {
-  Bench b;
+  RamBench b;
   b.run([&](TestInitiator& I) {
     b.ram.poke32(0x1FC, 0xAAAAAAAA);
     b.ram.inject_error_range(0x200, 0x300, TLM_GENERIC_ERROR_RESPONSE);
@@ -164,7 +164,7 @@ TEST(Ram, FaultInjectionRange) {
 }
 
 TEST(Ram, FaultInjectionNthAccess) {
-  Bench b;
+  RamBench b;
   b.run([&](TestInitiator& I) {
     b.ram.inject_error_on_nth_access(3, TLM_GENERIC_ERROR_RESPONSE, AccessKind::Writes);
     uint32_t r = 0;
@@ -196,7 +196,7 @@ TEST(Ram, FaultInjectionNthAccess) {
 }
 
 TEST(Ram, WriteObservation) {
-  Bench b;
+  RamBench b;
   b.run([&](TestInitiator& I) {
     EXPECT_FALSE(b.ram.any_written(0, 0x1000));
     I.wr32(0x100, 0);  // writing zeros still counts as written
@@ -223,7 +223,7 @@ TEST(Ram, WriteObservation) {
 
 TEST(Ram, DmiGrantedThenInvalidatedWhenFaultArmed) {
   RamTiming t{sc_time(10, SC_NS), sc_time(2, SC_NS), 8};
-  Bench b(0x1000, t);
+  RamBench b(0x1000, t);
   b.run([&](TestInitiator& I) {
     uint32_t v = 1;
     EXPECT_EQ(I.write(0, &v, 4), TLM_OK_RESPONSE);
@@ -267,7 +267,7 @@ TEST(Ram, DmiGrantedThenInvalidatedWhenFaultArmed) {
 
 TEST(Ram, DebugTransport) {
   RamTiming t{sc_time(10, SC_NS), sc_time(2, SC_NS), 8};
-  Bench b(0x1000, t);
+  RamBench b(0x1000, t);
   b.run([&](TestInitiator& I) {
     b.ram.inject_error_range(0, 0x1000);  // debug access ignores fault injection
     uint32_t w[2] = {0xA1A2A3A4, 0xB1B2B3B4};

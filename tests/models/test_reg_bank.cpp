@@ -43,10 +43,10 @@ struct Dev : sc_module {
   unsigned transport_dbg(tlm_generic_payload& t) { return regs.transport_dbg(t); }
 };
 
-struct Bench {
+struct RegBankBench {
   Dev dev{"dev"};
   TestInitiator init{"init"};
-  Bench() { init.socket.bind(dev.socket); }
+  RegBankBench() { init.socket.bind(dev.socket); }
   void run(std::function<void(TestInitiator&)> fn) {
     init.script(std::move(fn));
     sc_start();
@@ -59,7 +59,7 @@ size_t errors() { return Log::instance().count(LogLevel::Error, ""); }
 }  // namespace
 
 TEST(RegBank, AccessRulesKeptAreSilent) {
-  Bench b;
+  RegBankBench b;
   b.run([&](TestInitiator& I) {
     EXPECT_EQ(I.rd32(0x00), 0x12345678u);  // RO: the reset value
     EXPECT_EQ(I.rd32(0x04), 0x5u);         // RW field: its reset value at declaration
@@ -82,7 +82,7 @@ TEST(RegBank, AccessRulesKeptAreSilent) {
 }
 
 TEST(RegBank, AccessRulesBrokenAreRefusedAndLogged) {
-  Bench b;
+  RegBankBench b;
   b.run([&](TestInitiator& I) {
     EXPECT_EQ(I.write32(0x00, 1), TLM_COMMAND_ERROR_RESPONSE);
     EXPECT_EQ(log_count_all(LogLevel::Error, {"write 0x00000001 to read-only register at offset 0x00 (ID)"}), 1u);
@@ -99,7 +99,7 @@ TEST(RegBank, AccessRulesBrokenAreRefusedAndLogged) {
 }
 
 TEST(RegBank, BusRulesBrokenAreRefusedAndLogged) {
-  Bench b;
+  RegBankBench b;
   b.run([&](TestInitiator& I) {
     uint32_t v = 0xFF;
     EXPECT_EQ(I.write(0x06, &v, 4), TLM_ADDRESS_ERROR_RESPONSE);
@@ -123,7 +123,7 @@ TEST(RegBank, BusRulesBrokenAreRefusedAndLogged) {
 }
 
 TEST(RegBank, BusRulesKeptAreSilent) {
-  Bench b;
+  RegBankBench b;
   b.run([&](TestInitiator& I) {
     uint32_t v = 0x11;
     const uint8_t all[4] = {0xFF, 0xFF, 0xFF, 0xFF};
@@ -140,7 +140,7 @@ TEST(RegBank, BusRulesKeptAreSilent) {
 }
 
 TEST(RegBank, FifoRegisterTakesFixedBurstsOnly) {
-  Bench b;
+  RegBankBench b;
   b.run([&](TestInitiator& I) {
     const uint32_t w[3] = {1, 2, 3};
     EXPECT_EQ(I.write(0x10, w, 12, nullptr, 0, 4), TLM_OK_RESPONSE);
@@ -159,7 +159,7 @@ TEST(RegBank, FifoRegisterTakesFixedBurstsOnly) {
 }
 
 TEST(RegBank, DebugReadsHaveNoSideEffectsAndDebugWritesAreRefused) {
-  Bench b;
+  RegBankBench b;
   b.run([&](TestInitiator& I) {
     uint32_t v = 0;
     EXPECT_EQ(I.debug(TLM_READ_COMMAND, 0x14, &v, 4), 4u);

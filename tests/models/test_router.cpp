@@ -17,14 +17,14 @@ constexpr uint64_t kLoBase = 0x1000'0000, kLoSize = 0x1000;
 constexpr uint64_t kAdjBase = 0x1000'1000, kAdjSize = 0x1000;  // directly after lo
 constexpr uint64_t kHiBase = 0x8000'0000, kHiSize = 0x10000;
 
-struct Bench {
+struct RouterBench {
   Router router{"router"};
   Ram lo{"lo", kLoSize, RamTiming{sc_time(5, SC_NS), SC_ZERO_TIME, 8}, kLoBase};
   Ram adj{"adj", kAdjSize, {}, kAdjBase};
   Ram hi{"hi", kHiSize, {}, kHiBase};
   TestInitiator cpu{"cpu"};
   TestInitiator dma{"dma"};
-  Bench() {
+  RouterBench() {
     cpu.socket.bind(router.target);
     dma.socket.bind(router.target);
     router.name_initiator(0, "cpu");
@@ -43,7 +43,7 @@ struct Bench {
 }  // namespace
 
 TEST(Router, DecodeSubtractsBase) {
-  Bench b;
+  RouterBench b;
   b.run([&](TestInitiator& I) {
     I.wr32(kHiBase + 0x124, 0x11223344);
     I.wr32(kLoBase + 0x8, 0x55667788);
@@ -65,7 +65,7 @@ TEST(Router, DecodeSubtractsBase) {
 }
 
 TEST(Router, AddressRestoredAfterForwarding) {
-  Bench b;
+  RouterBench b;
   b.run([&](TestInitiator& I) {
     uint32_t v = 1;
     tlm_generic_payload gp;
@@ -80,7 +80,7 @@ TEST(Router, AddressRestoredAfterForwarding) {
 }
 
 TEST(Router, UnmappedAddressErrorNamesAddressAndInitiator) {
-  Bench b;
+  RouterBench b;
   bool dma_done = false;
   b.dma.script([&](TestInitiator& D) {
     uint32_t v = 0;
@@ -101,7 +101,7 @@ TEST(Router, UnmappedAddressErrorNamesAddressAndInitiator) {
 }
 
 TEST(Router, AccessSpanningTwoRegionsIsAddressError) {
-  Bench b;
+  RouterBench b;
   b.run([&](TestInitiator& I) {
     uint32_t v[2] = {0x11111111, 0x22222222};
     EXPECT_EQ(I.write(kAdjBase - 4, v, 8), TLM_ADDRESS_ERROR_RESPONSE);
@@ -120,7 +120,7 @@ TEST(Router, AccessSpanningTwoRegionsIsAddressError) {
 }
 
 TEST(Router, DmiTranslationAndInvalidation) {
-  Bench b;
+  RouterBench b;
   b.run([&](TestInitiator& I) {
     tlm_dmi dmi;
     ASSERT_TRUE(I.get_dmi(kHiBase + 0x100, dmi));
@@ -148,7 +148,7 @@ TEST(Router, DmiTranslationAndInvalidation) {
 }
 
 TEST(Router, DebugTransportForwarded) {
-  Bench b;
+  RouterBench b;
   b.run([&](TestInitiator& I) {
     uint32_t v = 0xFEEDC0DE;
     EXPECT_EQ(I.debug(TLM_WRITE_COMMAND, kLoBase + 0x10, &v, 4), 4u);

@@ -11,6 +11,10 @@ using namespace dmacosim;
 using namespace dmacosim::test;
 using namespace dmacosim::test::spec;
 
+// The test programs are unity builds (cmake/dmacosim.cmake): this file's
+// helpers and layout constants live in a namespace of their own.
+namespace test_dmac_control {
+
 namespace {
 
 constexpr uint32_t kD = 0x80000000, kS = 0x80100000, kT = 0x80400000;
@@ -315,3 +319,4 @@ TEST(DmacControl, RandomPauseResumeStress) {
 }
 
 }  // namespace
+}  // namespace test_dmac_control

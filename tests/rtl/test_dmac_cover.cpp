@@ -13,6 +13,10 @@ using namespace dmacosim;
 using namespace dmacosim::test;
 using namespace dmacosim::test::spec;
 
+// The test programs are unity builds (cmake/dmacosim.cmake): this file's
+// helpers and layout constants live in a namespace of their own.
+namespace test_dmac_cover {
+
 namespace {
 
 constexpr uint32_t kD = 0x80000000, kS = 0x80100000, kT = 0x80200000;
@@ -352,3 +356,4 @@ TEST(DmacCover, PrefetchAcross4KAndRetireQueue) {
     expect_channel_works(b, kCh);
   }
 }
+}  // namespace test_dmac_cover

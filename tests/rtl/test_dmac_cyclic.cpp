@@ -12,6 +12,10 @@ using namespace dmacosim;
 using namespace dmacosim::test;
 using namespace dmacosim::test::spec;
 
+// The test programs are unity builds (cmake/dmacosim.cmake): this file's
+// helpers and layout constants live in a namespace of their own.
+namespace test_dmac_cyclic {
+
 namespace {
 
 constexpr uint32_t kD = 0x80000000, kBuf = 0x80100000, kFifo = 0x40020000;
@@ -115,3 +119,4 @@ TEST(DmacCyclic, FourPeriodRingHundredLaps) { run_ring({}); }
 TEST(DmacCyclic, RingPauseResume) { run_ring({37, 150, 151, 399}); }
 
 }  // namespace
+}  // namespace test_dmac_cyclic

@@ -23,6 +23,10 @@ using namespace dmacosim;
 using namespace dmacosim::test;
 using namespace dmacosim::test::spec;
 
+// The test programs are unity builds (cmake/dmacosim.cmake): this file's
+// helpers and layout constants live in a namespace of their own.
+namespace test_dmac_faults_campaign {
+
 namespace {
 
 constexpr uint32_t kD = 0x80000000, kS = 0x80100000, kT = 0x80400000;
@@ -151,3 +155,4 @@ INSTANTIATE_TEST_SUITE_P(Access, DmacFaultCampaign, ::testing::Values(false, tru
                          [](const auto& info) { return std::string(info.param ? "Write" : "Read"); });
 
 }  // namespace
+}  // namespace test_dmac_faults_campaign

@@ -8,6 +8,10 @@ using namespace dmacosim;
 using namespace dmacosim::test;
 using namespace dmacosim::test::spec;
 
+// The test programs are unity builds (cmake/dmacosim.cmake): this file's
+// helpers and layout constants live in a namespace of their own.
+namespace test_dmac_golden {
+
 namespace {
 constexpr uint32_t kD = 0x80000000, kS = 0x80010000, kT = 0x80020000;
 
@@ -169,3 +173,4 @@ TEST(DmacGolden, SparseMemoryErrorsAndFifo) {
   EXPECT_EQ(bad.size(), 0u);  // errored writes are not counted as writes
 }
 }  // namespace
+}  // namespace test_dmac_golden

@@ -39,6 +39,10 @@ using namespace dmacosim;
 using namespace dmacosim::test;
 using namespace dmacosim::test::spec;
 
+// The test programs are unity builds (cmake/dmacosim.cmake): this file's
+// helpers and layout constants live in a namespace of their own.
+namespace test_dmac_interleave {
+
 namespace {
 
 constexpr unsigned kCh = 5, kLine = 3;
@@ -826,3 +830,4 @@ TEST(DmacInterleave, M2mW1cVsTc) { sweep(kM2mConfigs, Action::W1c); }
 TEST(DmacInterleave, M2mDoorbellWhileBusy) { sweep(kM2mConfigs, Action::Doorbell); }
 
 }  // namespace
+}  // namespace test_dmac_interleave

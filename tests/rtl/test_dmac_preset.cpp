@@ -16,6 +16,10 @@ using namespace dmacosim;
 using namespace dmacosim::test;
 using namespace dmacosim::test::spec;
 
+// The test programs are unity builds (cmake/dmacosim.cmake): this file's
+// helpers and layout constants live in a namespace of their own.
+namespace test_dmac_preset {
+
 namespace {
 constexpr uint32_t kD = 0x80000000, kS = 0x80100000, kT = 0x80400000;
 }  // namespace
@@ -39,4 +43,4 @@ TEST(DmacSpecRules, TcCountWrapsAt2To32) {
   EXPECT_EQ(b.chrd(2, STATUS), uint32_t(ST_IDLE));
   EXPECT_EQ(b.chrd(2, IRQ_RAW), IRQ_TC);
 }
-
+}  // namespace test_dmac_preset

@@ -29,6 +29,10 @@
 
 using namespace dmacosim::test;
 
+// The test programs are unity builds (cmake/dmacosim.cmake): this file's
+// helpers and layout constants live in a namespace of their own.
+namespace test_dmac_random {
+
 namespace {
 
 constexpr unsigned kEpochs = 6;               // epochs per case (~7 transfers each)
@@ -110,3 +114,4 @@ TEST(DmacRandom, Replay) {
 #endif
 
 }  // namespace
+}  // namespace test_dmac_random

@@ -8,6 +8,10 @@ using namespace dmacosim;
 using namespace dmacosim::test;
 using namespace dmacosim::test::spec;
 
+// The test programs are unity builds (cmake/dmacosim.cmake): this file's
+// helpers and layout constants live in a namespace of their own.
+namespace test_dmac_regs {
+
 namespace {
 
 TEST(DmacRegs, IdVersionCaps) {
@@ -185,3 +189,4 @@ TEST(DmacModelPool, ModelKeptDirtyIsCaught) {
 }
 }  // namespace
 #endif
+}  // namespace test_dmac_regs

@@ -38,6 +38,10 @@ using namespace dmacosim;
 using namespace dmacosim::test;
 using namespace dmacosim::test::spec;
 
+// The test programs are unity builds (cmake/dmacosim.cmake): this file's
+// helpers and layout constants live in a namespace of their own.
+namespace test_dmac_run_end {
+
 namespace {
 
 constexpr unsigned kCh = DmacBench::kNumCh;
@@ -528,3 +532,4 @@ TEST(DmacRunEnd, CheckFiresWhenTheLastEventAndTheIdleClockDiffer) {
 }
 
 }  // namespace
+}  // namespace test_dmac_run_end

@@ -16,6 +16,10 @@ using namespace dmacosim;
 using namespace dmacosim::test;
 using namespace dmacosim::test::spec;
 
+// The test programs are unity builds (cmake/dmacosim.cmake): this file's
+// helpers and layout constants live in a namespace of their own.
+namespace test_dmac_spec_rules {
+
 namespace {
 
 constexpr uint32_t kD = 0x80000000, kS = 0x80100000, kT = 0x80400000, kFifo = 0x40020000;
@@ -1196,3 +1200,4 @@ TEST(DmacSpecRules, DescriptorsRewrittenWhileIdleAreReadAgain) {
   b.check();   // golden: the new descriptors; any write at kDecoyDst fails the guard check
   EXPECT_EQ(written_prefix(b, kS + 0x1000, kT + 0x1000, 192), 192);
 }
+}  // namespace test_dmac_spec_rules

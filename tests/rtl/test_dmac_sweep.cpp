@@ -11,6 +11,10 @@ using namespace dmacosim;
 using namespace dmacosim::test;
 using namespace dmacosim::test::spec;
 
+// The test programs are unity builds (cmake/dmacosim.cmake): this file's
+// helpers and layout constants live in a namespace of their own.
+namespace test_dmac_sweep {
+
 namespace {
 
 constexpr uint32_t kDescBase = 0x80000000;
@@ -213,3 +217,4 @@ TEST(DmacSweep, PeripheralFlowsAndFixedSides) { run_peripheral_flows(false); }
 TEST(DmacSweep, FixedSideWithUnalignedIncrementingSide) { run_peripheral_flows(true); }
 
 }  // namespace
+}  // namespace test_dmac_sweep
