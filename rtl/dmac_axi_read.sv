@@ -154,13 +154,6 @@ module dmac_axi_read #(
     return 9'(span >> WB) - 9'(cin);
   endfunction
 
-  // Beats of an incrementing burst that fit below the next 4 KiB boundary.
-  function automatic logic [8:0] first_burst(input logic [11:0] aligned, input logic [8:0] beats);
-    logic [12:0] room;
-    room = (13'd4096 - 13'(aligned)) >> WB;
-    return (13'(beats) < room) ? beats : 9'(room);
-  endfunction
-
   // ------------------------------------------------------------ AR channel
   // A job whose incrementing source straddles 4 KiB (only possible when the
   // other side is fixed, see dmac_channel) is read as two bursts: the second
@@ -192,43 +185,11 @@ module dmac_axi_read #(
 
   // ------------------------------------------------------------ chunk size
   // A data chunk is one job: it fits in a slot and never exceeds MAX_BURST
-  // beats on either side. Next to a fixed side (a peripheral flow, no carry)
-  // a chunk is a whole number of fixed-side beats and stops at the next 4 KiB
-  // boundary of the incrementing side; if that side is less than one beat
-  // short of a boundary the chunk straddles it and the engines split that
-  // side into two bursts at the boundary (never one burst across it). Both
-  // sides incrementing: realign_limit below. Computed for the granted
-  // channel's job only (shared by all channels).
-  localparam int SLOT = MAX_BURST * W;        // bytes one slot can hold
+  // beats on either side; its size and bursts follow the legalizer
+  // (dmac_axi_pkg: side_limit next to a fixed side, realign_limit with both
+  // sides incrementing, first_burst for a split at 4 KiB). Computed for the
+  // granted channel's job only (shared by all channels).
   localparam int CW   = (NUM_CH > 1) ? $clog2(NUM_CH) : 1;
-  function automatic logic [13:0] side_limit(input logic [11:0] addr, input logic inc, input logic [2:0] width);
-    logic [13:0] to_slot, to_4k, lim, beat_mask;
-    if (!inc) return 14'(MAX_BURST << width);
-    to_slot   = 14'(SLOT) - 14'(addr[WB-1:0]);
-    to_4k     = 14'd4096 - 14'(addr[11:0]);
-    lim       = (to_slot < to_4k) ? to_slot : to_4k;
-    beat_mask = 14'((32'd1 << width) - 32'd1);
-    lim       = lim & ~beat_mask;
-    if (lim == '0) lim = 14'(32'd1 << width);   // straddles 4 KiB: split by the engine
-    return lim;
-  endfunction
-
-  // Both sides incrementing (whole-beat realignment, see the header): the
-  // chunk ends MAX_BURST destination beats after its first (a beat boundary;
-  // never past 4 KiB on that side), or earlier if its source beats would not
-  // fit in the slot. A chunk that continues its channel's carry reads from
-  // the beat after the carried one, so W - (source offset) more bytes fit;
-  // its source may straddle 4 KiB, and is then read as two bursts split at
-  // the boundary.
-  function automatic logic [13:0] realign_limit(input logic [WB-1:0] src_off, input logic [11:0] dst,
-                                                input logic cin);
-    logic [13:0] to_burst, to_4k, room;
-    to_burst = 14'(SLOT) - 14'(dst[WB-1:0]);
-    to_4k    = 14'd4096 - 14'(dst);
-    if (to_4k < to_burst) to_burst = to_4k;
-    room     = 14'(SLOT) - 14'(src_off) + (cin ? 14'(W) : 14'd0);
-    return (room < to_burst) ? room : to_burst;
-  endfunction
 
   // Per-channel carry: the next stream byte of the channel's last chunk when
   // that chunk ended inside a source beat before the end of its job.
@@ -261,18 +222,18 @@ module dmac_axi_read #(
       any_fixed   = !job_src_inc || !job_dst_inc;
       job_cin     = job_kind == JOB_DATA && !any_fixed && cy_valid_q[CW'(job_ch)] && cy_src_q[CW'(job_ch)] == job_src;
       if (any_fixed) begin
-        lim_s     = side_limit(job_src[11:0], job_src_inc, job_width);
-        lim_d     = side_limit(job_dst[11:0], job_dst_inc, job_width);
+        lim_s     = dmac_axi_pkg::side_limit(job_src[11:0], job_src_inc, job_width, MAX_BURST, WB);
+        lim_d     = dmac_axi_pkg::side_limit(job_dst[11:0], job_dst_inc, job_width, MAX_BURST, WB);
         lim       = (lim_s < lim_d) ? lim_s : lim_d;
       end else begin
-        lim       = realign_limit(job_src[WB-1:0], job_dst[11:0], job_cin);
+        lim       = dmac_axi_pkg::realign_limit(job_src[11:0], job_dst[11:0], job_cin, MAX_BURST, WB);
       end
       grant_len   = (job_kind == JOB_DATA && job_len >= 24'(lim)) ? 13'(lim) : 13'(job_len);
       job_end     = job_src + 32'(grant_len);
       job_cout    = job_kind == JOB_DATA && !any_fixed && 24'(grant_len) != job_len && job_end[WB-1:0] != '0;
       job_beats   = read_beats(job_kind, job_src[WB-1:0], grant_len, job_src_inc, job_width, job_cin);
       job_aligned = {job_src[31:WB], WB'(0)} + (job_cin ? 32'(W) : 32'd0);
-      job_b1      = job_src_inc ? first_burst(job_aligned[11:0], job_beats) : job_beats;
+      job_b1      = job_src_inc ? dmac_axi_pkg::first_burst(job_aligned[11:0], job_beats, WB) : job_beats;
     end
   end
 

@@ -134,15 +134,6 @@ module dmac_axi_write #(
     return 9'(span >> WB);
   endfunction
 
-  // Beats of an incrementing burst that fit below the next 4 KiB boundary. A
-  // slot's incrementing side straddles a boundary only next to a fixed side
-  // (see dmac_channel); it is then written as two bursts.
-  function automatic logic [8:0] first_burst(input logic [11:0] aligned, input logic [8:0] beats);
-    logic [12:0] room;
-    room = (13'd4096 - 13'(aligned)) >> WB;
-    return (13'(beats) < room) ? beats : 9'(room);
-  endfunction
-
   // Can beat k of slot s be built from the bytes received so far?
   function automatic logic beat_ready(input logic [1:0] kind, input logic [WB-1:0] doff,
                                       input logic [12:0] len, input logic inc,
@@ -213,7 +204,7 @@ module dmac_axi_write #(
       a_issue   = a_second_q || beat_ready(s_kind[a], doff, wa_len, s_dst_inc[a], s_width[a], wa_rcv, 9'd0);
       a_beats   = write_beats(s_kind[a], doff, wa_len, s_dst_inc[a], s_width[a]);
       a_aligned = {wa_dst[31:WB], WB'(0)};
-      a_b1      = (s_dst_inc[a] && s_kind[a] != JOB_WB) ? first_burst(a_aligned[11:0], a_beats) : a_beats;
+      a_b1      = (s_dst_inc[a] && s_kind[a] != JOB_WB) ? dmac_axi_pkg::first_burst(a_aligned[11:0], a_beats, WB) : a_beats;
     end
   end
 
