@@ -194,7 +194,7 @@ module dmac_axi_read #(
   // Per-channel carry: the next stream byte of the channel's last chunk when
   // that chunk ended inside a source beat before the end of its job.
   logic [NUM_CH-1:0] cy_valid_q, cy_valid_d;
-  logic [31:0]       cy_src_q [NUM_CH];
+  logic [31:0]       cy_src_q [NUM_CH];   // no reset: compared only with cy_valid_q set
 
   // Evaluated only in a cycle with a grant (one in 16 or fewer at full rate):
   // grant_len and the burst shape are used only with job_valid (by the
@@ -427,7 +427,7 @@ module dmac_axi_read #(
     logic [31:0] first;
     first       = '0;
     rd_err_addr = s_src[r_slot];
-    if (ri_valid && s_src_inc[r_slot] && s_kind[r_slot] == JOB_DATA) begin
+    if (ri_valid && ri_resp != 2'b00 && s_src_inc[r_slot] && s_kind[r_slot] == JOB_DATA) begin
       first = {s_src[r_slot][31:WB], WB'(0)} +
               32'((32'(s_cin[r_slot]) + ((r_b >= rsplit_q[r_slot]) ? 32'(rsplit_q[r_slot]) : 32'd0)) * W);
       if (first > s_src[r_slot]) rd_err_addr = first;
@@ -453,7 +453,6 @@ module dmac_axi_read #(
       s_rdone   <= '0;
       s_cin     <= '0;
       cy_valid_q <= '0;
-      cy_src_q   <= '{default: '0};
       rbeat_q   <= '{default: '0};
       rsplit_q  <= '{default: '0};
       rtotal_q  <= '{default: '0};

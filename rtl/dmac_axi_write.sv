@@ -245,7 +245,7 @@ module dmac_axi_write #(
   // slot's start: it replaces that beat for the chunk's first W beat (the
   // chunk starts on a destination beat, so only that beat reaches back to it).
   localparam int CW = (NUM_CH > 1) ? $clog2(NUM_CH) : 1;
-  logic [DATA_W-1:0] carry_q [NUM_CH];
+  logic [DATA_W-1:0] carry_q [NUM_CH];   // no reset: read only for a slot marked s_cin
   logic [SB-1:0]  h_pos;
   logic [MBW:0]   h_beat0;
   logic           h_use_cy;      // the first beat's low bytes come from carry_q
@@ -267,14 +267,14 @@ module dmac_axi_write #(
       ro = s_src_inc[h] ? wh_src[WB-1:0] : '0;
       if (s_dst_inc[h]) h_pos = SB'(ro) + SB'(32'(k_q) * W) - SB'(h_doff);
       else              h_pos = SB'(ro) + SB'(32'(k_q) << s_width[h]) - SB'(h_doff);
-      cy_pos     = SB'(ro) + SB'(wh_len) - SB'(1);
-      if (s_cin[h]) begin
-        h_pos  = h_pos - SB'(W);
-        cy_pos = cy_pos - SB'(W);
+      if (s_cin[h]) h_pos = h_pos - SB'(W);
+      // the last byte's beat: looked up only for the slot's last W beat
+      if (h_last) begin
+        cy_pos    = SB'(ro) + SB'(wh_len) - SB'(1) - (s_cin[h] ? SB'(W) : SB'(0));
+        h_cy_beat = (MBW + 1)'(cy_pos >> WB);
       end
       h_use_cy   = s_cin[h] && k_q == '0;
       h_beat0    = (MBW + 1)'(h_pos >> WB);
-      h_cy_beat  = (MBW + 1)'(cy_pos >> WB);
       beat1      = (MBW + 1)'((32'(h_beat0) + 32'd1) % MAX_BURST);
       buf_raddr0 = BUF_AW'(32'(h) * MAX_BURST + 32'(h_beat0));
       buf_raddr1 = BUF_AW'(32'(h) * MAX_BURST + 32'(beat1));
@@ -351,7 +351,6 @@ module dmac_axi_write #(
       aw_acc_q  <= '0;
       aw_ptr_q  <= '0;
       w_ptr_q   <= '0;
-      carry_q   <= '{default: '0};
       aw_slot_q <= '0;
       aw_last_q <= 1'b0;
       wbeats_q  <= '{default: '0};
