@@ -9,9 +9,21 @@
 // source and 0 for a fixed (narrow) source. Descriptor beats are passed to the
 // channel instead of the buffer.
 //
+// Both sides incrementing: a chunk ends on a destination beat boundary,
+// MAX_BURST destination beats after its first, so write bursts are whole
+// (after a descriptor's first chunk), and every source beat is read once: when a chunk ends inside a source beat, the
+// rest of that beat belongs to the channel's next chunk. That chunk's read
+// starts at the following beat (its slot is marked s_cin, "carry in") and the
+// write engine takes the first bytes from the beat it kept of the previous
+// chunk (dmac_axi_write, carry_q). The carry is tracked here per channel: set
+// by a chunk that ends inside a beat before the end of its job, used only by
+// the channel's next data job if it starts at that byte, dropped by any other
+// data job of the channel and by a stop.
+//
 // Responses of different IDs may interleave, same-ID responses come in order,
 // so an R beat belongs to the oldest slot of that ID still reading.
 module dmac_axi_read #(
+  parameter int NUM_CH          = 8,
   parameter int DATA_W          = 64,
   parameter int ADDR_W          = 32,
   parameter int MAX_BURST       = 16,
@@ -32,6 +44,7 @@ module dmac_axi_read #(
   input  logic                       job_dst_inc,
   input  logic [2:0]                 job_width,
   output logic [12:0]                 grant_len,   // bytes of the granted job (to the channels)
+  input  logic [NUM_CH-1:0]          stop,        // drop the channel's carry (abort or error drain)
   output logic                       can_read,    // a read job may be granted
   output logic                       can_wb,      // a write-back job may be granted
   // slot table, seen by the write engine: the per-slot flags, kinds, channels
@@ -45,6 +58,7 @@ module dmac_axi_read #(
   output logic [NUM_SLOTS-1:0]       s_dst_inc,
   output logic [NUM_SLOTS-1:0][2:0]  s_width,
   output logic [NUM_SLOTS-1:0]       s_rdone,
+  output logic [NUM_SLOTS-1:0]       s_cin,       // first bytes carried from the channel's previous chunk
   input  logic [SIW-1:0]             wa_slot,     // write engine's AW pointer
   output logic [31:0]                wa_dst,
   output logic [12:0]                wa_len,
@@ -128,22 +142,16 @@ module dmac_axi_read #(
   // processed (it is registered first).
   logic [OW-1:0]  rd_out_q;
 
-  // Total R beats of a job.
+  // Total R beats of a job (a carried first beat is not read again; a chunk
+  // that lies entirely in it reads nothing).
   function automatic logic [8:0] read_beats(input logic [1:0] kind, input logic [WB-1:0] src_off,
                                             input logic [12:0] len, input logic inc,
-                                            input logic [2:0] width);
+                                            input logic [2:0] width, input logic cin);
     logic [13:0] span;
     if (kind == JOB_DESC) return 9'(len >> WB);   // whole descriptors, 32 B aligned
     if (!inc) return 9'(len >> width);
     span = 14'(src_off) + 14'(len) + 14'(W - 1);
-    return 9'(span >> WB);
-  endfunction
-
-  // Beats of an incrementing burst that fit below the next 4 KiB boundary.
-  function automatic logic [8:0] first_burst(input logic [11:0] aligned, input logic [8:0] beats);
-    logic [12:0] room;
-    room = (13'd4096 - 13'(aligned)) >> WB;
-    return (13'(beats) < room) ? beats : 9'(room);
+    return 9'(span >> WB) - 9'(cin);
   endfunction
 
   // ------------------------------------------------------------ AR channel
@@ -177,33 +185,25 @@ module dmac_axi_read #(
 
   // ------------------------------------------------------------ chunk size
   // A data chunk is one job: it fits in a slot and never exceeds MAX_BURST
-  // beats on either side. On an incrementing side it stops at the next 4 KiB
-  // boundary, except when the other side is fixed: a chunk is then a whole
-  // number of fixed-side beats, and if the incrementing side is less than one
-  // beat short of a boundary the chunk straddles it and the engines split that
-  // side into two bursts at the boundary (never one burst across it). Computed
-  // for the granted channel's job only (shared by all channels).
-  localparam int SLOT = MAX_BURST * W;        // bytes one slot can hold
-  function automatic logic [13:0] side_limit(input logic [11:0] addr, input logic inc, input logic [2:0] width,
-                                             input logic whole_beats);
-    logic [13:0] to_slot, to_4k, lim, beat_mask;
-    if (!inc) return 14'(MAX_BURST << width);
-    to_slot = 14'(SLOT) - 14'(addr[WB-1:0]);
-    to_4k   = 14'd4096 - 14'(addr[11:0]);
-    lim     = (to_slot < to_4k) ? to_slot : to_4k;
-    if (whole_beats) begin
-      beat_mask = 14'((32'd1 << width) - 32'd1);
-      lim = lim & ~beat_mask;
-      if (lim == '0) lim = 14'(32'd1 << width);   // straddles 4 KiB: split by the engine
-    end
-    return lim;
-  endfunction
+  // beats on either side; its size and bursts follow the legalizer
+  // (dmac_axi_pkg: side_limit next to a fixed side, realign_limit with both
+  // sides incrementing, first_burst for a split at 4 KiB). Computed for the
+  // granted channel's job only (shared by all channels).
+  localparam int CW   = (NUM_CH > 1) ? $clog2(NUM_CH) : 1;
+
+  // Per-channel carry: the next stream byte of the channel's last chunk when
+  // that chunk ended inside a source beat before the end of its job.
+  logic [NUM_CH-1:0] cy_valid_q, cy_valid_d;
+  logic [31:0]       cy_src_q [NUM_CH];   // no reset: compared only with cy_valid_q set
 
   // Evaluated only in a cycle with a grant (one in 16 or fewer at full rate):
   // grant_len and the burst shape are used only with job_valid (by the
   // channels with their grant, here at the clock edge).
   logic [8:0]  job_beats, job_b1;
-  logic [31:0] job_aligned;
+  logic [31:0] job_aligned;     // beat address of the first beat the read returns
+  logic        job_cin;         // the job takes its first bytes from the channel's carry
+  logic        job_cout;        // ... and leaves one for its next chunk
+  logic [31:0] job_end;         // source byte after the chunk
   always_comb begin
     logic        any_fixed;
     logic [13:0] lim_s, lim_d, lim;
@@ -215,16 +215,34 @@ module dmac_axi_read #(
     job_beats   = '0;
     job_b1      = '0;
     job_aligned = '0;
+    job_cin     = 1'b0;
+    job_cout    = 1'b0;
+    job_end     = '0;
     if (job_valid) begin
       any_fixed   = !job_src_inc || !job_dst_inc;
-      lim_s       = side_limit(job_src[11:0], job_src_inc, job_width, any_fixed);
-      lim_d       = side_limit(job_dst[11:0], job_dst_inc, job_width, any_fixed);
-      lim         = (lim_s < lim_d) ? lim_s : lim_d;
+      job_cin     = job_kind == JOB_DATA && !any_fixed && cy_valid_q[CW'(job_ch)] && cy_src_q[CW'(job_ch)] == job_src;
+      if (any_fixed) begin
+        lim_s     = dmac_axi_pkg::side_limit(job_src[11:0], job_src_inc, job_width, MAX_BURST, WB);
+        lim_d     = dmac_axi_pkg::side_limit(job_dst[11:0], job_dst_inc, job_width, MAX_BURST, WB);
+        lim       = (lim_s < lim_d) ? lim_s : lim_d;
+      end else begin
+        lim       = dmac_axi_pkg::realign_limit(job_src[11:0], job_dst[11:0], job_cin, MAX_BURST, WB);
+      end
       grant_len   = (job_kind == JOB_DATA && job_len >= 24'(lim)) ? 13'(lim) : 13'(job_len);
-      job_beats   = read_beats(job_kind, job_src[WB-1:0], grant_len, job_src_inc, job_width);
-      job_aligned = {job_src[31:WB], WB'(0)};
-      job_b1      = job_src_inc ? first_burst(job_aligned[11:0], job_beats) : job_beats;
+      job_end     = job_src + 32'(grant_len);
+      job_cout    = job_kind == JOB_DATA && !any_fixed && 24'(grant_len) != job_len && job_end[WB-1:0] != '0;
+      job_beats   = read_beats(job_kind, job_src[WB-1:0], grant_len, job_src_inc, job_width, job_cin);
+      job_aligned = {job_src[31:WB], WB'(0)} + (job_cin ? 32'(W) : 32'd0);
+      job_b1      = job_src_inc ? dmac_axi_pkg::first_burst(job_aligned[11:0], job_beats, WB) : job_beats;
     end
+  end
+
+  // A data job replaces its channel's carry; a stopped channel's carry is
+  // dropped (its next data job, if any, starts a new run of the chain).
+  always_comb begin
+    cy_valid_d = cy_valid_q;
+    if (job_valid && job_kind == JOB_DATA) cy_valid_d[CW'(job_ch)] = job_cout;
+    cy_valid_d = cy_valid_d & ~stop;
   end
 
   // The AR to queue this cycle: the second burst of a split job, or a new job
@@ -239,12 +257,13 @@ module dmac_axi_read #(
       push_ar.len   = ar2_len_q;
       push_ar.size  = 3'(WB);
       push_ar.burst = 2'b01;
-    end else if (job_valid && job_kind != JOB_WB) begin
+    end else if (job_valid && job_kind != JOB_WB && job_beats != '0) begin
       push_valid    = 1'b1;
       push_ar.id    = job_ch;
       push_ar.len   = 8'(job_b1 - 9'd1);
       if (job_src_inc) begin
-        // Aligned start; the byte offset is handled by the buffer.
+        // Aligned start; the byte offset is handled by the buffer (and a
+        // carried first beat by the write engine).
         push_ar.addr  = ADDR_W'(job_aligned);
         push_ar.size  = 3'(WB);
         push_ar.burst = 2'b01;   // INCR
@@ -289,7 +308,7 @@ module dmac_axi_read #(
       if (ar2_go) ar2_pend_q <= 1'b0;
       if (job_valid && job_kind != JOB_WB && job_b1 != job_beats) begin
         ar2_pend_q <= 1'b1;
-        ar2_addr_q <= job_aligned + 32'(job_b1) * W;
+        ar2_addr_q <= job_aligned + 32'(job_b1) * W;   // the 4 KiB boundary
         ar2_len_q  <= 8'(job_beats - job_b1 - 9'd1);
         ar2_id_q   <= job_ch;
       end
@@ -358,8 +377,9 @@ module dmac_axi_read #(
       r_last_beat = (r_b + 9'd1) == rtotal_q[r_slot];
       buf_we      = r_fire && s_kind[r_slot] == JOB_DATA;
       if (s_src_inc[r_slot]) begin
-        // bytes of the stream covered after this beat, capped at the length
-        r_rcv_next = 14'((32'(r_b) + 32'd1) * W) - 14'(s_src[r_slot][WB-1:0]);
+        // bytes of the stream covered after this beat (and the carried
+        // first beat), capped at the length
+        r_rcv_next = 14'((32'(r_b) + 32'd1 + 32'(s_cin[r_slot])) * W) - 14'(s_src[r_slot][WB-1:0]);
         if (r_rcv_next > 14'(s_len[r_slot])) r_rcv_next = 14'(s_len[r_slot]);
         buf_beat   = 8'(r_b);
       end else begin
@@ -399,7 +419,20 @@ module dmac_axi_read #(
   assign rd_err_ch   = s_ch[r_slot];
   assign rd_err_desc = s_kind[r_slot] == JOB_DESC;
   assign rd_err_resp = ri_resp;
-  assign rd_err_addr = s_src[r_slot];
+  // The first byte of the chunk the failing burst returns: the chunk's start,
+  // or the burst's address when it starts later (after a carried beat, or
+  // the second burst of a chunk split at 4 KiB), so ERR_ADDR is in the
+  // faulting byte's 4 KiB page and at most one burst before it.
+  always_comb begin
+    logic [31:0] first;
+    first       = '0;
+    rd_err_addr = s_src[r_slot];
+    if (ri_valid && ri_resp != 2'b00 && s_src_inc[r_slot] && s_kind[r_slot] == JOB_DATA) begin
+      first = {s_src[r_slot][31:WB], WB'(0)} +
+              32'((32'(s_cin[r_slot]) + ((r_b >= rsplit_q[r_slot]) ? 32'(rsplit_q[r_slot]) : 32'd0)) * W);
+      if (first > s_src[r_slot]) rd_err_addr = first;
+    end
+  end
 
   // ------------------------------------------------------------ slot table
   always_ff @(posedge clk) begin
@@ -418,6 +451,8 @@ module dmac_axi_read #(
       s_width   <= '0;
       s_rcv     <= '{default: '0};
       s_rdone   <= '0;
+      s_cin     <= '0;
+      cy_valid_q <= '0;
       rbeat_q   <= '{default: '0};
       rsplit_q  <= '{default: '0};
       rtotal_q  <= '{default: '0};
@@ -435,13 +470,18 @@ module dmac_axi_read #(
         s_src_inc[tail_q] <= job_src_inc;
         s_dst_inc[tail_q] <= job_dst_inc;
         s_width[tail_q]   <= job_width;
-        s_rcv[tail_q]     <= '0;
-        s_rdone[tail_q]   <= (job_kind == JOB_WB);   // nothing to read
+        // bytes already there: the carried ones
+        s_rcv[tail_q]     <= job_cin ? ((13'(W) - 13'(job_src[WB-1:0]) < grant_len) ?
+                                        13'(W) - 13'(job_src[WB-1:0]) : grant_len) : '0;
+        s_rdone[tail_q]   <= (job_kind == JOB_WB) || job_beats == '0;   // nothing to read
+        s_cin[tail_q]     <= job_cin;
         rbeat_q[tail_q]   <= '0;
         rsplit_q[tail_q]  <= job_b1;
         rtotal_q[tail_q]  <= job_beats;
         tail_q            <= next_slot(tail_q);
+        if (job_kind == JOB_DATA) cy_src_q[CW'(job_ch)] <= job_end;
       end
+      cy_valid_q <= cy_valid_d;
       if (r_fire) begin
         rbeat_q[r_slot] <= r_b + 9'd1;
         s_rcv[r_slot]   <= 13'(r_rcv_next);
@@ -481,6 +521,21 @@ module dmac_axi_read #(
   cov_rd_err_desc_tail:  cover property (@(posedge clk) rst_n && r_fire && ri_resp != 2'b00 && s_kind[r_slot] == JOB_DESC &&
                                          !rd_err);
   cov_rd_slots_full:     cover property (@(posedge clk) rst_n && s_valid[tail_q]);
+  // Whole-beat realignment: a chunk continues its channel's carry, lies
+  // entirely in it (no read), has its source split at 4 KiB; a carry is
+  // dropped by a stop; a read error on a beat part of which is carried.
+  logic [NUM_SLOTS-1:0] cov_cout_q;   // the slot's last source beat is carried
+  always_ff @(posedge clk) begin
+    if (!rst_n)         cov_cout_q <= '0;
+    else if (job_valid) cov_cout_q[tail_q] <= job_cout;
+  end
+  cov_rd_carry_used:     cover property (@(posedge clk) rst_n && job_valid && job_cin);
+  cov_rd_carry_no_read:  cover property (@(posedge clk) rst_n && job_valid && job_cin && job_beats == '0);
+  cov_rd_carry_split:    cover property (@(posedge clk) rst_n && job_valid && job_kind == JOB_DATA && job_src_inc &&
+                                         job_dst_inc && job_b1 != job_beats);
+  cov_rd_carry_dropped:  cover property (@(posedge clk) rst_n && (cy_valid_q & stop) != '0);
+  cov_rd_err_carried:    cover property (@(posedge clk) rst_n && r_fire && ri_resp != 2'b00 && r_last_beat &&
+                                         cov_cout_q[r_slot]);
 `endif
 
   // ---------------------------------------------------------- invariants
@@ -492,6 +547,14 @@ module dmac_axi_read #(
         else $error("dmac_axi_read: outstanding counter underflow");
       assert (int'(rd_out_q) <= MAX_OUTSTANDING) else $error("dmac_axi_read: too many reads in flight");
       if (job_valid) assert (!s_valid[tail_q]) else $error("dmac_axi_read: allocating a busy slot");
+      // The write engine takes a carried beat for a chunk's first W beat only:
+      // such a chunk starts on a destination beat boundary (its previous
+      // chunk ended on one: cut by realign_limit's destination limit, the
+      // others end the job or a source beat).
+      if (job_valid && job_cin) assert (job_dst[WB-1:0] == '0 && job_src[WB-1:0] != '0)
+        else $error("dmac_axi_read: carry into a chunk that does not start a destination beat");
+      if (job_valid && job_kind == JOB_DATA) assert (int'(job_beats) <= MAX_BURST)
+        else $error("dmac_axi_read: chunk larger than a slot");
       if (free_valid) assert (s_valid[head_q]) else $error("dmac_axi_read: retiring an empty slot");
       if (m_axi_arvalid && m_axi_arburst == 2'b01)
         assert ((32'(m_axi_araddr[11:0]) + (32'(m_axi_arlen) + 32'd1) * W) <= 32'd4096)

@@ -17,6 +17,13 @@
 // finishes with its data, which arrives because reads are never abandoned.
 // A kill (data bus error) also clears the strobes of the beats still to go,
 // whose data may never arrive.
+// Whole-beat realignment (both sides incrementing, see dmac_axi_read): the
+// source beat holding the last byte of a channel's data chunk is kept per
+// channel (carry_q) when that chunk's last W beat is loaded; a slot marked
+// s_cin takes its first bytes from it instead of the buffer. Slots are
+// written in allocation order, so the channel's previous chunk has always
+// been loaded (or skipped, and then this one is skipped or killed too: a
+// stop or kill lasts until the channel has no slot left) before.
 module dmac_axi_write #(
   parameter int NUM_CH    = 8,
   parameter int DATA_W    = 64,
@@ -38,6 +45,7 @@ module dmac_axi_write #(
   input  logic [NUM_SLOTS-1:0]       s_dst_inc,
   input  logic [NUM_SLOTS-1:0][2:0]  s_width,
   input  logic [NUM_SLOTS-1:0]       s_rdone,
+  input  logic [NUM_SLOTS-1:0]       s_cin,      // first bytes from the channel's carried beat
   output logic [SIW-1:0]             wa_slot,    // the AW pointer's slot
   input  logic [31:0]                wa_dst,
   input  logic [12:0]                wa_len,
@@ -126,15 +134,6 @@ module dmac_axi_write #(
     return 9'(span >> WB);
   endfunction
 
-  // Beats of an incrementing burst that fit below the next 4 KiB boundary. A
-  // slot's incrementing side straddles a boundary only next to a fixed side
-  // (see dmac_channel); it is then written as two bursts.
-  function automatic logic [8:0] first_burst(input logic [11:0] aligned, input logic [8:0] beats);
-    logic [12:0] room;
-    room = (13'd4096 - 13'(aligned)) >> WB;
-    return (13'(beats) < room) ? beats : 9'(room);
-  endfunction
-
   // Can beat k of slot s be built from the bytes received so far?
   function automatic logic beat_ready(input logic [1:0] kind, input logic [WB-1:0] doff,
                                       input logic [12:0] len, input logic inc,
@@ -205,7 +204,7 @@ module dmac_axi_write #(
       a_issue   = a_second_q || beat_ready(s_kind[a], doff, wa_len, s_dst_inc[a], s_width[a], wa_rcv, 9'd0);
       a_beats   = write_beats(s_kind[a], doff, wa_len, s_dst_inc[a], s_width[a]);
       a_aligned = {wa_dst[31:WB], WB'(0)};
-      a_b1      = (s_dst_inc[a] && s_kind[a] != JOB_WB) ? first_burst(a_aligned[11:0], a_beats) : a_beats;
+      a_b1      = (s_dst_inc[a] && s_kind[a] != JOB_WB) ? dmac_axi_pkg::first_burst(a_aligned[11:0], a_beats, WB) : a_beats;
     end
   end
 
@@ -240,27 +239,50 @@ module dmac_axi_write #(
   assign h_skip_free = s_valid[h] && aw_done_q[h] && skip_q[h] && s_rdone[h];
   assign free_valid  = h_skip_free || (h_load && h_last && (!m_axi_wvalid || m_axi_wready));
 
-  // Realignment: output lane j carries slot byte (p + j).
+  // Realignment: output lane j carries slot byte (p + j), modulo the slot
+  // (a position before the slot's start reads its last beat, whose lanes
+  // are then not strobed). A carried first beat sits one beat before the
+  // slot's start: it replaces that beat for the chunk's first W beat (the
+  // chunk starts on a destination beat, so only that beat reaches back to it).
+  localparam int CW = (NUM_CH > 1) ? $clog2(NUM_CH) : 1;
+  logic [DATA_W-1:0] carry_q [NUM_CH];   // no reset: read only for a slot marked s_cin
   logic [SB-1:0]  h_pos;
+  logic [MBW:0]   h_beat0;
+  logic           h_use_cy;      // the first beat's low bytes come from carry_q
+  logic [MBW:0]   h_cy_beat;     // slot beat holding the chunk's last byte
   always_comb begin
     logic [WB-1:0] ro;
-    logic [MBW:0]  beat0, beat1;
+    logic [MBW:0]  beat1;
+    logic [SB-1:0] cy_pos;
     ro         = '0;
-    beat0      = '0;
     beat1      = '0;
+    cy_pos     = '0;
     h_pos      = '0;
+    h_beat0    = '0;
+    h_use_cy   = 1'b0;
+    h_cy_beat  = '0;
     buf_raddr0 = '0;
     buf_raddr1 = '0;
     if (h_load) begin
       ro = s_src_inc[h] ? wh_src[WB-1:0] : '0;
       if (s_dst_inc[h]) h_pos = SB'(ro) + SB'(32'(k_q) * W) - SB'(h_doff);
       else              h_pos = SB'(ro) + SB'(32'(k_q) << s_width[h]) - SB'(h_doff);
-      beat0      = (MBW + 1)'(h_pos >> WB);
-      beat1      = (MBW + 1)'((32'(beat0) + 32'd1) % MAX_BURST);
-      buf_raddr0 = BUF_AW'(32'(h) * MAX_BURST + 32'(beat0));
+      if (s_cin[h]) h_pos = h_pos - SB'(W);
+      // the last byte's beat: looked up only for the slot's last W beat
+      if (h_last) begin
+        cy_pos    = SB'(ro) + SB'(wh_len) - SB'(1) - (s_cin[h] ? SB'(W) : SB'(0));
+        h_cy_beat = (MBW + 1)'(cy_pos >> WB);
+      end
+      h_use_cy   = s_cin[h] && k_q == '0;
+      h_beat0    = (MBW + 1)'(h_pos >> WB);
+      beat1      = (MBW + 1)'((32'(h_beat0) + 32'd1) % MAX_BURST);
+      buf_raddr0 = BUF_AW'(32'(h) * MAX_BURST + 32'(h_beat0));
       buf_raddr1 = BUF_AW'(32'(h) * MAX_BURST + 32'(beat1));
     end
   end
+
+  logic [DATA_W-1:0] h_rdata0;   // the lower of the two beats: from the buffer or the carry
+  assign h_rdata0 = h_use_cy ? carry_q[CW'(s_ch[h])] : buf_rdata0;
 
   logic [DATA_W-1:0]   h_data;
   logic [W-1:0]        h_strb;
@@ -272,7 +294,7 @@ module dmac_axi_write #(
     if (h_load) begin
       // The low bytes of beat1:beat0 from lane h_pos mod W, as two
       // beat-wide shifts (a shift by DATA_W gives 0: no lane offset, beat0).
-      h_data = (buf_rdata0 >> (32'(h_pos[WB-1:0]) * 8)) | (buf_rdata1 << ((W - 32'(h_pos[WB-1:0])) * 8));
+      h_data = (h_rdata0 >> (32'(h_pos[WB-1:0]) * 8)) | (buf_rdata1 << ((W - 32'(h_pos[WB-1:0])) * 8));
       // Lanes j with stream byte k * W + j - doff inside [0, len) (incrementing
       // destination), or the 1 << WIDTH lanes from doff (fixed): masks, not a
       // per-lane loop.
@@ -453,6 +475,10 @@ module dmac_axi_write #(
         k_q          <= h_last ? 9'd0 : k_q + 9'd1;
         if (h_killed || pin_kill[s_ch[h]]) bt_kill_q[bt_w_q] <= 1'b1;
         if (h_last || (k_q + 9'd1) == h_b1) bt_w_q <= bt_w_q + BTW'(1);
+        // The source beat of the chunk's last byte: the carry of the
+        // channel's next chunk, if that one starts inside this beat.
+        if (h_last && s_kind[h] == JOB_DATA && s_src_inc[h] && s_dst_inc[h])
+          carry_q[CW'(s_ch[h])] <= (h_cy_beat == h_beat0) ? h_rdata0 : buf_rdata1;
       end
       if (free_valid) w_ptr_q <= next_slot(h);
 
@@ -498,7 +524,6 @@ module dmac_axi_write #(
   // grant: its AW is not done yet); a write is counted at its AW, uncounted at
   // its B. Each count has a flag, "not zero", set and cleared with it, so
   // ch_busy is two vector ORs, not a loop over the channels every cycle.
-  localparam int CW = (NUM_CH > 1) ? $clog2(NUM_CH) : 1;
   logic [$clog2(NUM_SLOTS + 1)-1:0] n_slot_q [NUM_CH];
   logic [$clog2(NUM_BT + 1)-1:0]    n_bt_q [NUM_CH];
   logic [NUM_CH-1:0]                slot_nz_q, bt_nz_q;

@@ -227,7 +227,7 @@ module dmac_top #(
   end
 
   // ---------------------------------------------------------------- engines
-  logic [NUM_SLOTS-1:0]       s_valid, s_src_inc, s_dst_inc, s_rdone;
+  logic [NUM_SLOTS-1:0]       s_valid, s_src_inc, s_dst_inc, s_rdone, s_cin;
   logic [NUM_SLOTS-1:0][1:0]  s_kind;
   logic [NUM_SLOTS-1:0][3:0]  s_ch;
   logic [NUM_SLOTS-1:0][2:0]  s_width;
@@ -245,15 +245,15 @@ module dmac_top #(
   logic [BUF_AW-1:0]          buf_raddr0, buf_raddr1, buf_waddr;
 
   dmac_axi_read #(
-    .DATA_W(DATA_W), .ADDR_W(ADDR_W), .MAX_BURST(MAX_BURST),
+    .NUM_CH(NUM_CH), .DATA_W(DATA_W), .ADDR_W(ADDR_W), .MAX_BURST(MAX_BURST),
     .MAX_OUTSTANDING(MAX_OUTSTANDING), .NUM_SLOTS(NUM_SLOTS), .SIW(SIW)
   ) u_rd (
     .clk, .rst_n,
     .job_valid(g_valid), .job_ch(4'(gnt_ch)), .job_kind(g_kind), .job_src(g_src),
     .job_dst(g_dst), .job_len(g_avail), .job_src_inc(g_src_inc),
-    .job_dst_inc(g_dst_inc), .job_width(g_width), .grant_len(g_len),
+    .job_dst_inc(g_dst_inc), .job_width(g_width), .grant_len(g_len), .stop,
     .can_read, .can_wb,
-    .s_valid, .s_kind, .s_ch, .s_src_inc, .s_dst_inc, .s_width, .s_rdone,
+    .s_valid, .s_kind, .s_ch, .s_src_inc, .s_dst_inc, .s_width, .s_rdone, .s_cin,
     .wa_slot, .wa_dst, .wa_len, .wa_rcv, .wh_slot, .wh_src, .wh_dst, .wh_len, .wh_rcv,
     .alloc_idx, .free_valid,
     .buf_we, .buf_slot, .buf_beat, .buf_be, .buf_wdata,
@@ -278,7 +278,7 @@ module dmac_top #(
     .NUM_SLOTS(NUM_SLOTS), .SIW(SIW), .NUM_BT(NUM_BT), .BUF_AW(BUF_AW)
   ) u_wr (
     .clk, .rst_n,
-    .s_valid, .s_kind, .s_ch, .s_src_inc, .s_dst_inc, .s_width, .s_rdone,
+    .s_valid, .s_kind, .s_ch, .s_src_inc, .s_dst_inc, .s_width, .s_rdone, .s_cin,
     .wa_slot, .wa_dst, .wa_len, .wa_rcv, .wh_slot, .wh_src, .wh_dst, .wh_len, .wh_rcv,
     .alloc_valid(g_valid), .alloc_idx, .free_valid, .stop, .kill,
     .buf_raddr0, .buf_rdata0, .buf_raddr1, .buf_rdata1,

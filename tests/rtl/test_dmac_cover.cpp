@@ -4,8 +4,11 @@
 // split at a 4 KiB boundary next to a fixed side (read and write), aborts
 // around a descriptor's status write-back, short descriptors completing at
 // their hand-over, aborts swept over a short chain (prefetch wait), a full
-// write-response table, a memory answering out of order across channels.
+// write-response table, a memory answering out of order across channels,
+// whole-beat realignment (carries used, dropped by an abort, hit by an error).
 #include <gtest/gtest.h>
+
+#include <map>
 
 #include "dmac_bench.h"
 
@@ -355,5 +358,117 @@ TEST(DmacCover, PrefetchAcross4KAndRetireQueue) {
     }
     expect_channel_works(b, kCh);
   }
+}
+
+// Whole-beat realignment (spec: "Chunks and whole-beat realignment"). Source
+// beats read by the copy: each beat of [src, src + len) exactly once, and
+// nothing else of the source page.
+namespace {
+void expect_each_source_beat_read_once(DmacBench& b, uint32_t src, uint32_t len) {
+  std::map<uint64_t, unsigned> beats;
+  for (const AccessLogEntry& e : b.mem().log()) {
+    if (e.is_write || e.addr + e.len <= (src & ~0xFFFu) || e.addr >= src + len + 0x1000) continue;
+    for (uint64_t a = e.addr & ~7ull; a < e.addr + e.len; a += 8) ++beats[a];
+  }
+  const uint64_t first = src & ~7u, last = (uint64_t(src) + len - 1) & ~7ull;
+  EXPECT_EQ(beats.size(), (last - first) / 8 + 1) << "source beats read";
+  for (auto& [a, n] : beats) {
+    EXPECT_TRUE(a >= first && a <= last) << std::hex << "read outside the source: 0x" << a;
+    EXPECT_EQ(n, 1u) << std::hex << "source beat 0x" << a << " read " << std::dec << n << " times";
+  }
+}
+}  // namespace
+
+// Unaligned copies of several lengths and offsets, one of them with its
+// source crossing 4 KiB inside a chunk (read as two bursts), one whose last
+// chunk lies entirely in the carried beat (no read): data exact (golden
+// model), every source beat read once, at most one destination beat written
+// twice.
+TEST(DmacRealign, EachSourceBeatReadOnce) {
+  struct Case { uint32_t src_off, dst_off, len; };
+  const Case cases[] = {
+      {3, 5, 4096}, {5, 3, 1000}, {3, 5, 124},       // 124: a 123-byte chunk, then 1 byte from the carry
+      {0x1000 - 200 + 3, 5, 600},                    // source crosses 4 KiB inside a chunk
+      {7, 0, 777}, {1, 1, 300}, {6, 2, 9},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE("src+" + std::to_string(c.src_off) + " dst+" + std::to_string(c.dst_off) + " len " +
+                 std::to_string(c.len));
+    DmacBench b({.seed = 3});
+    const uint32_t src = kS + c.src_off, dst = kT + c.dst_off;
+    b.fill_random(src, c.len, 9);
+    b.write_desc(kD, {src, dst, 0, c.len, DC_SRC_INC | DC_DST_INC | DC_IRQ});
+    b.start(kCh, kD);
+    ASSERT_TRUE(b.run_until_idle(200000));
+    b.check();
+    EXPECT_EQ(b.chrd(kCh, STATUS), 0u);
+    expect_each_source_beat_read_once(b, src, c.len);
+    uint64_t wbeats = 0;
+    for (const AccessLogEntry& e : b.mem().log())
+      if (e.is_write && e.addr >= kT && e.addr < kT + 0x10000) wbeats += (e.len + 7) / 8;
+    EXPECT_LE(wbeats, (c.dst_off % 8 + c.len + 7) / 8 + 1) << "destination beats written";
+  }
+}
+
+// A stop drops the channel's carry: abort while the last granted chunk left
+// one (reads still in flight), change the source, then copy from exactly the
+// carried byte on the same channel: the new bytes arrive, not the carried
+// ones.
+TEST(DmacRealign, AbortDropsCarry) {
+  DmacBench b({.seed = 4, .random_latency = false, .first_lat = 150, .per_lat = 1});
+  const uint32_t len = 3000, src = kS + 3, dst = kT + 5;
+  b.fill_random(src, len, 31);
+  b.write_desc(kD, {src, dst, 0, len, DC_SRC_INC | DC_DST_INC | DC_IRQ});
+  b.start(kCh, kD);
+  // Data ARs issued before the first R beat returns (MAX_OUTSTANDING of them
+  // with the descriptor read): chunk 1 is 123 bytes (16 destination beats
+  // from dst+5), the next ones 128, each ending at a source byte 6 mod 8.
+  unsigned data_ars = 0;
+  ASSERT_TRUE(b.run_until([&] {
+    if (b.dut().m_axi_arvalid && b.dut().m_axi_arready && b.dut().m_axi_araddr >= kS &&
+        b.dut().m_axi_araddr < kS + len + 8)
+      ++data_ars;
+    return data_ars > 0 && b.dut().m_axi_rvalid;
+  }, 100000, "first data R beat"));
+  ASSERT_GE(data_ars, 2u);
+  const uint32_t carried = src + 123 + 128 * (data_ars - 1);
+  ASSERT_LT(carried, src + len) << "the last granted chunk must leave a carry";
+  write_ctrl(b, kCh, CTRL_ABORT);
+  ASSERT_TRUE(b.run_until_idle(100000));
+  EXPECT_EQ(b.chrd(kCh, STATUS) & STATUS_ABORTED, STATUS_ABORTED);
+
+  b.rearm();
+  b.golden() = GoldenModel();
+  const uint32_t d2 = kD + 0x8000, t2 = kT + 0x8000;
+  b.fill_random(carried & ~7u, 64, 77);  // new bytes where the carry came from
+  b.write_desc(d2, {carried, t2, 0, 40, DC_SRC_INC | DC_DST_INC | DC_IRQ});
+  b.start(kCh, d2);
+  ASSERT_TRUE(b.run_until_idle(100000));
+  b.check({{dst, dst + len}});  // the aborted copy's prefix stays where it is
+  EXPECT_EQ(b.chrd(kCh, STATUS), 0u);
+  EXPECT_EQ(b.mem().bytes().get(t2), b.mem().bytes().get(carried)) << "first byte came from a stale carry";
+}
+
+// A read error on a beat whose tail is carried (the error region holds only
+// the next chunk's bytes): the error is the earlier chunk's (its read
+// returned the beat), nothing of either chunk is written, REMAINING keeps
+// every byte.
+TEST(DmacRealign, ReadErrorOnCarriedBeat) {
+  DmacBench b({.seed = 6});
+  const uint32_t len = 1000, src = kS + 3, dst = kT + 5;
+  b.fill_random(src, len, 41);
+  b.add_error_region({{src + 123, src + 125}, AXI_SLVERR, true, false});
+  b.write_desc(kD, {src, dst, 0, len, DC_SRC_INC | DC_DST_INC | DC_IRQ});
+  b.start(kCh, kD);
+  ASSERT_TRUE(b.run_until_idle(100000));
+  b.check();
+  const uint32_t st = b.chrd(kCh, STATUS);
+  EXPECT_EQ(state_of(st), ST_ERROR);
+  EXPECT_EQ(err_code_of(st), ERR_DATA_READ);
+  EXPECT_EQ(b.chrd(kCh, ERR_ADDR), src) << "the chunk whose read returned the beat";
+  EXPECT_EQ(b.chrd(kCh, CUR_DESC), kD);
+  EXPECT_EQ(b.chrd(kCh, REMAINING), len);
+  for (const AccessLogEntry& e : b.mem().log())
+    EXPECT_FALSE(e.is_write && e.strobed != 0 && e.hi > kT + 120) << std::hex << "strobed write at 0x" << e.addr;
 }
 }  // namespace test_dmac_cover
