@@ -29,15 +29,18 @@ function(dmacosim_flags target)
     # 15.8 s of CPU at -O2 -g1, 10.5 s at -O1 -g1. The tests' run time is in
     # the models, the kernel model and the Verilated RTL (libraries, -O2),
     # not in their own code. Not -Og: the RTL suite's bench steps the model
-    # every cycle from test code.
-    target_compile_options(${target} PRIVATE -O1 -g1)
+    # every cycle from test code. A Debug build keeps its -O0 -g (for
+    # stepping through a test in a debugger).
+    target_compile_options(${target} PRIVATE "$<$<NOT:$<CONFIG:Debug>>:-O1;-g1>")
   else()
     # Product code: -g1 (line tables, functions and inlined-call records,
     # after the build type's -g): what the call traces of
     # driver/kernel/stacktrace.cpp read (each inlined function's name, call
     # file and line); the types and variables of -g are a quarter of a
     # file's compile (tb/platform.cpp: 16.7 s at -O2 -g, 12.9 s at -O2 -g1).
-    target_compile_options(${target} PRIVATE -g1)
+    # A Debug build keeps full -g: a driver writer stepping through a driver
+    # sees its locals and types there.
+    target_compile_options(${target} PRIVATE $<$<NOT:$<CONFIG:Debug>>:-g1>)
   endif()
 endfunction()
 
