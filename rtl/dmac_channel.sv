@@ -114,8 +114,11 @@ module dmac_channel
   localparam int PIW   = $clog2(PF_N);
   // Retire queue: descriptors fully issued whose write responses are still
   // outstanding, behind the oldest one (ret_*): RQ_N + 1 descriptors can
-  // retire while the current one issues.
-  localparam int RQ_N  = 7;
+  // retire while the current one issues. A 64 B descriptor retires about
+  // 2 (1 + L) + 16 cycles after its read is issued (220 at L = 100), so a
+  // chain of them can start one every 14 cycles at most with 16 retiring.
+  // 15 entries fill a 4-bit count and index.
+  localparam int RQ_N  = 15;
   localparam int RQW   = $clog2(RQ_N + 1);                 // a count 0..RQ_N
   localparam int RIW   = (RQ_N > 1) ? $clog2(RQ_N) : 1;    // an entry index
   localparam int DIW   = (DESC_BEATS > 1) ? $clog2(DESC_BEATS) : 1;
