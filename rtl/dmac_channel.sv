@@ -114,8 +114,11 @@ module dmac_channel
   localparam int PIW   = $clog2(PF_N);
   // Retire queue: descriptors fully issued whose write responses are still
   // outstanding, behind the oldest one (ret_*): RQ_N + 1 descriptors can
-  // retire while the current one issues.
-  localparam int RQ_N  = 7;
+  // retire while the current one issues. A 64 B descriptor retires about
+  // 2 (1 + L) + 16 cycles after its read is issued (220 at L = 100), so a
+  // chain of them can start one every 14 cycles at most with 16 retiring.
+  // 15 entries fill a 4-bit count and index.
+  localparam int RQ_N  = 15;
   localparam int RQW   = $clog2(RQ_N + 1);                 // a count 0..RQ_N
   localparam int RIW   = (RQ_N > 1) ? $clog2(RQ_N) : 1;    // an entry index
   localparam int DIW   = (DESC_BEATS > 1) ? $clog2(DESC_BEATS) : 1;
@@ -275,7 +278,9 @@ module dmac_channel
   // address, bytes (none of their responses has arrived yet: responses go to
   // the oldest retiring descriptor first) and whether they raise TC. A
   // circular buffer per channel; entries are written once (at a hand-over)
-  // and never moved.
+  // and never moved. An entry is read only after it was written (rq_cnt
+  // counts it), so the queue has no reset: a reset of every entry would cost
+  // a Verilated model one write flag per entry, set and tested every cycle.
   typedef struct packed {
     logic [31:0] addr;
     logic [23:0] bytes;
@@ -850,7 +855,6 @@ module dmac_channel
         remaining_q[c]   <= '0;
         irq_raw_q[c]     <= '0;
         tc_count_q[c]    <= '0;
-        rq_q[c]          <= '{default: '0};
       end else if (wake[c] || hs[c]) begin
         ctx_t   q, n;     // the context now and after this cycle
         dsc_t   d;
@@ -911,12 +915,12 @@ module dmac_channel
                 n.show_live = 1'b0;
                 // The next retiring descriptor (if any) becomes the oldest.
                 n.ret_valid = q.rq_cnt != '0;
-                n.ret_addr = rq_q[c][q.rq_head].addr;
-                n.ret_rem = rq_q[c][q.rq_head].bytes;
-                n.ret_out = rq_q[c][q.rq_head].bytes;
-                n.ret_tc = rq_q[c][q.rq_head].tc;
                 n.ret_lost = 1'b0;
                 if (q.rq_cnt != '0) begin
+                  n.ret_addr = rq_q[c][q.rq_head].addr;
+                  n.ret_rem = rq_q[c][q.rq_head].bytes;
+                  n.ret_out = rq_q[c][q.rq_head].bytes;
+                  n.ret_tc = rq_q[c][q.rq_head].tc;
                   n.rq_head = rq_index(q.rq_head, RQW'(1));
                   n.rq_cnt = q.rq_cnt - 1'b1;
                 end

@@ -348,8 +348,9 @@ void DmacBench::check(const std::vector<AddrRange>& extra_allowed) {
     for (auto& s : pins_.messages) m += "  " + s + "\n";
     ADD_FAILURE() << pins_.violations << " AXI pin-level rule violation(s):\n" << m;
   }
-  // MAX_OUTSTANDING = 8 read bursts in flight (whole controller); MAX_BURST = 16 beats.
-  EXPECT_LE(core_->mem_port().stats().max_reads_outstanding, 8u) << "read bursts in flight exceed MAX_OUTSTANDING";
+  // MAX_OUTSTANDING read bursts in flight (whole controller); MAX_BURST beats per burst.
+  EXPECT_LE(core_->mem_port().stats().max_reads_outstanding, golden_.config().max_outstanding)
+      << "read bursts in flight exceed MAX_OUTSTANDING";
   const uint64_t max_bytes = uint64_t(golden_.config().max_burst) * golden_.config().data_bytes;
   for (auto& e : mem_.log())
     if (e.len > max_bytes) {

@@ -63,7 +63,9 @@ struct GoldenConfig {
   unsigned max_burst = 16;   // beats
   // Descriptors that can still be retiring (last writes in flight) while a
   // later one issues: the RTL's retire queue (dmac_channel RQ_N) + 1.
-  unsigned retire_depth = 8;
+  unsigned retire_depth = 16;
+  // Read bursts in flight over the whole controller (dmac_top MAX_OUTSTANDING).
+  unsigned max_outstanding = 12;
 };
 
 struct ChannelRun {

@@ -28,9 +28,9 @@ TEST(DmacRegs, IdVersionCaps) {
 #ifdef DMAC_ID_VALUE
   EXPECT_EQ(kId, uint32_t(DMAC_ID_VALUE));
 #endif
-  // Default parameters: NUM_CH 8, NUM_REQ 16, DATA_W 64, MAX_BURST 16, MAX_OUTSTANDING 8.
+  // Default parameters: NUM_CH 8, NUM_REQ 16, DATA_W 64, MAX_BURST 16, MAX_OUTSTANDING 12.
   EXPECT_EQ(b.rd(CAPS0), 8u | 16u << 8 | 8u << 16);
-  EXPECT_EQ(b.rd(CAPS1), 16u | 8u << 16);
+  EXPECT_EQ(b.rd(CAPS1), 16u | 12u << 16);
   EXPECT_EQ(b.rd(IRQ_SUMMARY), 0u);
   for (unsigned ch = 0; ch < 8; ++ch) {
     SCOPED_TRACE("ch" + std::to_string(ch));

@@ -959,12 +959,13 @@ TEST(DmacSpecRules, WriteBackIsOneBeatAfterTheDataBeforeTheTc) {
   EXPECT_EQ(b.mem().bytes().get32(kD + 32 + D_STATUS), 0x80000000u | len1);
 }
 
-// Spec, Implementation notes / Outstanding reads: at most MAX_OUTSTANDING (8)
+// Spec, Implementation notes / Outstanding reads: at most MAX_OUTSTANDING (12)
 // read bursts in flight over the whole controller, descriptor fetches
 // included. Eight channels start at once under a long read latency: the
-// count seen on the pins reaches 8, with descriptor fetches among them, and
+// count seen on the pins reaches 12, with descriptor fetches among them, and
 // never exceeds it.
 TEST(DmacSpecRules, ReadsInFlightReachButNeverExceedMaxOutstanding) {
+  constexpr int kMaxOutstanding = 12;
   DmacBench b({.seed = 14, .random_latency = false, .first_lat = 80, .per_lat = 1});
   PinWatch pw;
   pw.attach(b);
@@ -989,7 +990,7 @@ TEST(DmacSpecRules, ReadsInFlightReachButNeverExceedMaxOutstanding) {
       desc_inflight += is_desc;
       ++ai;
       max_inflight = std::max(max_inflight, inflight);
-      if (inflight == 8 && desc_inflight > 0) ++desc_at_max;
+      if (inflight == kMaxOutstanding && desc_inflight > 0) ++desc_at_max;
     } else {
       const RBeat& r = pw.r[ri++];
       if (!r.last) continue;
@@ -1000,9 +1001,46 @@ TEST(DmacSpecRules, ReadsInFlightReachButNeverExceedMaxOutstanding) {
       --inflight;
     }
   }
-  EXPECT_EQ(max_inflight, 8) << "read bursts in flight";
-  EXPECT_GT(desc_at_max, 0) << "never 8 in flight with a descriptor fetch among them";
-  EXPECT_EQ(b.core().mem_port().stats().max_reads_outstanding, 8u);
+  EXPECT_EQ(max_inflight, kMaxOutstanding) << "read bursts in flight";
+  EXPECT_GT(desc_at_max, 0) << "never " << kMaxOutstanding << " in flight with a descriptor fetch among them";
+  EXPECT_EQ(b.core().mem_port().stats().max_reads_outstanding, unsigned(kMaxOutstanding));
+}
+
+// Spec, Implementation notes / Descriptor read-ahead: up to 16 descriptors of
+// a channel retire (wait for their write responses) while a later one issues;
+// the next one starts only when the oldest has retired. A contiguous chain of
+// 64 B descriptors (one read and one write burst each) under slow write
+// responses: counted on the pins, the descriptors whose data read was issued
+// and whose write response has not arrived reach 17 (16 retiring and the one
+// that has issued everything and waits for room) and never exceed it.
+TEST(DmacSpecRules, RetiringDescriptorsReachButNeverExceedRetireDepth) {
+  constexpr int kRetiring = 16;
+  DmacBench b({.seed = 16, .random_latency = false, .first_lat = 4, .per_lat = 1});
+  b.mem().set_write_extra_latency(1500);
+  PinWatch pw;
+  pw.attach(b);
+  constexpr uint32_t kN = 24;
+  for (uint32_t i = 0; i < kN; ++i) {
+    b.fill_random(kS + i * 64, 64, 60 + i);
+    b.write_desc(kD + i * 32, {kS + i * 64, kT + i * 64, i + 1 < kN ? kD + (i + 1) * 32 : 0, 64, DC_SRC_INC | DC_DST_INC});
+  }
+  b.start(0, kD);
+  ASSERT_TRUE(b.run_until_idle(400000));
+  b.check();
+  ASSERT_EQ(pw.b.size(), size_t(kN)) << "one write burst per descriptor";
+  // Data reads (at kS and above) and write responses, in edge order (a B
+  // and an AR at one edge: the B first, the descriptor has left).
+  int open = 0, max_open = 0;
+  for (size_t ai = 0, bi = 0; ai < pw.ar.size() || bi < pw.b.size();) {
+    if (bi < pw.b.size() && (ai >= pw.ar.size() || pw.b[bi].edge <= pw.ar[ai].edge)) {
+      --open;
+      ++bi;
+    } else {
+      if (pw.ar[ai].addr >= kS) max_open = std::max(max_open, ++open);
+      ++ai;
+    }
+  }
+  EXPECT_EQ(max_open, kRetiring + 1) << "descriptors with data issued and no write response";
 }
 
 // Spec, quiescent: 1 only when nothing can change without an input change;
