@@ -49,8 +49,18 @@ public:
       return {AXI_DECERR, first_, per_};
     }
     uint8_t* p = bytes_.data() + addr;
-    for (size_t i = 0; i < len; ++i)
-      if (!strobe || strobe[i]) p[i] = data[i];
+    if (!strobe) {
+      std::memcpy(p, data, len);
+      return {AXI_OKAY, first_, per_};
+    }
+    // Runs of set strobes are copied whole (a copy's burst is one run).
+    for (size_t i = 0; i < len;) {
+      const void* zero = std::memchr(strobe + i, 0, len - i);
+      const size_t end = zero ? size_t(static_cast<const uint8_t*>(zero) - strobe) : len;
+      std::memcpy(p + i, data + i, end - i);
+      i = end;
+      while (i < len && !strobe[i]) ++i;
+    }
     return {AXI_OKAY, first_, per_};
   }
 

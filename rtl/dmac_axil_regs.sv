@@ -63,7 +63,7 @@ module dmac_axil_regs
 
   logic [31:0] head_q [NUM_CH];
   logic [31:0] rem_snap_q [NUM_CH];
-  logic [2:0] irq_mask_q [NUM_CH];
+  logic [NUM_CH-1:0][2:0] irq_mask_q;
   logic [NUM_CH-1:0]       pause_q, prio_q, wb_en_q;
 
   // Address decode shared by both directions.
@@ -91,15 +91,17 @@ module dmac_axil_regs
     return (value << shift) & mask;
   endfunction
 
-  logic [2:0] irq_status [NUM_CH];
-  logic [NUM_CH-1:0]      irq_summary;
-  always_comb begin
-    for (int c = 0; c < NUM_CH; c++) begin
-      irq_status[c]  = ch_irq_raw[c] & irq_mask_q[c];
-      irq_summary[c] = |irq_status[c];
-    end
-  end
-  assign irq = |irq_summary;
+  // IRQ_STATUS of every channel as one vector: the interrupt line is one AND
+  // and one compare per cycle; IRQ_SUMMARY (a bit per channel) is worked out
+  // on a read of it only.
+  logic [NUM_CH-1:0][2:0] irq_status;
+  assign irq_status = ch_irq_raw & irq_mask_q;
+  assign irq        = irq_status != '0;
+  function automatic logic [NUM_CH-1:0] irq_summary(input logic [NUM_CH-1:0][2:0] st);
+    logic [NUM_CH-1:0] r;
+    for (int c = 0; c < NUM_CH; c++) r[c] = st[c] != '0;
+    return r;
+  endfunction
 
   // ---------------------------------------------------------------- writes
   // A write is taken when AW and W are both valid and neither a response nor
@@ -133,7 +135,7 @@ module dmac_axil_regs
       s_axil_bvalid <= 1'b0;
       s_axil_bresp  <= RESP_OKAY;
       head_q        <= '{default: '0};
-      irq_mask_q    <= '{default: '0};
+      irq_mask_q    <= '0;
       pause_q       <= '0;
       prio_q        <= '0;
       wb_en_q       <= '0;
@@ -231,7 +233,7 @@ module dmac_axil_regs
               DMAC_CAPS1:       rd_val = fld(MAX_BURST, DMAC_CAPS1_MAX_BURST_SHIFT, DMAC_CAPS1_MAX_BURST_MASK) |
                                          fld(MAX_OUTSTANDING, DMAC_CAPS1_MAX_OUTSTANDING_SHIFT,
                                              DMAC_CAPS1_MAX_OUTSTANDING_MASK);
-              DMAC_IRQ_SUMMARY: rd_val = 32'(irq_summary);
+              DMAC_IRQ_SUMMARY: rd_val = 32'(irq_summary(irq_status));
               default:          rd_ok  = 1'b0;
             endcase
           end else if (rdd.ch_hit) begin

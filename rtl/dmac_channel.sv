@@ -261,11 +261,17 @@ module dmac_channel
   logic [NUM_CH-1:0][1:0]  vis_q;         // STATUS.STATE (DMAC_STATE_*)
   logic [NUM_CH-1:0][3:0]  err_code_q;
   // The same two per channel as arrays, for a waveform viewer (one row per
-  // channel: ch_state[c], ch_err_code[c]); nothing reads them.
+  // channel: ch_state[c], ch_err_code[c]); nothing reads them. Wires: a
+  // register array written per channel would cost a Verilated model a
+  // delayed-write flag per write site, set and tested in every cycle.
   /* verilator lint_off UNUSEDSIGNAL */
   logic [1:0]              ch_state [NUM_CH];
   logic [3:0]              ch_err_code [NUM_CH];
   /* verilator lint_on UNUSEDSIGNAL */
+  for (genvar c = 0; c < NUM_CH; c++) begin : g_wave
+    assign ch_state[c]    = vis_q[c];
+    assign ch_err_code[c] = err_code_q[c];
+  end
   logic [NUM_CH-1:0][1:0]  err_resp_q;
   logic [NUM_CH-1:0][31:0] err_addr_q;
   logic [NUM_CH-1:0][31:0] cur_desc_q, remaining_q;
@@ -303,56 +309,66 @@ module dmac_channel
   // offset 4 k, offsets and fields from the package). A function: evaluated
   // only where a channel's step or the granted job reads it.
   // The helpers take a channel index (int) and the decoded descriptor whole;
-  // each reads the part it needs.
+  // each reads the part it needs. dsc_t holds NEXT and the CTRL fields the
+  // per-cycle code reads (54 bits: one 64-bit word in a Verilated model,
+  // which zero-initialises every inlined function's wider arguments and
+  // results at each evaluation); SRC, DST, LEN and the reserved bits are read
+  // from the image where they are used (dword).
   /* verilator lint_off UNUSEDSIGNAL */
   typedef struct packed {
-    logic [31:0] src, dst, next, len, ctrl;
+    logic [31:0] next;
     logic        irq, src_inc, dst_inc;
     logic [1:0]  flow;
     logic [2:0]  width;
     logic [7:0]  burst;
     logic [4:0]  req;
-    logic [10:0] rsvd;
     logic        periph;   // a peripheral flow (MEM2PER / PER2MEM)
   } dsc_t;
+  // Word of channel c's descriptor image at byte offset `off` (DMAC_DESC_*).
+  function automatic logic [31:0] dword(input int c, input logic [4:0] off);
+    return ctx_q[c].raw[3'(off >> 2)];
+  endfunction
   // A descriptor CTRL word with a peripheral flow (MEM2PER / PER2MEM).
   function automatic logic periph_of(input logic [31:0] ctrl);
     return ctrl[DMAC_DESC_CTRL_FLOW_SHIFT +: 2] == DMAC_FLOW_MEM2PER ||
            ctrl[DMAC_DESC_CTRL_FLOW_SHIFT +: 2] == DMAC_FLOW_PER2MEM;
   endfunction
   function automatic dsc_t dsc_of(input int c);
-    dsc_t d;
-    d.src     = ctx_q[c].raw[3'(DMAC_DESC_SRC >> 2)];
-    d.dst     = ctx_q[c].raw[3'(DMAC_DESC_DST >> 2)];
-    d.next    = ctx_q[c].raw[3'(DMAC_DESC_NEXT >> 2)];
-    d.len     = ctx_q[c].raw[3'(DMAC_DESC_LEN >> 2)];
-    d.ctrl    = ctx_q[c].raw[3'(DMAC_DESC_CTRL >> 2)];
-    d.irq     = d.ctrl[DMAC_DESC_CTRL_IRQ_SHIFT];
-    d.flow    = d.ctrl[DMAC_DESC_CTRL_FLOW_SHIFT +: 2];
-    d.src_inc = d.ctrl[DMAC_DESC_CTRL_SRC_INC_SHIFT];
-    d.dst_inc = d.ctrl[DMAC_DESC_CTRL_DST_INC_SHIFT];
-    d.width   = d.ctrl[DMAC_DESC_CTRL_WIDTH_SHIFT +: 3];
-    d.burst   = d.ctrl[DMAC_DESC_CTRL_BURST_SHIFT +: 8];
-    d.req     = d.ctrl[DMAC_DESC_CTRL_REQ_SHIFT +: 5];
-    d.rsvd    = d.ctrl[DMAC_DESC_CTRL_RSVD_SHIFT +: 11];
-    d.periph  = periph_of(d.ctrl);
+    dsc_t        d;
+    logic [31:0] ctrl;
+    ctrl      = dword(c, DMAC_DESC_CTRL);
+    d.next    = dword(c, DMAC_DESC_NEXT);
+    d.irq     = ctrl[DMAC_DESC_CTRL_IRQ_SHIFT];
+    d.flow    = ctrl[DMAC_DESC_CTRL_FLOW_SHIFT +: 2];
+    d.src_inc = ctrl[DMAC_DESC_CTRL_SRC_INC_SHIFT];
+    d.dst_inc = ctrl[DMAC_DESC_CTRL_DST_INC_SHIFT];
+    d.width   = ctrl[DMAC_DESC_CTRL_WIDTH_SHIFT +: 3];
+    d.burst   = ctrl[DMAC_DESC_CTRL_BURST_SHIFT +: 8];
+    d.req     = ctrl[DMAC_DESC_CTRL_REQ_SHIFT +: 5];
+    d.periph  = periph_of(ctrl);
     return d;
   endfunction
 
   // ---------------------------------------------------------------- decode
   // Validation order = error-code order (first failing check wins); called
   // in S_DECODE only.
-  function automatic logic [3:0] decode_error(input dsc_t d);
+  function automatic logic [3:0] decode_error(input int c, input dsc_t d);
+    logic [31:0] src, dst, len;
+    logic [10:0] rsvd;
     logic [23:0] width_mask;   // (1 << WIDTH) - 1
     logic        fixed_bad;    // a fixed side must be WIDTH aligned and LEN a whole number of beats
+    src        = dword(c, DMAC_DESC_SRC);
+    dst        = dword(c, DMAC_DESC_DST);
+    len        = dword(c, DMAC_DESC_LEN);
+    rsvd       = 11'(dword(c, DMAC_DESC_CTRL) >> DMAC_DESC_CTRL_RSVD_SHIFT);
     width_mask = 24'((32'd1 << d.width) - 32'd1);
-    fixed_bad  = (!d.src_inc && (d.src[23:0] & width_mask) != '0) ||
-                 (!d.dst_inc && (d.dst[23:0] & width_mask) != '0) ||
-                 ((!d.src_inc || !d.dst_inc) && (d.len[23:0] & width_mask) != '0);
+    fixed_bad  = (!d.src_inc && (src[23:0] & width_mask) != '0) ||
+                 (!d.dst_inc && (dst[23:0] & width_mask) != '0) ||
+                 ((!d.src_inc || !d.dst_inc) && (len[23:0] & width_mask) != '0);
     // One expression (Verilator's coverage counts no branch of an early
     // return in a function; the error kinds have their own cover points).
-    return (d.len[23:0] == '0 || d.len[31:24] != '0)                    ? DMAC_ERR_DESC_LEN   :
-           (d.rsvd != '0 || d.flow == 2'd3 || int'(d.width) > WB)        ? DMAC_ERR_DESC_RSVD  :
+    return (len[23:0] == '0 || len[31:24] != '0)                        ? DMAC_ERR_DESC_LEN   :
+           (rsvd != '0 || d.flow == 2'd3 || int'(d.width) > WB)          ? DMAC_ERR_DESC_RSVD  :
            (d.next[4:0] != '0)                                           ? DMAC_ERR_DESC_ALIGN :
            (d.periph && int'(d.req) >= NUM_REQ)                          ? DMAC_ERR_DESC_REQ   :
            fixed_bad                                                     ? DMAC_ERR_DESC_FIXED : DMAC_ERR_NONE;
@@ -521,7 +537,7 @@ module dmac_channel
         job_width_o   = 3'(WB);
       end else if (ctx_q[g].state == S_WB) begin
         job_kind_o    = JOB_WB;
-        job_src_o     = DMAC_DESC_STATUS_DONE | d.len;
+        job_src_o     = DMAC_DESC_STATUS_DONE | dword(g, DMAC_DESC_LEN);
         job_dst_o     = ctx_q[g].desc_addr + 32'(DMAC_DESC_STATUS);
         job_len_o     = 24'd4;
         job_src_inc_o = 1'b1;
@@ -605,19 +621,29 @@ module dmac_channel
     logic [3:0] dec_err;
     ev_stop = '0;
     ev_kill = '0;
+    // The locals are set before use in each woken channel's step (they are
+    // module variables in a Verilated model: setting them for every channel
+    // would cost stores in every cycle); state_d[c] is read only with
+    // ev[c].wake.
+    sq        = S_IDLE;
+    sd        = S_IDLE;
+    e         = '0;
+    d         = '0;
+    hit       = 1'b0;
+    err_slot  = 1'b0;
+    dec_err   = DMAC_ERR_NONE;
+    idle_like = 1'b0;
     for (int c = 0; c < NUM_CH; c++) begin
-      // Every local set on every path (no latch); only a woken channel uses them.
-      sq         = ctx_q[c].state;
-      sd         = sq;
-      e          = '0;
-      d          = '0;
-      hit        = 1'b0;
-      err_slot   = 1'b0;
-      dec_err    = DMAC_ERR_NONE;
-      idle_like  = (sq == S_IDLE) || (sq == S_ERROR);
       ev[c]      = '0;
-      state_d[c] = sq;
+      state_d[c] = S_IDLE;
       if (wake[c]) begin
+        sq        = ctx_q[c].state;
+        sd        = sq;
+        e         = '0;
+        hit       = 1'b0;
+        err_slot  = 1'b0;
+        dec_err   = DMAC_ERR_NONE;
+        idle_like = (sq == S_IDLE) || (sq == S_ERROR);
         d         = dsc_of(c);
         e.wake    = 1'b1;
         // Write responses: residue bookkeeping and the retire queue.
@@ -695,7 +721,7 @@ module dmac_channel
             S_FETCH_WAIT:
               if (desc_oh[c] && int'(desc_beat_idx_i) == DESC_BEATS - 1) sd = S_DECODE;
             S_DECODE: begin
-              dec_err = decode_error(d);
+              dec_err = decode_error(c, d);
               if (dec_err != DMAC_ERR_NONE) begin
                 e  = desc_error(e, dec_err, 2'b00);
                 sd = S_DRAIN;
@@ -846,9 +872,7 @@ module dmac_channel
         aborted_q[c]     <= 1'b0;
         busy_err_q[c]    <= 1'b0;
         vis_q[c]         <= DMAC_STATE_IDLE;
-        ch_state[c]      <= DMAC_STATE_IDLE;
         err_code_q[c]    <= DMAC_ERR_NONE;
-        ch_err_code[c]   <= DMAC_ERR_NONE;
         err_resp_q[c]    <= 2'b00;
         err_addr_q[c]    <= '0;
         cur_desc_q[c]    <= '0;
@@ -969,10 +993,10 @@ module dmac_channel
           end
           if (e.pause) n.resume = q.state;
           if (e.load) begin
-            n.cur_src = d.src;
-            n.cur_dst = d.dst;
-            n.rem_issue = d.len[23:0];
-            n.rem_done = d.len[23:0];
+            n.cur_src = dword(c, DMAC_DESC_SRC);
+            n.cur_dst = dword(c, DMAC_DESC_DST);
+            n.rem_issue = 24'(dword(c, DMAC_DESC_LEN));
+            n.rem_done = 24'(dword(c, DMAC_DESC_LEN));
             n.desc_loaded = 1'b1;
             n.cur_lost = 1'b0;
             n.wb_done = 1'b0;
@@ -1062,7 +1086,6 @@ module dmac_channel
         // that records none.
         if (e.rec_err || e.db_start) begin
           err_code_q[c]  <= e.rec_err ? e.err_code : DMAC_ERR_NONE;
-          ch_err_code[c] <= e.rec_err ? e.err_code : DMAC_ERR_NONE;
         end
         n.state  = ns;
         ctx_q[c] <= n;
@@ -1072,7 +1095,6 @@ module dmac_channel
           st_q[q.state][c] <= 1'b0;
           st_q[ns][c]      <= 1'b1;
           vis_q[c]         <= vis_of(ns);
-          ch_state[c]      <= vis_of(ns);
         end
         // CUR_DESC/REMAINING: the descriptor a write error stopped at, else
         // the oldest retiring descriptor, else the current one.

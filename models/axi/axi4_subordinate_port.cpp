@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bitset>
+#include <cstring>
 #include <limits>
 
 #include "log.h"
@@ -74,6 +75,26 @@ uint64_t Axi4SubordinatePort::beat_address(const Burst& b, unsigned k) const {
   if (b.burst == AXI_BURST_FIXED || k == 0) return b.addr;
   uint64_t bytes = 1ull << b.size;
   return (b.addr & ~(bytes - 1)) + uint64_t(k) * bytes;
+}
+
+// A bus word and its kDataBytes bytes in lane order (lane i = bits 8i..8i+7):
+// one copy on a little-endian host, a loop elsewhere.
+uint64_t Axi4SubordinatePort::get_word(const uint8_t* bytes) {
+  uint64_t word = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  std::memcpy(&word, bytes, kDataBytes);
+#else
+  for (unsigned lane = 0; lane < kDataBytes; ++lane) word |= uint64_t(bytes[lane]) << (8 * lane);
+#endif
+  return word;
+}
+
+void Axi4SubordinatePort::put_word(uint8_t* bytes, uint64_t word) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  std::memcpy(bytes, &word, kDataBytes);
+#else
+  for (unsigned lane = 0; lane < kDataBytes; ++lane) bytes[lane] = uint8_t(word >> (8 * lane));
+#endif
 }
 
 Axi4SubordinatePort::Burst& Axi4SubordinatePort::push_burst(Ring<Burst>& q, const AddrBeat& a, uint64_t seq,
@@ -155,10 +176,8 @@ void Axi4SubordinatePort::complete_write(Burst& b, uint64_t cycle) {
       if (!fixed && bytes == kDataBytes && (a & (kDataBytes - 1)) == 0 && bw[k].strb == 0xFF) {
         // A whole aligned bus word (nearly every beat of a copy): every lane
         // lies inside the beat, nothing to check lane by lane.
-        for (unsigned lane = 0; lane < kDataBytes; ++lane) {
-          data[a - lo + lane] = uint8_t(bw[k].data >> (8 * lane));
-          strobe[a - lo + lane] = 1;
-        }
+        put_word(&data[a - lo], bw[k].data);
+        std::memset(&strobe[a - lo], 1, kDataBytes);
         continue;
       }
       for (unsigned lane = 0; lane < kDataBytes; ++lane) {
@@ -270,8 +289,7 @@ void Axi4SubordinatePort::drive_outputs(uint64_t cycle) {
     uint64_t word = 0;
     if (h.burst != AXI_BURST_FIXED && bytes == kDataBytes && (a & (kDataBytes - 1)) == 0 && !h.data.empty()) {
       // A whole aligned bus word, all in the burst's byte range: its 8 bytes in lane order.
-      const uint8_t* d = h.data.data() + (a - h.addr);
-      for (unsigned lane = 0; lane < kDataBytes; ++lane) word |= uint64_t(d[lane]) << (8 * lane);
+      word = get_word(h.data.data() + (a - h.addr));
     } else if (!h.data.empty()) {
       for (unsigned lane = 0; lane < kDataBytes; ++lane) {
         uint64_t byte_addr = (a & ~uint64_t(kDataBytes - 1)) + lane;

@@ -116,6 +116,8 @@ private:
   Burst* choose_write_response(uint64_t cycle);
   // Position of the burst numbered `seq` (in order: the front, checked first).
   static size_t find_seq(const Ring<Burst>& q, uint64_t seq);
+  static uint64_t get_word(const uint8_t* bytes);
+  static void put_word(uint8_t* bytes, uint64_t word);
   uint32_t extra_latency();
   bool chance(double p) { return p >= 1.0 || std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < p; }
   void update_steady();
