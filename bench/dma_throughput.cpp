@@ -55,7 +55,7 @@
 using Model = BENCH_MODEL;
 
 #ifndef BENCH_VARIANT
-#define BENCH_VARIANT ""  // the library build: default parameters (MAX_BURST 16, MAX_OUTSTANDING 8)
+#define BENCH_VARIANT ""  // the library build: default parameters (MAX_BURST 16, MAX_OUTSTANDING 12)
 #endif
 
 using namespace dmacosim;
