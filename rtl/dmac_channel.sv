@@ -109,10 +109,11 @@ module dmac_channel
   // Descriptor prefetch ring: PF_G descriptors per speculative read burst
   // (128 B at 64/128-bit, 64 B at 32-bit: at most 16 beats, within MAX_BURST
   // >= 16). PF_N = four bursts' worth of descriptors per channel, of which a
-  // descriptor longer than PF_SHORT bytes fills only PF_NL (two bursts): a
-  // short descriptor moves its data in less time than a descriptor read's
-  // round trip, so the chain needs more of them in flight, while a long
-  // chain's end would only over-fetch (reads that take the bus from data).
+  // descriptor longer than PF_SHORT bytes fills only PF_NL (two bursts). A
+  // descriptor read's round trip is about 2 (1 + L) + 16 cycles (220 at
+  // L = 100): 8 descriptors of 256 B carry enough data to cover it at 8 B a
+  // cycle, 8 of 128 B do not. Deeper for long descriptors would only read
+  // further past a chain's end (reads that take the R channel from data).
   localparam int PF_G  = (W >= 8) ? 4 : 2;
   localparam int PF_N  = 4 * PF_G;
   localparam int PF_NL = 2 * PF_G;
