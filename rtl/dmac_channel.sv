@@ -108,9 +108,16 @@ module dmac_channel
   localparam int DESC_BEATS = 32 / W;
   // Descriptor prefetch ring: PF_G descriptors per speculative read burst
   // (128 B at 64/128-bit, 64 B at 32-bit: at most 16 beats, within MAX_BURST
-  // >= 16), PF_N = two bursts' worth of descriptors per channel.
+  // >= 16). PF_N = four bursts' worth of descriptors per channel, of which a
+  // descriptor longer than PF_SHORT bytes fills only PF_NL (two bursts). A
+  // descriptor read's round trip is about 2 (1 + L) + 16 cycles (220 at
+  // L = 100): 8 descriptors of 256 B carry enough data to cover it at 8 B a
+  // cycle, 8 of 128 B do not. Deeper for long descriptors would only read
+  // further past a chain's end (reads that take the R channel from data).
   localparam int PF_G  = (W >= 8) ? 4 : 2;
-  localparam int PF_N  = 2 * PF_G;
+  localparam int PF_N  = 4 * PF_G;
+  localparam int PF_NL = 2 * PF_G;
+  localparam int PF_SHORT = 128;
   localparam int PIW   = $clog2(PF_N);
   // Retire queue: descriptors fully issued whose write responses are still
   // outstanding, behind the oldest one (ret_*): RQ_N + 1 descriptors can
@@ -224,6 +231,7 @@ module dmac_channel
     logic [31:0]     pf_lo;
     logic [PIW:0]    pf_cnt, pf_fly;
     logic            pf_en;        // the current descriptor may prefetch
+    logic            pf_deep;      // ... up to PF_N ahead (its LEN <= PF_SHORT), else PF_NL
     logic [23:0]     req_left;     // bytes left of the current peripheral request
     logic            wb_done;
     logic            drain_err;    // S_DRAIN ends in ERROR (else IDLE + ABORTED)
@@ -491,9 +499,10 @@ module dmac_channel
   // S_XFER, where it has priority over the data job): the ring is empty (read
   // at NEXT: PF_G descriptors if the chain is contiguous here, else one), or
   // it starts at NEXT and the chain is contiguous (read on after the last
-  // descriptor in the ring). Never across 4 KiB, only with room in the ring
-  // for PF_G more. A request refused there stays refused until the next
-  // descriptor (arrivals keep pf_cnt_q + pf_fly_q, NEXT does not change).
+  // descriptor in the ring). Never across 4 KiB, only with room for PF_G
+  // more within the current descriptor's depth (PF_N if pf_deep, else
+  // PF_NL). A request refused there stays refused until the next descriptor
+  // (arrivals keep pf_cnt_q + pf_fly_q, NEXT does not change).
   // pf_first: the ring is empty (the burst sets pf_lo_q).
   logic        g_pf_req;      // the granted job is a prefetch burst
   logic        g_pf_first;
@@ -548,7 +557,8 @@ module dmac_channel
           g_pf_first = ctx_q[g].pf_cnt == '0 && ctx_q[g].pf_fly == '0;
           pf_contig  = d.next == ctx_q[g].desc_addr + 32'd32;
           g_pf_req   = g_pf_first || (pf_contig && ctx_q[g].pf_lo == d.next &&
-                                      32'(ctx_q[g].pf_cnt) + 32'(ctx_q[g].pf_fly) + 32'(PF_G) <= 32'(PF_N));
+                                      32'(ctx_q[g].pf_cnt) + 32'(ctx_q[g].pf_fly) + 32'(PF_G) <=
+                                      (ctx_q[g].pf_deep ? 32'(PF_N) : 32'(PF_NL)));
         end
         if (g_pf_req) begin
           g_pf_fa = g_pf_first ? d.next : ctx_q[g].pf_lo + ((32'(ctx_q[g].pf_cnt) + 32'(ctx_q[g].pf_fly)) << 5);
@@ -1001,6 +1011,7 @@ module dmac_channel
             n.cur_lost = 1'b0;
             n.wb_done = 1'b0;
             n.pf_en = !d.periph && d.next != '0 && !wb_en_i[c];
+            n.pf_deep = 24'(dword(c, DMAC_DESC_LEN)) <= 24'(PF_SHORT);
           end
           if (e.issue) begin
             if (d.src_inc) n.cur_src = q.cur_src + 32'(grant_len_i);
@@ -1293,6 +1304,9 @@ module dmac_channel
     cov_prefetch_granted:     cover property (@(posedge clk) rst_n && grant_i[c] && g_pf_req);
     cov_prefetch_burst:       cover property (@(posedge clk) rst_n && grant_i[c] && g_pf_req && g_pf_n == (PIW+1)'(PF_G));
     cov_prefetch_extend:      cover property (@(posedge clk) rst_n && grant_i[c] && g_pf_req && !g_pf_first);
+    // A burst that takes the ring beyond PF_NL descriptors (a short descriptor's depth).
+    cov_prefetch_deep:        cover property (@(posedge clk) rst_n && grant_i[c] && g_pf_req &&
+                                             32'(ctx_q[c].pf_cnt) + 32'(ctx_q[c].pf_fly) + 32'(g_pf_n) > 32'(PF_NL));
     cov_prefetch_4k_cut:      cover property (@(posedge clk) rst_n && grant_i[c] && g_pf_req && d.next == ctx_q[c].desc_addr + 32'd32 && g_pf_n < (PIW+1)'(PF_G));
     cov_prefetch_hit:         cover property (@(posedge clk) rst_n && ev[c].pf_take);
     cov_prefetch_drop:        cover property (@(posedge clk) rst_n && ev[c].pf_drop && ctx_q[c].pf_cnt != '0);

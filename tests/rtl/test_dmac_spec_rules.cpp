@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "dmac_bench.h"
@@ -1130,10 +1131,11 @@ namespace prefetch {
 
 constexpr uint32_t kLen = 64;
 
-void write_chain(DmacBench& b, const std::vector<uint32_t>& at, uint32_t src, uint32_t dst, uint32_t seed) {
+void write_chain(DmacBench& b, const std::vector<uint32_t>& at, uint32_t src, uint32_t dst, uint32_t seed,
+                 uint32_t len = kLen) {
   for (size_t i = 0; i < at.size(); ++i) {
-    b.fill_random(src + i * kLen, kLen, seed + unsigned(i));
-    b.write_desc(at[i], {uint32_t(src + i * kLen), uint32_t(dst + i * kLen), i + 1 < at.size() ? at[i + 1] : 0, kLen,
+    b.fill_random(src + i * len, len, seed + unsigned(i));
+    b.write_desc(at[i], {uint32_t(src + i * len), uint32_t(dst + i * len), i + 1 < at.size() ? at[i + 1] : 0, len,
                          DC_SRC_INC | DC_DST_INC});
   }
 }
@@ -1172,10 +1174,51 @@ TEST(DmacSpecRules, ContiguousDescriptorsArePrefetchedInBursts) {
     for (auto& a : reads) bursts += a.len == 15;
     if (contiguous) {
       EXPECT_GE(bursts, 3u) << "contiguous descriptors not read 4 per burst";
-      EXPECT_LE(reads.size(), 7u);
+      // The first alone, then bursts of 4 up to 16 ahead of the last but one
+      // (the last prefetches nothing): descriptors 1..30 at most.
+      EXPECT_LE(reads.size(), 9u);
     } else {
       EXPECT_EQ(bursts, 0u);
       EXPECT_EQ(reads.size(), at.size()) << "every descriptor read once, on its own";
+    }
+  }
+}
+
+// Prefetch depth: while the current descriptor's LEN is at most 128 bytes the
+// buffer fills up to 16 descriptors ahead of it, else up to 8. Counted at the
+// pins at L = 100 (slow enough for either depth to fill): each descriptor
+// read's last descriptor minus the descriptor of the latest data read before
+// it. That data read is the current descriptor's or, before its first one,
+// its predecessor's: a depth of N shows as at most N + 1.
+TEST(DmacSpecRules, PrefetchGoesDeeperOnlyForShortDescriptors) {
+  for (const uint32_t len : {64u, 128u, 256u}) {
+    SCOPED_TRACE("LEN " + std::to_string(len));
+    DmacBench b({.seed = 24, .random_latency = false, .first_lat = 100, .per_lat = 1});
+    PinWatch pw;
+    pw.attach(b);
+    constexpr uint32_t kN = 48;
+    std::vector<uint32_t> at;
+    for (uint32_t i = 0; i < kN; ++i) at.push_back(kD + i * 32);
+    prefetch::write_chain(b, at, kS, kT, 13, len);
+    b.start(3, kD);
+    ASSERT_TRUE(b.run_until_idle(200000));
+    b.check();
+    EXPECT_EQ(b.chrd(3, TC_COUNT), 1u);
+    int64_t cur = -1, max_ahead = 0;
+    for (const AxHs& a : pw.ar) {
+      if (a.addr >= kS && a.addr < kS + kN * len) {
+        cur = (a.addr - kS) / len;
+      } else if (a.addr >= kD && a.addr < kD + 0x10000) {
+        const int64_t last = (int64_t(a.addr - kD) + (a.len + 1) * 8) / 32 - 1;
+        max_ahead = std::max(max_ahead, last - cur);
+      }
+    }
+    if (len <= 128) {
+      EXPECT_GE(max_ahead, 12) << "a short chain's prefetch stayed within 8 descriptors";
+      EXPECT_LE(max_ahead, 17) << "prefetch beyond its 16-descriptor buffer";
+    } else {
+      EXPECT_LE(max_ahead, 9) << "a long chain's prefetch went beyond 8 descriptors";
+      EXPECT_GE(max_ahead, 8) << "the 8-descriptor depth was not reached: the case was not exercised";
     }
   }
 }
