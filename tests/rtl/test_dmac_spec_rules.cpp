@@ -613,6 +613,7 @@ TEST(DmacSpecRules, AbortDuringAnErrorDrainIsIgnored) {
 // Chain d0 (512 B) -> d1 (3000 B, a DECERR on byte 1500 of its source or of
 // its destination) -> d2, with slow write responses so that several of d1's
 // bursts are out when the error response arrives.
+namespace {
 struct DataErrorRun {
   std::unique_ptr<DmacBench> b;
   PinWatch pw;
@@ -651,6 +652,7 @@ struct DataErrorRun {
     return n;
   }
 };
+}  // namespace
 
 // Spec, Data bus errors / Write error and read-ahead: no write of the channel
 // with a non-zero WSTRB follows the error response (from the cycle it is
