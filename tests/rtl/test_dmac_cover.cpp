@@ -450,6 +450,32 @@ TEST(DmacRealign, AbortDropsCarry) {
   EXPECT_EQ(b.mem().bytes().get(t2), b.mem().bytes().get(carried)) << "first byte came from a stale carry";
 }
 
+// A pause keeps the channel's carry (a pause is not a stop): pause a copy
+// once some chunks are written, at a point where the bytes done end inside a
+// source beat, resume, and the copy completes exact with every source beat
+// still read once (a dropped carry would lose or re-read the bytes in it).
+TEST(DmacRealign, PauseKeepsCarry) {
+  DmacBench b({.seed = 5, .random_latency = false, .first_lat = 60, .per_lat = 1});
+  const uint32_t len = 8000, src = kS + 3, dst = kT + 5;  // longer than the bursts in flight at the pause
+  b.fill_random(src, len, 53);
+  b.write_desc(kD, {src, dst, 0, len, DC_SRC_INC | DC_DST_INC | DC_IRQ});
+  b.start(kCh, kD);
+  ASSERT_TRUE(b.run_until([&] { return b.mem().bytes().get(dst + 300) != b.options().fill; }, 100000,
+                          "a few chunks written"));
+  write_ctrl(b, kCh, CTRL_PAUSE);
+  ASSERT_TRUE(b.run_until([&] { return state_of(b.chrd(kCh, STATUS)) == ST_PAUSED; }, 20000, "PAUSED"));
+  ASSERT_EQ(b.chrd(kCh, CUR_DESC), kD);  // latches REMAINING
+  const uint32_t rem = b.chrd(kCh, REMAINING);
+  ASSERT_GT(rem, 0u) << "the copy ended before the pause took effect";
+  ASSERT_NE((src + len - rem) % 8, 0u) << "the pause must fall inside a source beat for a carry to exist";
+  b.step(500);
+  write_ctrl(b, kCh, 0);
+  ASSERT_TRUE(b.run_until_idle(100000));
+  b.check();
+  EXPECT_EQ(b.chrd(kCh, STATUS), 0u);
+  expect_each_source_beat_read_once(b, src, len);
+}
+
 // A read error on a beat whose tail is carried (the error region holds only
 // the next chunk's bytes): the error is the earlier chunk's (its read
 // returned the beat), nothing of either chunk is written, REMAINING keeps
