@@ -33,11 +33,6 @@ static std::string report_header(const std::string& title, size_t width) {
 
 static std::string pad(size_t n) { return std::string(n, ' '); }
 
-static std::string basename_of(const std::string& p) {
-  size_t s = p.rfind('/');
-  return s == std::string::npos ? p : p.substr(s + 1);
-}
-
 // Frames of the lock layer itself (spin_lock, lock_acquire, the checks):
 // the "at:" site is the first frame below them, as lockdep's _RET_IP_.
 static bool is_lock_layer(const stack_frame& f) {

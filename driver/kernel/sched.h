@@ -20,6 +20,9 @@ constexpr unsigned long HZ = 1000;  // 1 jiffy = 1 ms of simulated time
 unsigned long msecs_to_jiffies(unsigned int ms);
 unsigned long usecs_to_jiffies(unsigned int us);
 unsigned long jiffies_now();  // "jiffies"
+// The length of one jiffy (a function, not a constant: sc_time objects must
+// not exist before sc_main sets the time resolution).
+sc_core::sc_time jiffy();
 
 task_struct* get_current();
 // ---- kernel threads (kernel/kthread.c) ----

@@ -115,11 +115,6 @@ const std::string& source_root() {
   return root;
 }
 
-std::string basename_of(const std::string& p) {
-  size_t s = p.rfind('/');
-  return s == std::string::npos ? p : p.substr(s + 1);
-}
-
 bool is_open(char c) { return c == '(' || c == '<' || c == '[' || c == '{'; }
 bool is_close(char c) { return c == ')' || c == '>' || c == ']' || c == '}'; }
 
@@ -276,6 +271,11 @@ std::vector<uintptr_t> stack_trace_save(unsigned skip, unsigned max_entries) {
 }
 
 bool stack_trace_symbols_available() { return the_dwfl() != nullptr; }
+
+std::string basename_of(const std::string& p) {
+  size_t s = p.rfind('/');
+  return s == std::string::npos ? p : p.substr(s + 1);
+}
 
 std::string source_relative(const std::string& path) {
   const std::string& root = source_root();

@@ -69,6 +69,9 @@ std::string stack_trace_print(const std::vector<stack_frame>& frames, unsigned s
 // paths outside the tree are returned unchanged.
 std::string source_relative(const std::string& path);
 
+// The last component of a path ("locking.cpp").
+std::string basename_of(const std::string& path);
+
 // Whether libdw symbolization works in this process (false: frames print as
 // raw addresses).
 bool stack_trace_symbols_available();

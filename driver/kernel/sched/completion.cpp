@@ -8,10 +8,6 @@ namespace dmacosim::kernel {
 
 using namespace sc_core;
 
-// A function, not a static sc_time: sc_time objects must not exist before
-// sc_main sets the time resolution.
-static sc_time jiffy() { return sc_time(1, SC_MS); }
-
 // ---------------------------------------------------------------- completions
 
 void complete(completion* x) {

@@ -9,9 +9,7 @@ namespace dmacosim::kernel {
 
 using namespace sc_core;
 
-// A function, not a static sc_time: sc_time objects must not exist before
-// sc_main sets the time resolution.
-static sc_time jiffy() { return sc_time(1, SC_MS); }
+sc_time jiffy() { return sc_time(1, SC_MS); }
 
 unsigned long msecs_to_jiffies(unsigned int ms) { return ms; }
 unsigned long usecs_to_jiffies(unsigned int us) { return (us + 999) / 1000; }
