@@ -22,12 +22,14 @@ constexpr unsigned kMaxHwDescs = 4096;
 constexpr unsigned kPausePollLimit = 100000;
 constexpr uint32_t kAllIrqs = DMAC_IRQ_TC | DMAC_IRQ_ERR | DMAC_IRQ_ABORT;
 
+}  // namespace
+
+// One hardware descriptor and its bus address. Not file-local: it is a
+// member of dmac_desc, which the header declares.
 struct dmac_hw {
   dma_addr_t phys = 0;
   uint32_t words[8] = {};
 };
-
-}  // namespace
 
 struct dmac_desc {
   virt_dma_desc vd;  // first member

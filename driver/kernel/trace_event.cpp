@@ -48,14 +48,16 @@ std::string json_args(const trace_args& args) {
 
 uint64_t now_ps() { return uint64_t(std::llround(sc_core::sc_time_stamp().to_seconds() * 1e12)); }
 
-// Context slice category: the part of the base before ':' ("process",
-// "softirq", "hardirq"), "function" for KFUNC names.
-struct Frame {
+}  // namespace
+
+// A slice begun and not yet ended: its name and category (the part of the
+// context base before ':', "process", "softirq", "hardirq"; "function" for
+// KFUNC names). Not file-local: TraceEventWriter, which the header declares,
+// holds them.
+struct OpenSlice {
   std::string name;
   const char* cat;
 };
-
-}  // namespace
 
 class TraceEventWriter {
 public:
@@ -63,7 +65,7 @@ public:
   std::string path;
   bool first = true;
   uint64_t next_id = 1;
-  std::map<int, std::vector<Frame>> open_slices;  // tid -> B events not yet ended, outermost first
+  std::map<int, std::vector<OpenSlice>> open_slices;  // tid -> B events not yet ended, outermost first
   std::map<int, bool> named;                      // tids given a thread_name
   struct Async {
     trace_pid pid;
@@ -156,7 +158,7 @@ void trace_event_close() {
 void trace_task_sync(task_struct* t) {
   TraceEventWriter* w = g_trace_events;
   if (!w || !t) return;
-  std::vector<Frame> want;
+  std::vector<OpenSlice> want;
   if (kernel_exists() && this_kernel().current() == t && t->state != TASK_DEAD)
     for (const ExecCtx& c : t->ctx) {
       const std::string cls = c.base.substr(0, c.base.find(':'));
@@ -164,7 +166,7 @@ void trace_task_sync(task_struct* t) {
       for (const std::string& fn : c.funcs) want.push_back({fn, "function"});
     }
   const int tid = task_tid(t);
-  std::vector<Frame>& open = w->open_slices[tid];
+  std::vector<OpenSlice>& open = w->open_slices[tid];
   size_t same = 0;
   while (same < open.size() && same < want.size() && open[same].name == want[same].name) ++same;
   if (same == open.size() && same == want.size()) return;

@@ -980,7 +980,7 @@ int run_audio(const ScenarioOptions& opt) {
   return audio.report();
 }
 
-ScenarioRegistrar reg({"audio",
+ScenarioRegistrar audio_registrar({"audio",
                        "ALSA playback over cyclic DMA: start/stop/pause/suspend triggers, bit-exact at the codec, "
                        "lock validator (--driver=legacy-bh reproduces the 2010 bug)",
                        run_audio,

@@ -136,7 +136,7 @@ int run_demo(const ScenarioOptions& opt) {
   return report.finish();
 }
 
-ScenarioRegistrar reg({"demo", "platform demo: a DMA copy programmed by a kernel thread, IRQ to the CPU", run_demo,
+ScenarioRegistrar demo_registrar({"demo", "platform demo: a DMA copy programmed by a kernel thread, IRQ to the CPU", run_demo,
                        {{"bytes", "6000", "bytes the DMA copies"}}});
 
 }  // namespace

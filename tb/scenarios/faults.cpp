@@ -418,7 +418,7 @@ int run_faults(const ScenarioOptions& opt) {
   return kit::finish_report(report, opt, cfg, times);
 }
 
-ScenarioRegistrar reg({"faults", "bus errors on source/destination/descriptors/unmapped -> callback_result, "
+ScenarioRegistrar faults_registrar({"faults", "bus errors on source/destination/descriptors/unmapped -> callback_result, "
                                  "recovery after terminate_sync; bad API calls",
                        run_faults,
                        {{"len", "8192", "bytes per transfer (64..1048576)"}}});

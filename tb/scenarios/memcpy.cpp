@@ -346,7 +346,7 @@ int run_memcpy(const ScenarioOptions& opt) {
   return kit::finish_report(report, opt, cfg, times);
 }
 
-ScenarioRegistrar reg({"memcpy", "dmatest memcpy client over all DMA channels (threads, iterations, buf-size)",
+ScenarioRegistrar memcpy_registrar({"memcpy", "dmatest memcpy client over all DMA channels (threads, iterations, buf-size)",
                        run_memcpy,
                        {
                            {"threads", "1", "dmatest threads per channel (1..16)", "threads_per_chan"},

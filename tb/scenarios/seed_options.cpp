@@ -386,7 +386,7 @@ int run_seed_options(const ScenarioOptions& opt_in) {
   return report.finish();
 }
 
-ScenarioRegistrar reg({"seed-options",
+ScenarioRegistrar seed_options_registrar({"seed-options",
                        "the 2010 thread's options side by side (legacy-bh, irqsave, irq-enable, deferred, "
                        "ksoftirqd): verdict and cost of each on the same audio workload",
                        run_seed_options,

@@ -341,7 +341,7 @@ int run_sg(const ScenarioOptions& opt) {
   return kit::finish_report(report, opt, cfg, times);
 }
 
-ScenarioRegistrar reg({"sg", "slave scatter-gather: memory -> audio FIFO, unaligned multi-entry scatterlists, "
+ScenarioRegistrar sg_registrar({"sg", "slave scatter-gather: memory -> audio FIFO, unaligned multi-entry scatterlists, "
                              "bit-exact at the codec",
                        run_sg,
                        {
