@@ -3,7 +3,13 @@
 # Compile options of our own C++ (not of Verilator's generated code).
 # TEST: a test program's own sources (its checks and benches): ASan only.
 function(dmacosim_flags target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+  # Source paths as the tree spells them ("driver/kernel/locking.cpp") in
+  # __FILE__ and the line tables, whatever the checkout's location: what
+  # reports and call traces print (driver/kernel/stacktrace.cpp), and the
+  # same in a unity translation unit, which includes its sources by absolute
+  # path (dmacosim_unity).
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter
+                                           -ffile-prefix-map=${CMAKE_SOURCE_DIR}/=)
   if(DMACOSIM_SANITIZE)
     # Product code (models, tb, driver): ASan + UBSan without its alignment
     # and null checks. Those two instrument nearly every access and double a
@@ -70,6 +76,7 @@ function(dmacosim_warnings target)
   else()
     dmacosim_flags(${target})
     target_precompile_headers(${target} REUSE_FROM dmacosim_pch)
+    dmacosim_unity(${target} ${DMACOSIM_UNITY_BATCH_PRODUCT})
   endif()
 endfunction()
 
@@ -89,27 +96,33 @@ function(dmacosim_link_to_executables dir lib)
   endforeach()
 endfunction()
 
-# dmacosim_unity(<target>): compile the target's sources DMACOSIM_UNITY_BATCH
-# at a time as one translation unit (CMake's unity build). For test
-# programs: their files include the same project headers (the kernel model,
-# the platform, the RTL bench) and instantiate the same gtest and SystemC
-# templates, which a unity translation unit parses and compiles once. A
-# batch, not the whole program, so the two cores still have several units
-# of each program to share. File-local helpers must have distinct names
-# across a program's files (a clash is a compile error, not a silent merge).
-# Only targets with several source files: one file gains nothing.
-# The unity files include each source by its absolute path, which __FILE__
-# and the line tables would then spell: -ffile-prefix-map makes them the
-# tree's relative paths again, as call traces and reports print them
-# (driver/kernel/stacktrace.cpp, tests/driver/kernel/test_lockdep_report.cpp).
+# dmacosim_unity(<target> [<batch>]): compile the target's sources <batch>
+# (default DMACOSIM_UNITY_BATCH) at a time as one translation unit (CMake's
+# unity build). Every file of ours pays about a second before its first line:
+# loading the precompiled SystemC/TLM header (about 100 MB) and parsing the
+# project headers it includes; a unity translation unit pays it once and
+# compiles the templates its files share once. Test programs take 4 files a
+# unit, our libraries and programs DMACOSIM_UNITY_BATCH_PRODUCT (8;
+# dmacosim_warnings applies it): a batch, not the whole target, so the two
+# cores still have several units of each target to share. File-local helpers
+# must have distinct names across a target's files (a clash is a compile
+# error, not a silent merge). Only targets with several source files: one
+# file gains nothing. The unity files include each source by its absolute
+# path; -ffile-prefix-map (dmacosim_flags) keeps __FILE__ and the line tables
+# relative.
 set(DMACOSIM_UNITY_BATCH 4 CACHE STRING "source files per unity translation unit of a test program (0: no unity build)")
+set(DMACOSIM_UNITY_BATCH_PRODUCT 8 CACHE STRING "source files per unity translation unit of a library or program of ours (0: no unity build)")
 function(dmacosim_unity target)
+  if(ARGC GREATER 1)
+    set(batch ${ARGV1})
+  else()
+    set(batch ${DMACOSIM_UNITY_BATCH})
+  endif()
   get_target_property(srcs ${target} SOURCES)
   list(FILTER srcs INCLUDE REGEX "\\.cpp$")
   list(LENGTH srcs n)
-  if(DMACOSIM_UNITY_BATCH GREATER 1 AND n GREATER 1)
-    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${DMACOSIM_UNITY_BATCH})
-    target_compile_options(${target} PRIVATE -ffile-prefix-map=${CMAKE_SOURCE_DIR}/=)
+  if(batch GREATER 1 AND n GREATER 1)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${batch})
   endif()
 endfunction()
 
