@@ -34,6 +34,7 @@ python3 "$src/bench/scenario_speed.py" --dmacosim "$build/tb/dmacosim" --out "$o
 cp "$out/scenarios/scenario_speed.md" "$out/scenarios/scenario_speed.json" "$out/"
 variant_md=()
 if [ -n "$with_variants" ]; then
+  cmake -S "$src" -B "$build" -DDMACOSIM_BENCH_VARIANTS=ON > /dev/null
   cmake --build "$build" -j"$(nproc)" --target bench_variants > /dev/null
   for v in noassert mo16 mb64 mo16_mb64; do
     "$build/bench/dma_throughput_$v" --out "$out" > /dev/null 2> "$out/dma_throughput_$v.log"
