@@ -11,6 +11,10 @@
 
 using namespace dt;
 
+// Named after the file: the program compiles several test files as one
+// translation unit (cmake/dmacosim.cmake, dmacosim_unity).
+namespace test_api_contracts {
+
 namespace {
 
 // ------------------------------------------------------------------ a recording channel
@@ -777,3 +781,5 @@ TEST(PcmDmaengineContract, RefineFromCapsAndCloseOfAPausedStream) {
   }, sc_time(10, SC_MS));
   rig.check_clean();
 }
+
+}  // namespace test_api_contracts

@@ -9,6 +9,10 @@
 
 using namespace dt;
 
+// Named after the file: the program compiles several test files as one
+// translation unit (cmake/dmacosim.cmake, dmacosim_unity).
+namespace test_bad_input {
+
 namespace {
 
 spinlock_t client_lock;
@@ -63,3 +67,5 @@ TEST(DmaengineBadInput, TerminateSyncInAtomicContextIsReported) {
 }
 
 }  // namespace
+
+}  // namespace test_bad_input

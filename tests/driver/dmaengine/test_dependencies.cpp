@@ -13,6 +13,10 @@
 
 using namespace dt;
 
+// Named after the file: the program compiles several test files as one
+// translation unit (cmake/dmacosim.cmake, dmacosim_unity).
+namespace test_dependencies {
+
 namespace {
 
 constexpr uint64_t kBuf0 = kRamBase + 0x100000;  // region i at kBuf0 + i * kStride
@@ -552,3 +556,5 @@ TEST(DependencyValidator, SilentOnCleanFlows_VirtDma) { all_clean_flows(DmacLock
 TEST(DependencyValidator, SilentOnCleanFlows_LegacyBh) { all_clean_flows(DmacLockPolicy::LegacyBh); }
 
 }  // namespace
+
+}  // namespace test_dependencies

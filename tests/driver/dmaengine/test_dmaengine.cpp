@@ -5,6 +5,10 @@
 
 using namespace dt;
 
+// Named after the file: the program compiles several test files as one
+// translation unit (cmake/dmacosim.cmake, dmacosim_unity).
+namespace test_dmaengine {
+
 namespace {
 
 struct CbState {
@@ -547,3 +551,5 @@ TEST(DmacProvider, RamErrorsGiveReadWriteFailedAndChannelRecovers) {
   EXPECT_EQ(ok2.calls, 1);
   EXPECT_EQ(ok2.res.result, DMA_TRANS_NOERROR);
 }
+
+}  // namespace test_dmaengine

@@ -3,6 +3,10 @@
 
 using namespace dt;
 
+// Named after the file: the program compiles several test files as one
+// translation unit (cmake/dmacosim.cmake, dmacosim_unity).
+namespace test_dmatest {
+
 namespace {
 
 void run_dmatest(DmacLockPolicy policy) {
@@ -160,3 +164,5 @@ TEST(SeedPattern, VirtDmaUnderIrqsOffCallerIsSilent) {
   EXPECT_TRUE(r.copies_ok);
   EXPECT_TRUE(rig.sys.kernel.lockdep().reports().empty()) << rig.sys.kernel.lockdep().dump();
 }
+
+}  // namespace test_dmatest

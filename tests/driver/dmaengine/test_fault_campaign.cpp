@@ -39,6 +39,10 @@
 
 using namespace dt;
 
+// Named after the file: the program compiles several test files as one
+// translation unit (cmake/dmacosim.cmake, dmacosim_unity).
+namespace test_fault_campaign {
+
 namespace {
 
 constexpr unsigned kGuard = 64;
@@ -935,3 +939,5 @@ TEST(CampaignChecker, CatchesEachBrokenInvariant) {
   EXPECT_TRUE(has(dead_channel, "did not complete")) << join(dead_channel);
   EXPECT_EQ(Log::instance().count(LogLevel::Warn, "transfer error, ERR_CODE 2"), 1u);  // the fault of case 4
 }
+
+}  // namespace test_fault_campaign

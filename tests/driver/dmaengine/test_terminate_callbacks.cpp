@@ -35,6 +35,10 @@
 
 using namespace dt;
 
+// Named after the file: the program compiles several test files as one
+// translation unit (cmake/dmacosim.cmake, dmacosim_unity).
+namespace test_terminate_callbacks {
+
 namespace {
 
 // ------------------------------------------------------------------ harness
@@ -949,3 +953,5 @@ TEST(TerminateCallbackCheck, SilentBeforeSynchronizeAndForLaterDescriptors) {
   EXPECT_EQ(calls_b, 3);
   EXPECT_EQ(checker_errors(), 0u);
 }
+
+}  // namespace test_terminate_callbacks

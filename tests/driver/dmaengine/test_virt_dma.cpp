@@ -7,6 +7,10 @@
 
 using namespace dt;
 
+// Named after the file: the program compiles several test files as one
+// translation unit (cmake/dmacosim.cmake, dmacosim_unity).
+namespace test_virt_dma {
+
 namespace {
 
 size_t list_count(list_head* head) {
@@ -546,3 +550,5 @@ TEST(VirtDmaTerminate, SecondTerminateKeepsTheAbortingDescriptorParked) {
   EXPECT_EQ(issued_after_second, 0u);
   EXPECT_EQ(parked_after_sync, 0u);
 }
+
+}  // namespace test_virt_dma
