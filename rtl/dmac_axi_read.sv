@@ -22,7 +22,9 @@
 //
 // Responses of different IDs may interleave, same-ID responses come in order,
 // so an R beat belongs to the oldest slot of that ID still reading.
-module dmac_axi_read #(
+module dmac_axi_read
+  import dmac_axi_job_pkg::*;
+#(
   parameter int NUM_CH          = 8,
   parameter int DATA_W          = 64,
   parameter int ADDR_W          = 32,
@@ -36,23 +38,20 @@ module dmac_axi_read #(
   // job from the arbiter (already muxed from the granted channel)
   input  logic                       job_valid,   // a grant happens this cycle
   input  logic [3:0]                 job_ch,
-  input  logic [1:0]                 job_kind,
-  input  logic [31:0]                job_src,
-  input  logic [31:0]                job_dst,
-  input  logic [23:0]                 job_len,     // data: bytes available (cut here); desc 32, wb 4
-  input  logic                       job_src_inc,
-  input  logic                       job_dst_inc,
-  input  logic [2:0]                 job_width,
-  output logic [12:0]                 grant_len,   // bytes of the granted job (to the channels)
+  input  job_t                       job_i,       // data: len = bytes available (cut here)
+  output logic [12:0]                grant_len,   // bytes of the granted job (to the channels)
   input  logic [NUM_CH-1:0]          stop,        // drop the channel's carry (abort or error drain)
   output logic                       can_read,    // a read job may be granted
   output logic                       can_wb,      // a write-back job may be granted
   // slot table, seen by the write engine: the per-slot flags, kinds, channels
   // and widths as packed vectors (a few words), the wide fields read at the
   // two slots the write engine works on (its AW pointer and its head), so no
-  // per-slot copy of the table crosses a port
+  // per-slot copy of the table crosses a port. One vector a field, not a
+  // packed array of per-slot structs: with 16 slots each vector fits in 64
+  // bits and is read at a dynamic index with a shift, where the structs
+  // would make one vector of several words.
   output logic [NUM_SLOTS-1:0]       s_valid,
-  output logic [NUM_SLOTS-1:0][1:0]  s_kind,
+  output job_kind_e [NUM_SLOTS-1:0]  s_kind,
   output logic [NUM_SLOTS-1:0][3:0]  s_ch,
   output logic [NUM_SLOTS-1:0]       s_src_inc,
   output logic [NUM_SLOTS-1:0]       s_dst_inc,
@@ -112,9 +111,6 @@ module dmac_axi_read #(
   localparam int W  = DATA_W / 8;
   localparam int WB = $clog2(W);
   localparam int OW = $clog2(MAX_OUTSTANDING + 1);
-  localparam logic [1:0] JOB_DESC = 2'd0;
-  localparam logic [1:0] JOB_DATA = 2'd1;
-  localparam logic [1:0] JOB_WB   = 2'd2;
 
   function automatic logic [SIW-1:0] next_slot(input logic [SIW-1:0] i);
     return (int'(i) == NUM_SLOTS - 1) ? '0 : i + SIW'(1);
@@ -144,7 +140,7 @@ module dmac_axi_read #(
 
   // Total R beats of a job (a carried first beat is not read again; a chunk
   // that lies entirely in it reads nothing).
-  function automatic logic [8:0] read_beats(input logic [1:0] kind, input logic [WB-1:0] src_off,
+  function automatic logic [8:0] read_beats(input job_kind_e kind, input logic [WB-1:0] src_off,
                                             input logic [12:0] len, input logic inc,
                                             input logic [2:0] width, input logic cin);
     logic [13:0] span;
@@ -219,21 +215,21 @@ module dmac_axi_read #(
     job_cout    = 1'b0;
     job_end     = '0;
     if (job_valid) begin
-      any_fixed   = !job_src_inc || !job_dst_inc;
-      job_cin     = job_kind == JOB_DATA && !any_fixed && cy_valid_q[CW'(job_ch)] && cy_src_q[CW'(job_ch)] == job_src;
+      any_fixed   = !job_i.src_inc || !job_i.dst_inc;
+      job_cin     = job_i.kind == JOB_DATA && !any_fixed && cy_valid_q[CW'(job_ch)] && cy_src_q[CW'(job_ch)] == job_i.src;
       if (any_fixed) begin
-        lim_s     = dmac_axi_pkg::side_limit(job_src[11:0], job_src_inc, job_width, MAX_BURST, WB);
-        lim_d     = dmac_axi_pkg::side_limit(job_dst[11:0], job_dst_inc, job_width, MAX_BURST, WB);
+        lim_s     = dmac_axi_pkg::side_limit(job_i.src[11:0], job_i.src_inc, job_i.width, MAX_BURST, WB);
+        lim_d     = dmac_axi_pkg::side_limit(job_i.dst[11:0], job_i.dst_inc, job_i.width, MAX_BURST, WB);
         lim       = (lim_s < lim_d) ? lim_s : lim_d;
       end else begin
-        lim       = dmac_axi_pkg::realign_limit(job_src[11:0], job_dst[11:0], job_cin, MAX_BURST, WB);
+        lim       = dmac_axi_pkg::realign_limit(job_i.src[11:0], job_i.dst[11:0], job_cin, MAX_BURST, WB);
       end
-      grant_len   = (job_kind == JOB_DATA && job_len >= 24'(lim)) ? 13'(lim) : 13'(job_len);
-      job_end     = job_src + 32'(grant_len);
-      job_cout    = job_kind == JOB_DATA && !any_fixed && 24'(grant_len) != job_len && job_end[WB-1:0] != '0;
-      job_beats   = read_beats(job_kind, job_src[WB-1:0], grant_len, job_src_inc, job_width, job_cin);
-      job_aligned = {job_src[31:WB], WB'(0)} + (job_cin ? 32'(W) : 32'd0);
-      job_b1      = job_src_inc ? dmac_axi_pkg::first_burst(job_aligned[11:0], job_beats, WB) : job_beats;
+      grant_len   = (job_i.kind == JOB_DATA && job_i.len >= 24'(lim)) ? 13'(lim) : 13'(job_i.len);
+      job_end     = job_i.src + 32'(grant_len);
+      job_cout    = job_i.kind == JOB_DATA && !any_fixed && 24'(grant_len) != job_i.len && job_end[WB-1:0] != '0;
+      job_beats   = read_beats(job_i.kind, job_i.src[WB-1:0], grant_len, job_i.src_inc, job_i.width, job_cin);
+      job_aligned = {job_i.src[31:WB], WB'(0)} + (job_cin ? 32'(W) : 32'd0);
+      job_b1      = job_i.src_inc ? dmac_axi_pkg::first_burst(job_aligned[11:0], job_beats, WB) : job_beats;
     end
   end
 
@@ -241,7 +237,7 @@ module dmac_axi_read #(
   // dropped (its next data job, if any, starts a new run of the chain).
   always_comb begin
     cy_valid_d = cy_valid_q;
-    if (job_valid && job_kind == JOB_DATA) cy_valid_d[CW'(job_ch)] = job_cout;
+    if (job_valid && job_i.kind == JOB_DATA) cy_valid_d[CW'(job_ch)] = job_cout;
     cy_valid_d = cy_valid_d & ~stop;
   end
 
@@ -257,19 +253,19 @@ module dmac_axi_read #(
       push_ar.len   = ar2_len_q;
       push_ar.size  = 3'(WB);
       push_ar.burst = 2'b01;
-    end else if (job_valid && job_kind != JOB_WB && job_beats != '0) begin
+    end else if (job_valid && job_i.kind != JOB_WB && job_beats != '0) begin
       push_valid    = 1'b1;
       push_ar.id    = job_ch;
       push_ar.len   = 8'(job_b1 - 9'd1);
-      if (job_src_inc) begin
+      if (job_i.src_inc) begin
         // Aligned start; the byte offset is handled by the buffer (and a
         // carried first beat by the write engine).
         push_ar.addr  = ADDR_W'(job_aligned);
         push_ar.size  = 3'(WB);
         push_ar.burst = 2'b01;   // INCR
       end else begin
-        push_ar.addr  = ADDR_W'(job_src);
-        push_ar.size  = job_width;
+        push_ar.addr  = ADDR_W'(job_i.src);
+        push_ar.size  = job_i.width;
         push_ar.burst = 2'b00;   // FIXED
       end
     end
@@ -306,7 +302,7 @@ module dmac_axi_read #(
         sk_q       <= push_ar;
       end
       if (ar2_go) ar2_pend_q <= 1'b0;
-      if (job_valid && job_kind != JOB_WB && job_b1 != job_beats) begin
+      if (job_valid && job_i.kind != JOB_WB && job_b1 != job_beats) begin
         ar2_pend_q <= 1'b1;
         ar2_addr_q <= job_aligned + 32'(job_b1) * W;   // the 4 KiB boundary
         ar2_len_q  <= 8'(job_beats - job_b1 - 9'd1);
@@ -462,24 +458,24 @@ module dmac_axi_read #(
     end else begin
       if (job_valid) begin
         s_valid[tail_q]   <= 1'b1;
-        s_kind[tail_q]    <= job_kind;
+        s_kind[tail_q]    <= job_i.kind;
         s_ch[tail_q]      <= job_ch;
-        s_src[tail_q]     <= job_src;
-        s_dst[tail_q]     <= job_dst;
+        s_src[tail_q]     <= job_i.src;
+        s_dst[tail_q]     <= job_i.dst;
         s_len[tail_q]     <= grant_len;
-        s_src_inc[tail_q] <= job_src_inc;
-        s_dst_inc[tail_q] <= job_dst_inc;
-        s_width[tail_q]   <= job_width;
+        s_src_inc[tail_q] <= job_i.src_inc;
+        s_dst_inc[tail_q] <= job_i.dst_inc;
+        s_width[tail_q]   <= job_i.width;
         // bytes already there: the carried ones
-        s_rcv[tail_q]     <= job_cin ? ((13'(W) - 13'(job_src[WB-1:0]) < grant_len) ?
-                                        13'(W) - 13'(job_src[WB-1:0]) : grant_len) : '0;
-        s_rdone[tail_q]   <= (job_kind == JOB_WB) || job_beats == '0;   // nothing to read
+        s_rcv[tail_q]     <= job_cin ? ((13'(W) - 13'(job_i.src[WB-1:0]) < grant_len) ?
+                                        13'(W) - 13'(job_i.src[WB-1:0]) : grant_len) : '0;
+        s_rdone[tail_q]   <= (job_i.kind == JOB_WB) || job_beats == '0;   // nothing to read
         s_cin[tail_q]     <= job_cin;
         rbeat_q[tail_q]   <= '0;
         rsplit_q[tail_q]  <= job_b1;
         rtotal_q[tail_q]  <= job_beats;
         tail_q            <= next_slot(tail_q);
-        if (job_kind == JOB_DATA) cy_src_q[CW'(job_ch)] <= job_end;
+        if (job_i.kind == JOB_DATA) cy_src_q[CW'(job_ch)] <= job_end;
       end
       cy_valid_q <= cy_valid_d;
       if (r_fire) begin
@@ -515,7 +511,7 @@ module dmac_axi_read #(
     end
   end
   cov_rd_split:          cover property (@(posedge clk) rst_n && ar2_go);
-  cov_rd_fixed:          cover property (@(posedge clk) rst_n && job_valid && job_kind == JOB_DATA && !job_src_inc);
+  cov_rd_fixed:          cover property (@(posedge clk) rst_n && job_valid && job_i.kind == JOB_DATA && !job_i.src_inc);
   cov_rd_max_out:        cover property (@(posedge clk) rst_n && int'(rd_out_q) == MAX_OUTSTANDING);
   cov_rd_interleaved:    cover property (@(posedge clk) rst_n && r_fire && cov_in_burst_q && ri_id != cov_prev_rid_q);
   cov_rd_err_desc_tail:  cover property (@(posedge clk) rst_n && r_fire && ri_resp != 2'b00 && s_kind[r_slot] == JOB_DESC &&
@@ -531,8 +527,8 @@ module dmac_axi_read #(
   end
   cov_rd_carry_used:     cover property (@(posedge clk) rst_n && job_valid && job_cin);
   cov_rd_carry_no_read:  cover property (@(posedge clk) rst_n && job_valid && job_cin && job_beats == '0);
-  cov_rd_carry_split:    cover property (@(posedge clk) rst_n && job_valid && job_kind == JOB_DATA && job_src_inc &&
-                                         job_dst_inc && job_b1 != job_beats);
+  cov_rd_carry_split:    cover property (@(posedge clk) rst_n && job_valid && job_i.kind == JOB_DATA && job_i.src_inc &&
+                                         job_i.dst_inc && job_b1 != job_beats);
   cov_rd_carry_dropped:  cover property (@(posedge clk) rst_n && (cy_valid_q & stop) != '0);
   cov_rd_err_carried:    cover property (@(posedge clk) rst_n && r_fire && ri_resp != 2'b00 && r_last_beat &&
                                          cov_cout_q[r_slot]);
@@ -551,9 +547,9 @@ module dmac_axi_read #(
       // such a chunk starts on a destination beat boundary (its previous
       // chunk ended on one: cut by realign_limit's destination limit, the
       // others end the job or a source beat).
-      if (job_valid && job_cin) assert (job_dst[WB-1:0] == '0 && job_src[WB-1:0] != '0)
+      if (job_valid && job_cin) assert (job_i.dst[WB-1:0] == '0 && job_i.src[WB-1:0] != '0)
         else $error("dmac_axi_read: carry into a chunk that does not start a destination beat");
-      if (job_valid && job_kind == JOB_DATA) assert (int'(job_beats) <= MAX_BURST)
+      if (job_valid && job_i.kind == JOB_DATA) assert (int'(job_beats) <= MAX_BURST)
         else $error("dmac_axi_read: chunk larger than a slot");
       if (free_valid) assert (s_valid[head_q]) else $error("dmac_axi_read: retiring an empty slot");
       if (m_axi_arvalid && m_axi_arburst == 2'b01)

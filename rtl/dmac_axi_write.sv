@@ -24,7 +24,9 @@
 // written in allocation order, so the channel's previous chunk has always
 // been loaded (or skipped, and then this one is skipped or killed too: a
 // stop or kill lasts until the channel has no slot left) before.
-module dmac_axi_write #(
+module dmac_axi_write
+  import dmac_axi_job_pkg::*;
+#(
   parameter int NUM_CH    = 8,
   parameter int DATA_W    = 64,
   parameter int ADDR_W    = 32,
@@ -39,7 +41,7 @@ module dmac_axi_write #(
   // slot table (owned by the read engine): per-slot flags, kinds, channels
   // and widths packed, the wide fields at the two slots looked at
   input  logic [NUM_SLOTS-1:0]       s_valid,
-  input  logic [NUM_SLOTS-1:0][1:0]  s_kind,
+  input  job_kind_e [NUM_SLOTS-1:0]  s_kind,
   input  logic [NUM_SLOTS-1:0][3:0]  s_ch,
   input  logic [NUM_SLOTS-1:0]       s_src_inc,
   input  logic [NUM_SLOTS-1:0]       s_dst_inc,
@@ -115,16 +117,13 @@ module dmac_axi_write #(
   localparam int MBW  = $clog2(MAX_BURST);
   localparam int BTW  = $clog2(NUM_BT);
   if (NUM_BT < 2 || (NUM_BT & (NUM_BT - 1)) != 0) $error("dmac_axi_write: NUM_BT must be a power of two");
-  localparam logic [1:0] JOB_DESC = 2'd0;
-  localparam logic [1:0] JOB_DATA = 2'd1;
-  localparam logic [1:0] JOB_WB   = 2'd2;
 
   function automatic logic [SIW-1:0] next_slot(input logic [SIW-1:0] i);
     return (int'(i) == NUM_SLOTS - 1) ? '0 : i + SIW'(1);
   endfunction
 
   // Number of W beats of a slot.
-  function automatic logic [8:0] write_beats(input logic [1:0] kind, input logic [WB-1:0] doff,
+  function automatic logic [8:0] write_beats(input job_kind_e kind, input logic [WB-1:0] doff,
                                              input logic [12:0] len, input logic inc,
                                              input logic [2:0] width);
     logic [13:0] span;
@@ -135,7 +134,7 @@ module dmac_axi_write #(
   endfunction
 
   // Can beat k of slot s be built from the bytes received so far?
-  function automatic logic beat_ready(input logic [1:0] kind, input logic [WB-1:0] doff,
+  function automatic logic beat_ready(input job_kind_e kind, input logic [WB-1:0] doff,
                                       input logic [12:0] len, input logic inc,
                                       input logic [2:0] width, input logic [12:0] rcv,
                                       input logic [8:0] k);

@@ -8,7 +8,9 @@
 // grants one job per cycle (two priority levels, round robin); every job gets
 // a slot in a shared circular buffer, so reads run ahead of writes by up to
 // NUM_SLOTS bursts (MAX_OUTSTANDING of them reading) to hide memory latency.
-module dmac_top #(
+module dmac_top
+  import dmac_axi_job_pkg::*;
+#(
   parameter int NUM_CH          = 8,
   parameter int NUM_REQ         = 16,
   parameter int DATA_W          = 64,
@@ -133,11 +135,7 @@ module dmac_top #(
   logic [NUM_CH-1:0]        j_valid, j_wb, grant, stop, kill, ch_busy;
   logic                     ch_quiet;
   // The granted channel's job (the arbiter's grant selects it by index).
-  logic [1:0]               g_kind;
-  logic [31:0]              g_src, g_dst;
-  logic [23:0]              g_avail;
-  logic                     g_src_inc, g_dst_inc;
-  logic [2:0]               g_width;
+  job_t                     g_job;
   logic [12:0] g_len;   // length of the granted job (data chunks are cut by the issue stage)
 
   // Events from the engines (one of each per cycle at most, tagged with the
@@ -169,8 +167,7 @@ module dmac_top #(
     .doorbell_i(r_doorbell), .doorbell_addr_i(r_doorbell_addr), .abort_i(r_abort),
     .pause_i(r_pause), .wb_en_i(r_wb_en), .irq_clr_i(r_irq_clr), .irq_clr_any_i(r_irq_clr_any),
     .req_valid_o(j_valid), .req_wb_o(j_wb), .grant_i(grant), .grant_ch_i(gnt_ch),
-    .job_kind_o(g_kind), .job_src_o(g_src), .job_dst_o(g_dst), .job_len_o(g_avail),
-    .job_src_inc_o(g_src_inc), .job_dst_inc_o(g_dst_inc), .job_width_o(g_width), .grant_len_i(g_len),
+    .job_o(g_job), .grant_len_i(g_len),
     .desc_beat_i(ev_desc), .desc_ch_i(ev_desc_ch), .desc_beat_idx_i(ev_desc_idx),
     .desc_beat_data_i(ev_desc_data),
     .rd_err_i(ev_rerr), .rd_err_ch_i(ev_rerr_ch), .rd_err_desc_i(ev_rerr_desc),
@@ -228,7 +225,7 @@ module dmac_top #(
 
   // ---------------------------------------------------------------- engines
   logic [NUM_SLOTS-1:0]       s_valid, s_src_inc, s_dst_inc, s_rdone, s_cin;
-  logic [NUM_SLOTS-1:0][1:0]  s_kind;
+  job_kind_e [NUM_SLOTS-1:0]  s_kind;
   logic [NUM_SLOTS-1:0][3:0]  s_ch;
   logic [NUM_SLOTS-1:0][2:0]  s_width;
   logic [SIW-1:0]             wa_slot, wh_slot;
@@ -249,9 +246,7 @@ module dmac_top #(
     .MAX_OUTSTANDING(MAX_OUTSTANDING), .NUM_SLOTS(NUM_SLOTS), .SIW(SIW)
   ) u_rd (
     .clk, .rst_n,
-    .job_valid(g_valid), .job_ch(4'(gnt_ch)), .job_kind(g_kind), .job_src(g_src),
-    .job_dst(g_dst), .job_len(g_avail), .job_src_inc(g_src_inc),
-    .job_dst_inc(g_dst_inc), .job_width(g_width), .grant_len(g_len), .stop,
+    .job_valid(g_valid), .job_ch(4'(gnt_ch)), .job_i(g_job), .grant_len(g_len), .stop,
     .can_read, .can_wb,
     .s_valid, .s_kind, .s_ch, .s_src_inc, .s_dst_inc, .s_width, .s_rdone, .s_cin,
     .wa_slot, .wa_dst, .wa_len, .wa_rcv, .wh_slot, .wh_src, .wh_dst, .wh_len, .wh_rcv,
@@ -316,7 +311,7 @@ module dmac_top #(
       rd_data = 1'b0;
       for (int i = 0; i < NUM_SLOTS; i++) begin
         if (s_valid[i] && s_ch[i] == 4'(c) && !s_rdone[i]) begin
-          if (s_kind[i] == 2'd0) rd_desc = 1'b1;
+          if (s_kind[i] == JOB_DESC) rd_desc = 1'b1;
           else                   rd_data = 1'b1;
         end
       end
