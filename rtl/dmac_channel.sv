@@ -35,6 +35,7 @@
 // where the state machine decides it, never re-derived beside it.
 module dmac_channel
   import dmac_abi_pkg::*;
+  import dmac_axi_job_pkg::*;
 #(
   parameter int NUM_CH    = 8,
   parameter int NUM_REQ   = 16,
@@ -56,13 +57,7 @@ module dmac_channel
   output logic [NUM_CH-1:0]  req_wb_o,        // ... and it is a status write-back (JOB_WB)
   input  logic [NUM_CH-1:0]  grant_i,         // one-hot or zero
   input  logic [CHW-1:0]     grant_ch_i,      // its index (valid with a grant)
-  output logic [1:0]         job_kind_o,      // the granted channel's job: JOB_*
-  output logic [31:0]        job_src_o,       // descriptor address / source / write-back data
-  output logic [31:0]        job_dst_o,       // destination / write-back address
-  output logic [23:0]        job_len_o,       // data: bytes available (the issue stage cuts the chunk); desc 32 n, wb 4
-  output logic               job_src_inc_o,
-  output logic               job_dst_inc_o,
-  output logic [2:0]         job_width_o,
+  output job_t               job_o,           // the granted channel's job (dmac_axi_job_pkg)
   input  logic [12:0]        grant_len_i,     // bytes of the granted job (data: the chunk, legalized by the issue stage)
   // progress events from the engines (at most one of each per cycle)
   input  logic               desc_beat_i,     // a descriptor beat
@@ -136,11 +131,6 @@ module dmac_channel
     s = int'(i) + int'(n);
     return RIW'((s >= RQ_N) ? s - RQ_N : s);
   endfunction
-
-  // Job kinds (shared with the engines).
-  localparam logic [1:0] JOB_DESC = 2'd0;
-  localparam logic [1:0] JOB_DATA = 2'd1;
-  localparam logic [1:0] JOB_WB   = 2'd2;
 
   typedef enum logic [3:0] {
     S_IDLE,        // nothing to do
@@ -515,13 +505,13 @@ module dmac_channel
     logic [31:0] pf_room;             // descriptors up to the 4 KiB boundary
     g             = int'(grant_ch_i);
     d             = '0;
-    job_kind_o    = JOB_DATA;
-    job_src_o     = '0;
-    job_dst_o     = '0;
-    job_len_o     = '0;
-    job_src_inc_o = 1'b1;
-    job_dst_inc_o = 1'b1;
-    job_width_o   = '0;
+    job_o.kind    = JOB_DATA;
+    job_o.src     = '0;
+    job_o.dst     = '0;
+    job_o.len     = '0;
+    job_o.src_inc = 1'b1;
+    job_o.dst_inc = 1'b1;
+    job_o.width   = '0;
     g_pf_req      = 1'b0;
     g_pf_first    = 1'b0;
     g_pf_fa       = '0;
@@ -530,28 +520,28 @@ module dmac_channel
     pf_room       = '0;
     if (grant_i != '0) begin
       d             = dsc_of(g);
-      job_src_o     = ctx_q[g].cur_src;
-      job_dst_o     = ctx_q[g].cur_dst;
-      job_len_o     = avail(g, d);
-      job_src_inc_o = d.src_inc;
-      job_dst_inc_o = d.dst_inc;
-      job_width_o   = d.width;
+      job_o.src     = ctx_q[g].cur_src;
+      job_o.dst     = ctx_q[g].cur_dst;
+      job_o.len     = avail(g, d);
+      job_o.src_inc = d.src_inc;
+      job_o.dst_inc = d.dst_inc;
+      job_o.width   = d.width;
       // A grant comes only with a request: FETCH, WB, or else XFER.
       if (ctx_q[g].state == S_FETCH) begin
-        job_kind_o    = JOB_DESC;
-        job_src_o     = ctx_q[g].desc_addr;
-        job_len_o     = 24'd32;
-        job_src_inc_o = 1'b1;
-        job_dst_inc_o = 1'b1;
-        job_width_o   = 3'(WB);
+        job_o.kind    = JOB_DESC;
+        job_o.src     = ctx_q[g].desc_addr;
+        job_o.len     = 24'd32;
+        job_o.src_inc = 1'b1;
+        job_o.dst_inc = 1'b1;
+        job_o.width   = 3'(WB);
       end else if (ctx_q[g].state == S_WB) begin
-        job_kind_o    = JOB_WB;
-        job_src_o     = DMAC_DESC_STATUS_DONE | dword(g, DMAC_DESC_LEN);
-        job_dst_o     = ctx_q[g].desc_addr + 32'(DMAC_DESC_STATUS);
-        job_len_o     = 24'd4;
-        job_src_inc_o = 1'b1;
-        job_dst_inc_o = 1'b1;
-        job_width_o   = 3'd2;
+        job_o.kind    = JOB_WB;
+        job_o.src     = DMAC_DESC_STATUS_DONE | dword(g, DMAC_DESC_LEN);
+        job_o.dst     = ctx_q[g].desc_addr + 32'(DMAC_DESC_STATUS);
+        job_o.len     = 24'd4;
+        job_o.src_inc = 1'b1;
+        job_o.dst_inc = 1'b1;
+        job_o.width   = 3'd2;
       end else begin
         if (ctx_q[g].pf_en) begin
           g_pf_first = ctx_q[g].pf_cnt == '0 && ctx_q[g].pf_fly == '0;
@@ -565,12 +555,12 @@ module dmac_channel
           pf_room = (32'd4096 - 32'(g_pf_fa[11:0])) >> 5;
           g_pf_n  = (pf_contig && pf_room >= 32'(PF_G)) ? (PIW+1)'(PF_G) :
                     pf_contig ? (PIW+1)'(pf_room) : (PIW+1)'(1);
-          job_kind_o    = JOB_DESC;
-          job_src_o     = g_pf_fa;
-          job_len_o     = 24'(g_pf_n) << 5;
-          job_src_inc_o = 1'b1;
-          job_dst_inc_o = 1'b1;
-          job_width_o   = 3'(WB);
+          job_o.kind    = JOB_DESC;
+          job_o.src     = g_pf_fa;
+          job_o.len     = 24'(g_pf_n) << 5;
+          job_o.src_inc = 1'b1;
+          job_o.dst_inc = 1'b1;
+          job_o.width   = 3'(WB);
         end
       end
     end

@@ -8,7 +8,9 @@
 // grants one job per cycle (two priority levels, round robin); every job gets
 // a slot in a shared circular buffer, so reads run ahead of writes by up to
 // NUM_SLOTS bursts (MAX_OUTSTANDING of them reading) to hide memory latency.
-module dmac_top #(
+module dmac_top
+  import dmac_axi_job_pkg::*;
+#(
   parameter int NUM_CH          = 8,
   parameter int NUM_REQ         = 16,
   parameter int DATA_W          = 64,
@@ -133,11 +135,7 @@ module dmac_top #(
   logic [NUM_CH-1:0]        j_valid, j_wb, grant, stop, kill, ch_busy;
   logic                     ch_quiet;
   // The granted channel's job (the arbiter's grant selects it by index).
-  logic [1:0]               g_kind;
-  logic [31:0]              g_src, g_dst;
-  logic [23:0]              g_avail;
-  logic                     g_src_inc, g_dst_inc;
-  logic [2:0]               g_width;
+  job_t                     g_job;
   logic [12:0] g_len;   // length of the granted job (data chunks are cut by the issue stage)
 
   // Events from the engines (one of each per cycle at most, tagged with the
@@ -169,8 +167,7 @@ module dmac_top #(
     .doorbell_i(r_doorbell), .doorbell_addr_i(r_doorbell_addr), .abort_i(r_abort),
     .pause_i(r_pause), .wb_en_i(r_wb_en), .irq_clr_i(r_irq_clr), .irq_clr_any_i(r_irq_clr_any),
     .req_valid_o(j_valid), .req_wb_o(j_wb), .grant_i(grant), .grant_ch_i(gnt_ch),
-    .job_kind_o(g_kind), .job_src_o(g_src), .job_dst_o(g_dst), .job_len_o(g_avail),
-    .job_src_inc_o(g_src_inc), .job_dst_inc_o(g_dst_inc), .job_width_o(g_width), .grant_len_i(g_len),
+    .job_o(g_job), .grant_len_i(g_len),
     .desc_beat_i(ev_desc), .desc_ch_i(ev_desc_ch), .desc_beat_idx_i(ev_desc_idx),
     .desc_beat_data_i(ev_desc_data),
     .rd_err_i(ev_rerr), .rd_err_ch_i(ev_rerr_ch), .rd_err_desc_i(ev_rerr_desc),
@@ -228,7 +225,7 @@ module dmac_top #(
 
   // ---------------------------------------------------------------- engines
   logic [NUM_SLOTS-1:0]       s_valid, s_src_inc, s_dst_inc, s_rdone, s_cin;
-  logic [NUM_SLOTS-1:0][1:0]  s_kind;
+  job_kind_e [NUM_SLOTS-1:0]  s_kind;
   logic [NUM_SLOTS-1:0][3:0]  s_ch;
   logic [NUM_SLOTS-1:0][2:0]  s_width;
   logic [SIW-1:0]             wa_slot, wh_slot;
@@ -249,21 +246,22 @@ module dmac_top #(
     .MAX_OUTSTANDING(MAX_OUTSTANDING), .NUM_SLOTS(NUM_SLOTS), .SIW(SIW)
   ) u_rd (
     .clk, .rst_n,
-    .job_valid(g_valid), .job_ch(4'(gnt_ch)), .job_kind(g_kind), .job_src(g_src),
-    .job_dst(g_dst), .job_len(g_avail), .job_src_inc(g_src_inc),
-    .job_dst_inc(g_dst_inc), .job_width(g_width), .grant_len(g_len), .stop,
-    .can_read, .can_wb,
-    .s_valid, .s_kind, .s_ch, .s_src_inc, .s_dst_inc, .s_width, .s_rdone, .s_cin,
-    .wa_slot, .wa_dst, .wa_len, .wa_rcv, .wh_slot, .wh_src, .wh_dst, .wh_len, .wh_rcv,
-    .alloc_idx, .free_valid,
-    .buf_we, .buf_slot, .buf_beat, .buf_be, .buf_wdata,
-    .desc_beat(ev_desc), .desc_ch(ev_desc_ch), .desc_idx(ev_desc_idx), .desc_data(ev_desc_data),
-    .rd_err(ev_rerr), .rd_err_ch(ev_rerr_ch), .rd_err_desc(ev_rerr_desc),
-    .rd_err_resp(ev_rerr_resp), .rd_err_addr(ev_rerr_addr),
-    .idle(rd_idle), .rd_head, .rd_fin_valid, .rd_fin_slot,
+    .job_valid_i(g_valid), .job_ch_i(4'(gnt_ch)), .job_i(g_job), .grant_len_o(g_len), .stop_i(stop),
+    .can_read_o(can_read), .can_wb_o(can_wb),
+    .s_valid_o(s_valid), .s_kind_o(s_kind), .s_ch_o(s_ch), .s_src_inc_o(s_src_inc),
+    .s_dst_inc_o(s_dst_inc), .s_width_o(s_width), .s_rdone_o(s_rdone), .s_cin_o(s_cin),
+    .wa_slot_i(wa_slot), .wa_dst_o(wa_dst), .wa_len_o(wa_len), .wa_rcv_o(wa_rcv),
+    .wh_slot_i(wh_slot), .wh_src_o(wh_src), .wh_dst_o(wh_dst), .wh_len_o(wh_len), .wh_rcv_o(wh_rcv),
+    .alloc_idx_o(alloc_idx), .free_valid_i(free_valid),
+    .buf_we_o(buf_we), .buf_slot_o(buf_slot), .buf_beat_o(buf_beat), .buf_be_o(buf_be),
+    .buf_wdata_o(buf_wdata),
+    .desc_beat_o(ev_desc), .desc_ch_o(ev_desc_ch), .desc_idx_o(ev_desc_idx), .desc_data_o(ev_desc_data),
+    .rd_err_o(ev_rerr), .rd_err_ch_o(ev_rerr_ch), .rd_err_desc_o(ev_rerr_desc),
+    .rd_err_resp_o(ev_rerr_resp), .rd_err_addr_o(ev_rerr_addr),
+    .idle_o(rd_idle), .rd_head_o(rd_head), .rd_fin_valid_o(rd_fin_valid), .rd_fin_slot_o(rd_fin_slot),
     .m_axi_arvalid, .m_axi_arready, .m_axi_arid, .m_axi_araddr, .m_axi_arlen, .m_axi_arsize,
-    .m_axi_arburst, .m_axi_rready, .pin_rvalid(m_axi_rvalid), .pin_rlast(m_axi_rlast),
-    .ri_valid(ri_valid_q), .ri_id(ri_id_q), .ri_data(ri_data_q), .ri_resp(ri_resp_q), .ri_last(ri_last_q)
+    .m_axi_arburst, .m_axi_rready, .pin_rvalid_i(m_axi_rvalid), .pin_rlast_i(m_axi_rlast),
+    .ri_valid_i(ri_valid_q), .ri_id_i(ri_id_q), .ri_data_i(ri_data_q), .ri_resp_i(ri_resp_q), .ri_last_i(ri_last_q)
   );
 
   assign buf_waddr = BUF_AW'(32'(buf_slot) * MAX_BURST + 32'(buf_beat));
@@ -278,19 +276,21 @@ module dmac_top #(
     .NUM_SLOTS(NUM_SLOTS), .SIW(SIW), .NUM_BT(NUM_BT), .BUF_AW(BUF_AW)
   ) u_wr (
     .clk, .rst_n,
-    .s_valid, .s_kind, .s_ch, .s_src_inc, .s_dst_inc, .s_width, .s_rdone, .s_cin,
-    .wa_slot, .wa_dst, .wa_len, .wa_rcv, .wh_slot, .wh_src, .wh_dst, .wh_len, .wh_rcv,
-    .alloc_valid(g_valid), .alloc_idx, .free_valid, .stop, .kill,
-    .buf_raddr0, .buf_rdata0, .buf_raddr1, .buf_rdata1,
-    .b_event(ev_b), .b_ch(ev_b_ch), .b_wb(ev_b_wb), .b_killed(ev_b_killed), .b_len(ev_b_len), .b_resp(ev_b_resp),
-    .b_addr(ev_b_addr), .ch_busy, .idle(wr_idle),
+    .s_valid_i(s_valid), .s_kind_i(s_kind), .s_ch_i(s_ch), .s_src_inc_i(s_src_inc),
+    .s_dst_inc_i(s_dst_inc), .s_width_i(s_width), .s_rdone_i(s_rdone), .s_cin_i(s_cin),
+    .wa_slot_o(wa_slot), .wa_dst_i(wa_dst), .wa_len_i(wa_len), .wa_rcv_i(wa_rcv),
+    .wh_slot_o(wh_slot), .wh_src_i(wh_src), .wh_dst_i(wh_dst), .wh_len_i(wh_len), .wh_rcv_i(wh_rcv),
+    .alloc_valid_i(g_valid), .alloc_idx_i(alloc_idx), .free_valid_o(free_valid), .stop_i(stop), .kill_i(kill),
+    .buf_raddr0_o(buf_raddr0), .buf_rdata0_i(buf_rdata0), .buf_raddr1_o(buf_raddr1), .buf_rdata1_i(buf_rdata1),
+    .b_event_o(ev_b), .b_ch_o(ev_b_ch), .b_wb_o(ev_b_wb), .b_killed_o(ev_b_killed), .b_len_o(ev_b_len),
+    .b_resp_o(ev_b_resp), .b_addr_o(ev_b_addr), .ch_busy_o(ch_busy), .idle_o(wr_idle),
     .m_axi_awvalid, .m_axi_awready, .m_axi_awid, .m_axi_awaddr, .m_axi_awlen, .m_axi_awsize,
     .m_axi_awburst, .m_axi_wvalid, .m_axi_wready, .m_axi_wdata, .m_axi_wstrb, .m_axi_wlast,
     .m_axi_bready,
-    .bi_valid(bi_valid_q), .bi_id(bi_id_q), .bi_resp(bi_resp_q),
-    .pin_rvalid(m_axi_rvalid), .pin_rid(m_axi_rid), .pin_rresp(m_axi_rresp),
-    .pin_bvalid(m_axi_bvalid), .pin_bid(m_axi_bid), .pin_bresp(m_axi_bresp),
-    .rd_head, .rd_fin_valid, .rd_fin_slot
+    .bi_valid_i(bi_valid_q), .bi_id_i(bi_id_q), .bi_resp_i(bi_resp_q),
+    .pin_rvalid_i(m_axi_rvalid), .pin_rid_i(m_axi_rid), .pin_rresp_i(m_axi_rresp),
+    .pin_bvalid_i(m_axi_bvalid), .pin_bid_i(m_axi_bid), .pin_bresp_i(m_axi_bresp),
+    .rd_head_i(rd_head), .rd_fin_valid_i(rd_fin_valid), .rd_fin_slot_i(rd_fin_slot)
   );
 
   // Nothing can change without an input change: no job anywhere, no register
@@ -316,7 +316,7 @@ module dmac_top #(
       rd_data = 1'b0;
       for (int i = 0; i < NUM_SLOTS; i++) begin
         if (s_valid[i] && s_ch[i] == 4'(c) && !s_rdone[i]) begin
-          if (s_kind[i] == 2'd0) rd_desc = 1'b1;
+          if (s_kind[i] == JOB_DESC) rd_desc = 1'b1;
           else                   rd_data = 1'b1;
         end
       end
