@@ -1,6 +1,15 @@
-// The engines' burst legalizer: every 4 KiB and burst-length rule of the
-// controller, used by the issue stage (chunk size, read bursts) and the write
-// engine (write bursts). Functions of the bus geometry passed as arguments:
+// The AXI engines' package: the job they work on and the burst legalizer.
+//
+// The job: what a channel asks the issue stage for, one at a time (see
+// dmac_channel). The granted channel's job (dmac_channel, selected by the
+// arbiter's grant) is taken by the read engine (dmac_axi_read), which cuts a
+// data job to a chunk, gives it a slot and reads it; the write engine
+// (dmac_axi_write) writes the slot, looking at the kind, channel and flags
+// the slot table keeps of the job.
+//
+// The legalizer: every 4 KiB and burst-length rule of the controller, used by
+// the issue stage (chunk size, read bursts) and the write engine (write
+// bursts). Functions of the bus geometry passed as arguments:
 // wb = log2(DATA_W / 8), max_burst = MAX_BURST.
 //
 // A data chunk (one slot: one read job, one write job) holds at most
@@ -8,6 +17,27 @@
 // full-width beats from the beat-aligned address, never across 4 KiB: a side
 // whose beats straddle a boundary is issued as two bursts split there.
 package dmac_axi_pkg;
+
+  // A descriptor read (one descriptor or a prefetch burst of several), a data
+  // chunk, or a status write-back.
+  typedef enum logic [1:0] {
+    JOB_DESC = 2'd0,
+    JOB_DATA = 2'd1,
+    JOB_WB   = 2'd2
+  } job_kind_e;
+
+  // Field order: the two addresses take the low 64 bits, so each sits in its
+  // own 32-bit word of the packed vector (a Verilated model stores more than
+  // 64 bits as an array of words: an aligned field is a plain word read).
+  typedef struct packed {
+    job_kind_e   kind;
+    logic [23:0] len;      // data: bytes available (the issue stage cuts the chunk); desc 32 n, wb 4
+    logic        src_inc;
+    logic        dst_inc;
+    logic [2:0]  width;    // log2 bytes of a fixed side's beats
+    logic [31:0] src;      // descriptor address / source / write-back data
+    logic [31:0] dst;      // destination / write-back address
+  } job_t;
 
   // Beats of an INCR burst of `beats` beats from the beat-aligned address
   // `aligned` (its low 12 bits) that lie below the next 4 KiB boundary: all

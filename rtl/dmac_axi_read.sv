@@ -23,7 +23,7 @@
 // Responses of different IDs may interleave, same-ID responses come in order,
 // so an R beat belongs to the oldest slot of that ID still reading.
 module dmac_axi_read
-  import dmac_axi_job_pkg::*;
+  import dmac_axi_pkg::*;
 #(
   parameter int NUM_CH          = 8,
   parameter int DATA_W          = 64,

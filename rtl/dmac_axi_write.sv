@@ -25,7 +25,7 @@
 // been loaded (or skipped, and then this one is skipped or killed too: a
 // stop or kill lasts until the channel has no slot left) before.
 module dmac_axi_write
-  import dmac_axi_job_pkg::*;
+  import dmac_axi_pkg::*;
 #(
   parameter int NUM_CH    = 8,
   parameter int DATA_W    = 64,

@@ -35,7 +35,7 @@
 // where the state machine decides it, never re-derived beside it.
 module dmac_channel
   import dmac_abi_pkg::*;
-  import dmac_axi_job_pkg::*;
+  import dmac_axi_pkg::*;
 #(
   parameter int NUM_CH    = 8,
   parameter int NUM_REQ   = 16,
@@ -57,7 +57,7 @@ module dmac_channel
   output logic [NUM_CH-1:0]  req_wb_o,        // ... and it is a status write-back (JOB_WB)
   input  logic [NUM_CH-1:0]  grant_i,         // one-hot or zero
   input  logic [CHW-1:0]     grant_ch_i,      // its index (valid with a grant)
-  output job_t               job_o,           // the granted channel's job (dmac_axi_job_pkg)
+  output job_t               job_o,           // the granted channel's job (dmac_axi_pkg)
   input  logic [12:0]        grant_len_i,     // bytes of the granted job (data: the chunk, legalized by the issue stage)
   // progress events from the engines (at most one of each per cycle)
   input  logic               desc_beat_i,     // a descriptor beat

@@ -9,7 +9,7 @@
 // a slot in a shared circular buffer, so reads run ahead of writes by up to
 // NUM_SLOTS bursts (MAX_OUTSTANDING of them reading) to hide memory latency.
 module dmac_top
-  import dmac_axi_job_pkg::*;
+  import dmac_axi_pkg::*;
 #(
   parameter int NUM_CH          = 8,
   parameter int NUM_REQ         = 16,
