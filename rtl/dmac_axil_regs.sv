@@ -34,28 +34,28 @@ module dmac_axil_regs
   output logic [31:0]              s_axil_rdata,
   output logic [1:0]               s_axil_rresp,
   // to channels
-  output logic [NUM_CH-1:0]        doorbell,
-  output logic [31:0]              doorbell_addr,
-  output logic [NUM_CH-1:0]        abort_req,
-  output logic [NUM_CH-1:0]        pause,
-  output logic [NUM_CH-1:0]        prio,
-  output logic [NUM_CH-1:0]        wb_en,
-  output logic [NUM_CH-1:0][2:0]  irq_clr,
-  output logic [NUM_CH-1:0]        irq_clr_any,   // irq_clr[c] != 0 (a vector: no loop per cycle)
+  output logic [NUM_CH-1:0]        doorbell_o,
+  output logic [31:0]              doorbell_addr_o,
+  output logic [NUM_CH-1:0]        abort_req_o,
+  output logic [NUM_CH-1:0]        pause_o,
+  output logic [NUM_CH-1:0]        prio_o,
+  output logic [NUM_CH-1:0]        wb_en_o,
+  output logic [NUM_CH-1:0][2:0]  irq_clr_o,
+  output logic [NUM_CH-1:0]        irq_clr_any_o,   // irq_clr_o[c] != 0 (a vector: no loop per cycle)
   // from channels
-  input  logic [NUM_CH-1:0][1:0]   ch_state,
-  input  logic [NUM_CH-1:0]        ch_aborted,
-  input  logic [NUM_CH-1:0]        ch_wait_req,
-  input  logic [NUM_CH-1:0]        ch_busy_err,
-  input  logic [NUM_CH-1:0][3:0]   ch_err_code,
-  input  logic [NUM_CH-1:0][1:0]   ch_err_resp,
-  input  logic [NUM_CH-1:0][31:0]  ch_err_addr,
-  input  logic [NUM_CH-1:0][31:0]  ch_cur_desc,
-  input  logic [NUM_CH-1:0][31:0]  ch_remaining,
-  input  logic [NUM_CH-1:0][2:0]   ch_irq_raw,
-  input  logic [NUM_CH-1:0][31:0]  ch_tc_count,
+  input  logic [NUM_CH-1:0][1:0]   ch_state_i,
+  input  logic [NUM_CH-1:0]        ch_aborted_i,
+  input  logic [NUM_CH-1:0]        ch_wait_req_i,
+  input  logic [NUM_CH-1:0]        ch_busy_err_i,
+  input  logic [NUM_CH-1:0][3:0]   ch_err_code_i,
+  input  logic [NUM_CH-1:0][1:0]   ch_err_resp_i,
+  input  logic [NUM_CH-1:0][31:0]  ch_err_addr_i,
+  input  logic [NUM_CH-1:0][31:0]  ch_cur_desc_i,
+  input  logic [NUM_CH-1:0][31:0]  ch_remaining_i,
+  input  logic [NUM_CH-1:0][2:0]   ch_irq_raw_i,
+  input  logic [NUM_CH-1:0][31:0]  ch_tc_count_i,
   output logic                     irq,
-  output logic                     idle        // no access in progress
+  output logic                     idle_o        // no access in progress
 );
   localparam logic [1:0] RESP_OKAY   = 2'b00;
   localparam logic [1:0] RESP_SLVERR = 2'b10;
@@ -95,7 +95,7 @@ module dmac_axil_regs
   // and one compare per cycle; IRQ_SUMMARY (a bit per channel) is worked out
   // on a read of it only.
   logic [NUM_CH-1:0][2:0] irq_status;
-  assign irq_status = ch_irq_raw & irq_mask_q;
+  assign irq_status = ch_irq_raw_i & irq_mask_q;
   assign irq        = irq_status != '0;
   function automatic logic [NUM_CH-1:0] irq_summary(input logic [NUM_CH-1:0][2:0] st);
     logic [NUM_CH-1:0] r;
@@ -121,14 +121,14 @@ module dmac_axil_regs
   logic [NUM_CH-1:0][2:0] irq_clr_q;
   logic [NUM_CH-1:0]      irq_clr_any_q;
   logic [31:0]            wdata_q;
-  assign doorbell      = doorbell_q;
-  assign abort_req     = abort_q;
-  assign irq_clr       = irq_clr_q;
-  assign irq_clr_any   = irq_clr_any_q;
-  assign doorbell_addr = wdata_q;
-  assign pause = pause_q;
-  assign prio  = prio_q;
-  assign wb_en = wb_en_q;
+  assign doorbell_o      = doorbell_q;
+  assign abort_req_o     = abort_q;
+  assign irq_clr_o       = irq_clr_q;
+  assign irq_clr_any_o   = irq_clr_any_q;
+  assign doorbell_addr_o = wdata_q;
+  assign pause_o = pause_q;
+  assign prio_o  = prio_q;
+  assign wb_en_o = wb_en_q;
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -244,24 +244,24 @@ module dmac_axil_regs
               DMAC_CH_CTRL:       rd_val = fld(32'(pause_q[rdd.ch]), DMAC_CH_CTRL_PAUSE_SHIFT, DMAC_CH_CTRL_PAUSE_MASK) |
                                            fld(32'(prio_q[rdd.ch]), DMAC_CH_CTRL_PRIO_SHIFT, DMAC_CH_CTRL_PRIO_MASK) |
                                            fld(32'(wb_en_q[rdd.ch]), DMAC_CH_CTRL_WB_EN_SHIFT, DMAC_CH_CTRL_WB_EN_MASK);
-              DMAC_CH_STATUS:     rd_val = fld(32'(ch_state[rdd.ch]), DMAC_CH_STATUS_STATE_SHIFT, DMAC_CH_STATUS_STATE_MASK) |
-                                           fld(32'(ch_aborted[rdd.ch]), DMAC_CH_STATUS_ABORTED_SHIFT,
+              DMAC_CH_STATUS:     rd_val = fld(32'(ch_state_i[rdd.ch]), DMAC_CH_STATUS_STATE_SHIFT, DMAC_CH_STATUS_STATE_MASK) |
+                                           fld(32'(ch_aborted_i[rdd.ch]), DMAC_CH_STATUS_ABORTED_SHIFT,
                                                DMAC_CH_STATUS_ABORTED_MASK) |
-                                           fld(32'(ch_wait_req[rdd.ch]), DMAC_CH_STATUS_WAIT_REQ_SHIFT,
+                                           fld(32'(ch_wait_req_i[rdd.ch]), DMAC_CH_STATUS_WAIT_REQ_SHIFT,
                                                DMAC_CH_STATUS_WAIT_REQ_MASK) |
-                                           fld(32'(ch_busy_err[rdd.ch]), DMAC_CH_STATUS_BUSY_ERR_SHIFT,
+                                           fld(32'(ch_busy_err_i[rdd.ch]), DMAC_CH_STATUS_BUSY_ERR_SHIFT,
                                                DMAC_CH_STATUS_BUSY_ERR_MASK) |
-                                           fld(32'(ch_err_code[rdd.ch]), DMAC_CH_STATUS_ERR_CODE_SHIFT,
+                                           fld(32'(ch_err_code_i[rdd.ch]), DMAC_CH_STATUS_ERR_CODE_SHIFT,
                                                DMAC_CH_STATUS_ERR_CODE_MASK) |
-                                           fld(32'(ch_err_resp[rdd.ch]), DMAC_CH_STATUS_ERR_RESP_SHIFT,
+                                           fld(32'(ch_err_resp_i[rdd.ch]), DMAC_CH_STATUS_ERR_RESP_SHIFT,
                                                DMAC_CH_STATUS_ERR_RESP_MASK);
-              DMAC_CH_ERR_ADDR:   rd_val = ch_err_addr[rdd.ch];
-              DMAC_CH_CUR_DESC:   rd_val = ch_cur_desc[rdd.ch];
+              DMAC_CH_ERR_ADDR:   rd_val = ch_err_addr_i[rdd.ch];
+              DMAC_CH_CUR_DESC:   rd_val = ch_cur_desc_i[rdd.ch];
               DMAC_CH_REMAINING:  rd_val = rem_snap_q[rdd.ch];
-              DMAC_CH_IRQ_RAW:    rd_val = 32'(ch_irq_raw[rdd.ch]);
+              DMAC_CH_IRQ_RAW:    rd_val = 32'(ch_irq_raw_i[rdd.ch]);
               DMAC_CH_IRQ_MASK:   rd_val = 32'(irq_mask_q[rdd.ch]);
               DMAC_CH_IRQ_STATUS: rd_val = 32'(irq_status[rdd.ch]);
-              DMAC_CH_TC_COUNT:   rd_val = ch_tc_count[rdd.ch];
+              DMAC_CH_TC_COUNT:   rd_val = ch_tc_count_i[rdd.ch];
               default:            rd_ok  = 1'b0;
             endcase
           end
@@ -270,12 +270,12 @@ module dmac_axil_regs
         s_axil_rdata  <= rd_ok ? rd_val : 32'd0;
         s_axil_rresp  <= rd_ok ? RESP_OKAY : RESP_SLVERR;
         // CUR_DESC and REMAINING form one snapshot, taken in the same cycle.
-        if (rd_ok && rdd.ch_hit && rdd.off == DMAC_CH_CUR_DESC) rem_snap_q[rdd.ch] <= ch_remaining[rdd.ch];
+        if (rd_ok && rdd.ch_hit && rdd.off == DMAC_CH_CUR_DESC) rem_snap_q[rdd.ch] <= ch_remaining_i[rdd.ch];
       end
     end
   end
 
-  assign idle = !s_axil_bvalid && !s_axil_rvalid && !wr_pend_q && !s_axil_awvalid && !s_axil_wvalid && !s_axil_arvalid;
+  assign idle_o = !s_axil_bvalid && !s_axil_rvalid && !wr_pend_q && !s_axil_awvalid && !s_axil_wvalid && !s_axil_arvalid;
 
   logic unused_ok;
   assign unused_ok = ^{s_axil_wdata};

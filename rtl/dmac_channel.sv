@@ -763,8 +763,6 @@ module dmac_channel
                 e.handoff    = 1'b1;
                 e.tc_handoff = rem_done_after(c, e.b_written) == '0 && d.irq;
                 e.next_desc  = 1'b1;
-                e.pf_drop    = !pf_keep(c, d.next);
-                sd           = pf_keep(c, d.next) ? S_PF_WAIT : S_FETCH;
               end else if (!busy_i[c]) begin
                 if (wb_en_i[c] && !ctx_q[c].wb_done) begin
                   sd = S_WB;
@@ -775,10 +773,14 @@ module dmac_channel
                     sd          = S_IDLE;
                   end else begin
                     e.next_desc = 1'b1;
-                    e.pf_drop   = !pf_keep(c, d.next);
-                    sd          = pf_keep(c, d.next) ? S_PF_WAIT : S_FETCH;
                   end
                 end
+              end
+              // On to the next descriptor (handed over or drained): one rule
+              // for both ways, from the prefetch ring when it holds it.
+              if (e.next_desc) begin
+                e.pf_drop = !pf_keep(c, d.next);
+                sd        = pf_keep(c, d.next) ? S_PF_WAIT : S_FETCH;
               end
             end
             S_WB: if (grant_i[c]) begin

@@ -7,14 +7,14 @@ module dmac_slot_buffer #(
   parameter int DEPTH  = 192
 ) (
   input  logic                     clk,
-  input  logic                     we,
-  input  logic [$clog2(DEPTH)-1:0] waddr,
-  input  logic [DATA_W/8-1:0]      wbe,
-  input  logic [DATA_W-1:0]        wdata,
-  input  logic [$clog2(DEPTH)-1:0] raddr0,
-  output logic [DATA_W-1:0]        rdata0,
-  input  logic [$clog2(DEPTH)-1:0] raddr1,
-  output logic [DATA_W-1:0]        rdata1
+  input  logic                     we_i,
+  input  logic [$clog2(DEPTH)-1:0] waddr_i,
+  input  logic [DATA_W/8-1:0]      wbe_i,
+  input  logic [DATA_W-1:0]        wdata_i,
+  input  logic [$clog2(DEPTH)-1:0] raddr0_i,
+  output logic [DATA_W-1:0]        rdata0_o,
+  input  logic [$clog2(DEPTH)-1:0] raddr1_i,
+  output logic [DATA_W-1:0]        rdata1_o
 );
   logic [DATA_W-1:0] mem [DEPTH];
 
@@ -26,14 +26,14 @@ module dmac_slot_buffer #(
   logic [DATA_W-1:0] bmask;
   always_comb begin
     bmask = '1;
-    if (we && !(&wbe)) begin
-      for (int b = 0; b < DATA_W / 8; b++) bmask[b*8 +: 8] = {8{wbe[b]}};
+    if (we_i && !(&wbe_i)) begin
+      for (int b = 0; b < DATA_W / 8; b++) bmask[b*8 +: 8] = {8{wbe_i[b]}};
     end
   end
   always_ff @(posedge clk) begin
-    if (we) mem[waddr] <= (wdata & bmask) | (mem[waddr] & ~bmask);
+    if (we_i) mem[waddr_i] <= (wdata_i & bmask) | (mem[waddr_i] & ~bmask);
   end
 
-  assign rdata0 = mem[raddr0];
-  assign rdata1 = mem[raddr1];
+  assign rdata0_o = mem[raddr0_i];
+  assign rdata1_o = mem[raddr1_i];
 endmodule

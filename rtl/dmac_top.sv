@@ -122,13 +122,13 @@ module dmac_top
     .s_axil_bvalid, .s_axil_bready, .s_axil_bresp,
     .s_axil_arvalid, .s_axil_arready, .s_axil_araddr,
     .s_axil_rvalid, .s_axil_rready, .s_axil_rdata, .s_axil_rresp,
-    .doorbell(r_doorbell), .doorbell_addr(r_doorbell_addr), .abort_req(r_abort),
-    .pause(r_pause), .prio(r_prio), .wb_en(r_wb_en), .irq_clr(r_irq_clr), .irq_clr_any(r_irq_clr_any),
-    .ch_state(c_state), .ch_aborted(c_aborted), .ch_wait_req(c_wait_req),
-    .ch_busy_err(c_busy_err), .ch_err_code(c_err_code), .ch_err_resp(c_err_resp),
-    .ch_err_addr(c_err_addr), .ch_cur_desc(c_cur_desc), .ch_remaining(c_remaining),
-    .ch_irq_raw(c_irq_raw), .ch_tc_count(c_tc_count),
-    .irq, .idle(regs_idle)
+    .doorbell_o(r_doorbell), .doorbell_addr_o(r_doorbell_addr), .abort_req_o(r_abort),
+    .pause_o(r_pause), .prio_o(r_prio), .wb_en_o(r_wb_en), .irq_clr_o(r_irq_clr), .irq_clr_any_o(r_irq_clr_any),
+    .ch_state_i(c_state), .ch_aborted_i(c_aborted), .ch_wait_req_i(c_wait_req),
+    .ch_busy_err_i(c_busy_err), .ch_err_code_i(c_err_code), .ch_err_resp_i(c_err_resp),
+    .ch_err_addr_i(c_err_addr), .ch_cur_desc_i(c_cur_desc), .ch_remaining_i(c_remaining),
+    .ch_irq_raw_i(c_irq_raw), .ch_tc_count_i(c_tc_count),
+    .irq, .idle_o(regs_idle)
   );
 
   // -------------------------------------------------------------- channels
@@ -188,7 +188,7 @@ module dmac_top
   assign eligible = j_valid & ((j_wb & {NUM_CH{can_wb}}) | (~j_wb & {NUM_CH{can_read}}));
 
   dmac_arbiter #(.N(NUM_CH)) u_arb (
-    .clk, .rst_n, .req(eligible), .prio(r_prio), .enable(1'b1), .grant(grant), .grant_idx(gnt_ch)
+    .clk, .rst_n, .req_i(eligible), .prio_i(r_prio), .enable_i(1'b1), .grant_o(grant), .grant_idx_o(gnt_ch)
   );
   assign g_valid = |grant;
 
@@ -267,8 +267,8 @@ module dmac_top
   assign buf_waddr = BUF_AW'(32'(buf_slot) * MAX_BURST + 32'(buf_beat));
 
   dmac_slot_buffer #(.DATA_W(DATA_W), .DEPTH(BUF_DEPTH)) u_buf (
-    .clk, .we(buf_we), .waddr(buf_waddr), .wbe(buf_be), .wdata(buf_wdata),
-    .raddr0(buf_raddr0), .rdata0(buf_rdata0), .raddr1(buf_raddr1), .rdata1(buf_rdata1)
+    .clk, .we_i(buf_we), .waddr_i(buf_waddr), .wbe_i(buf_be), .wdata_i(buf_wdata),
+    .raddr0_i(buf_raddr0), .rdata0_o(buf_rdata0), .raddr1_i(buf_raddr1), .rdata1_o(buf_rdata1)
   );
 
   dmac_axi_write #(
