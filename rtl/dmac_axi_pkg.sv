@@ -8,8 +8,8 @@
 // the slot table keeps of the job.
 //
 // The legalizer: every 4 KiB and burst-length rule of the controller, used by
-// the issue stage (chunk size, read bursts) and the write engine (write
-// bursts). Functions of the bus geometry passed as arguments:
+// the issue stage (chunk size, read bursts), the write engine (write bursts)
+// and the channels (descriptor prefetch bursts). Functions of the bus geometry passed as arguments:
 // wb = log2(DATA_W / 8), max_burst = MAX_BURST.
 //
 // A data chunk (one slot: one read job, one write job) holds at most
@@ -46,6 +46,15 @@ package dmac_axi_pkg;
     logic [12:0] room;
     room = (13'd4096 - 13'(aligned)) >> wb;
     return (13'(beats) < room) ? beats : 9'(room);
+  endfunction
+
+  // Descriptors of a prefetch burst (dmac_channel) from the 32 B aligned
+  // `addr` (its low 12 bits): `want` of them, or as many as lie below the
+  // next 4 KiB boundary (at least one).
+  function automatic logic [8:0] desc_burst(input logic [11:0] addr, input logic [8:0] want);
+    logic [8:0] room;
+    room = 9'((13'd4096 - 13'(addr)) >> 5);
+    return (want < room) ? want : room;
   endfunction
 
   // Chunk limit (bytes) of one side next to a fixed side (a peripheral flow):

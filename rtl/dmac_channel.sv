@@ -489,9 +489,9 @@ module dmac_channel
   // S_XFER, where it has priority over the data job): the ring is empty (read
   // at NEXT: PF_G descriptors if the chain is contiguous here, else one), or
   // it starts at NEXT and the chain is contiguous (read on after the last
-  // descriptor in the ring). Never across 4 KiB, only with room for PF_G
-  // more within the current descriptor's depth (PF_N if pf_deep, else
-  // PF_NL). A request refused there stays refused until the next descriptor
+  // descriptor in the ring). Never across 4 KiB (dmac_axi_pkg::desc_burst),
+  // only with room for PF_G more within the current descriptor's depth (PF_N
+  // if pf_deep, else PF_NL). A request refused there stays refused until the next descriptor
   // (arrivals keep pf_cnt_q + pf_fly_q, NEXT does not change).
   // pf_first: the ring is empty (the burst sets pf_lo_q).
   logic        g_pf_req;      // the granted job is a prefetch burst
@@ -502,7 +502,6 @@ module dmac_channel
     dsc_t        d;
     int          g;
     logic        pf_contig;
-    logic [31:0] pf_room;             // descriptors up to the 4 KiB boundary
     g             = int'(grant_ch_i);
     d             = '0;
     job_o.kind    = JOB_DATA;
@@ -517,7 +516,6 @@ module dmac_channel
     g_pf_fa       = '0;
     g_pf_n        = '0;
     pf_contig     = 1'b0;
-    pf_room       = '0;
     if (grant_i != '0) begin
       d             = dsc_of(g);
       job_o.src     = ctx_q[g].cur_src;
@@ -552,9 +550,7 @@ module dmac_channel
         end
         if (g_pf_req) begin
           g_pf_fa = g_pf_first ? d.next : ctx_q[g].pf_lo + ((32'(ctx_q[g].pf_cnt) + 32'(ctx_q[g].pf_fly)) << 5);
-          pf_room = (32'd4096 - 32'(g_pf_fa[11:0])) >> 5;
-          g_pf_n  = (pf_contig && pf_room >= 32'(PF_G)) ? (PIW+1)'(PF_G) :
-                    pf_contig ? (PIW+1)'(pf_room) : (PIW+1)'(1);
+          g_pf_n  = pf_contig ? (PIW+1)'(dmac_axi_pkg::desc_burst(g_pf_fa[11:0], 9'(PF_G))) : (PIW+1)'(1);
           job_o.kind    = JOB_DESC;
           job_o.src     = g_pf_fa;
           job_o.len     = 24'(g_pf_n) << 5;
