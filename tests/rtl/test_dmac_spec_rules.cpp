@@ -1225,6 +1225,41 @@ TEST(DmacSpecRules, PrefetchGoesDeeperOnlyForShortDescriptors) {
   }
 }
 
+// A prefetch burst never crosses a 4 KiB boundary: it reads 4 descriptors,
+// or those left below the boundary, and the next burst starts there. (The
+// read engine would split a crossing burst into two ARs; the channel must not
+// ask for one: the part after the boundary would be a short burst, and a
+// split read holds back every grant until its second AR goes out.) The chain
+// below starts 7 descriptors before a boundary and runs 16 past it.
+TEST(DmacSpecRules, PrefetchBurstsStopAtA4KiBBoundary) {
+  DmacBench b({.seed = 25, .random_latency = false, .first_lat = 20, .per_lat = 1});
+  PinWatch pw;
+  pw.attach(b);
+  constexpr uint32_t kPage = kD + 0x1000;
+  std::vector<uint32_t> at;
+  for (uint32_t i = 0; i < 23; ++i) at.push_back(kPage - 7 * 32 + i * 32);
+  prefetch::write_chain(b, at, kS, kT, 17, 64);
+  b.start(2, at[0]);
+  ASSERT_TRUE(b.run_until_idle(100000));
+  b.check();
+  EXPECT_EQ(b.chrd(2, TC_COUNT), 1u);
+  const auto reads = prefetch::desc_reads(pw);
+  ASSERT_GE(reads.size(), 3u);
+  EXPECT_EQ(reads[0].addr, at[0]);
+  EXPECT_EQ(reads[0].len, 3u) << "the chain's first descriptor is read on its own (32 B)";
+  bool cut = false, from_boundary = false;
+  for (size_t i = 1; i < reads.size(); ++i) {
+    const uint32_t descs = (uint32_t(reads[i].len) + 1) * 8 / 32;
+    const uint32_t room = (0x1000 - (reads[i].addr & 0xfff)) / 32;
+    EXPECT_EQ(descs, std::min(4u, room))
+        << "a prefetch burst of 4 descriptors, cut only at 4 KiB: read at 0x" << std::hex << reads[i].addr;
+    cut |= room < 4;
+    from_boundary |= reads[i].addr == kPage;
+  }
+  EXPECT_TRUE(cut) << "no burst met the boundary: the case was not exercised";
+  EXPECT_TRUE(from_boundary) << "no burst started at the boundary";
+}
+
 // A descriptor in the prefetch buffer is used only if the chain reaches it:
 // the chain below jumps over decoys sitting right after its descriptors (they
 // are read by the prefetch but must never run: the guard check fails on any
