@@ -103,7 +103,10 @@ Dwfl* the_dwfl() {
   return d;
 }
 
-// Repository root, to print source paths as the tree spells them.
+// Repository root as this file's own __FILE__ names it, to print source
+// paths as the tree spells them. The project's build maps the root away
+// (-ffile-prefix-map, cmake/dmacosim.cmake): there it is empty and every
+// path of ours is relative already. It matters for a build without the flag.
 const std::string& source_root() {
   static const std::string root = [] {
     std::string f = __FILE__;
